@@ -1,0 +1,43 @@
+/** Batched forward passes over a BatchSource (validation, evaluation). */
+import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled } from '../errors.ts';
+import type { TaskOptions } from '../task.ts';
+import type { BatchSource } from './batch-source.ts';
+
+/** Softmax outputs [count x classes] for every example of `source`, in order. */
+export async function predictAll(
+  model: tf.LayersModel, source: BatchSource, inputShape: number[], opts: TaskOptions & { batchSize?: number } = {},
+): Promise<Float32Array> {
+  const batch = opts.batchSize ?? 256;
+  const classes = (model.outputs[0].shape[1] as number) ?? 7;
+  const out = new Float32Array(source.count * classes);
+  const buf = new Float32Array(batch * source.featureSize);
+  for (let start = 0; start < source.count; start += batch) {
+    throwIfCancelled(opts.signal);
+    const n = Math.min(batch, source.count - start);
+    const idx = Array.from({ length: n }, (_, i) => start + i);
+    source.fill(idx, buf, null);
+    const probs = tf.tidy(() => model.predict(tf.tensor(buf.subarray(0, n * source.featureSize), [n, ...inputShape])) as tf.Tensor);
+    out.set(await probs.data(), start * classes);
+    probs.dispose();
+    opts.onProgress?.({ stage: 'predict', fraction: (start + n) / source.count });
+  }
+  return out;
+}
+
+export function argmaxRows(probs: Float32Array, classes: number): Uint8Array {
+  const n = probs.length / classes;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+export function accuracyOf(pred: Uint8Array, labels: Uint8Array): number {
+  let ok = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) ok++;
+  return pred.length ? ok / pred.length : 0;
+}

@@ -1,0 +1,164 @@
+/**
+ * The training loop shared by the CLI, the desktop app and the training
+ * scripts: seeded shuffles and augmentation, a learning-rate schedule,
+ * per-batch and per-epoch callbacks, cooperative cancel, an atomic checkpoint
+ * after every epoch (resumable) and the best-by-validation model kept apart.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FerError } from '../errors.ts';
+import type { EpochRecord, ModelMeta } from '../models/types.ts';
+import { loadModelDir, loadTrainingState, saveModelDir } from '../model-io/model-files.ts';
+import { mulberry32, shuffleInPlace } from '../random.ts';
+import type { BatchSource } from './batch-source.ts';
+import { accuracyOf, argmaxRows, predictAll } from './infer.ts';
+import { fillTargets } from './batches.ts';
+import { balancedClassWeights, binaryAccuracySum, binaryCrossEntropy, countCorrect, weightedCrossEntropy } from './losses.ts';
+import { learningRateAt, type Schedule } from './schedule.ts';
+
+export interface BatchEvent { epoch: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  schedule: Schedule;
+  seed: number;
+  labelSmoothing: number;
+  classWeights: boolean;
+  loss: 'categorical' | 'binary';
+}
+
+export interface TrainRequest {
+  build: () => tf.LayersModel;
+  /** Shape of one example as the model sees it. */
+  inputShape: number[];
+  train: BatchSource;
+  validation: BatchSource | null;
+  config: TrainConfig;
+  /** Everything meta.json needs that the trainer does not know itself. */
+  meta: Pick<ModelMeta, 'kind' | 'classes' | 'preprocessing' | 'options'> & { backend: string };
+  /** Best-by-validation model goes here (what eval, predict and the app load). */
+  outDir?: string;
+  /** Latest epoch with optimizer state; default `<parent of outDir>/.checkpoints/<name>`. */
+  checkpointDir?: string;
+  resume?: boolean;
+  extraFiles?: Record<string, Uint8Array>;
+  onEpoch?: (e: EpochRecord) => void;
+  onBatch?: (b: BatchEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult { model: tf.LayersModel; meta: ModelMeta; cancelled: boolean }
+
+interface ResumeState { epoch: number; history: EpochRecord[]; bestValAccuracy: number; seconds: number }
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export async function trainModel(req: TrainRequest): Promise<TrainResult> {
+  const { config } = req;
+  const classes = req.meta.classes.length;
+  let model: tf.LayersModel;
+  let state: ResumeState = { epoch: 0, history: [], bestValAccuracy: -1, seconds: 0 };
+  const optimizer = tf.train.adam(config.learningRate);
+  const ckptDir = req.checkpointDir ?? (req.outDir ? defaultCheckpointDir(req.outDir) : null);
+  const saved = req.resume && ckptDir ? await loadTrainingState(ckptDir) : null;
+  if (saved && ckptDir) {
+    model = (await loadModelDir(ckptDir)).model;
+    state = saved.state as ResumeState;
+    await optimizer.setWeights(saved.optimizer);
+  } else {
+    if (req.resume && req.outDir) throw new FerError('no checkpoint to resume from', { file: ckptDir ?? req.outDir, kind: 'not-found' });
+    model = req.build();
+  }
+  const weights = config.classWeights ? balancedClassWeights(req.train.labels, classes) : null;
+  const n = req.train.count;
+  const bs = config.batchSize;
+  const batches = Math.ceil(n / bs);
+  const xBuf = new Float32Array(bs * req.train.featureSize);
+  const yBuf = new Float32Array(bs * classes);
+  const wBuf = new Float32Array(bs);
+  let meta = buildMeta(req, model, state);
+  let cancelled = false;
+
+  for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
+    const t0 = Date.now();
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config, epoch);
+    const rng = mulberry32(config.seed * 1000 + epoch);
+    const order = shuffleInPlace(Uint32Array.from({ length: n }, (_, i) => i), rng);
+    let lossSum = 0, correct = 0, binSum = 0, seen = 0;
+    for (let b = 0; b < batches; b++) {
+      if (req.signal?.aborted) { cancelled = true; break; }
+      const idx = order.subarray(b * bs, Math.min(n, (b + 1) * bs));
+      const m = idx.length;
+      req.train.fill(idx, xBuf, rng);
+      fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
+      if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
+      const [loss, ok, bin] = tf.tidy(() => {
+        const x = tf.tensor(xBuf.subarray(0, m * req.train.featureSize), [m, ...req.inputShape]);
+        const y = tf.tensor2d(yBuf.subarray(0, m * classes), [m, classes]);
+        const w = weights ? tf.tensor1d(wBuf.subarray(0, m)) : null;
+        let probs: tf.Tensor2D | null = null;
+        const l = optimizer.minimize(() => {
+          // kept: minimize() disposes everything else it creates.
+          probs = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
+          return config.loss === 'binary' ? binaryCrossEntropy(y, probs) : weightedCrossEntropy(y, probs, w);
+        }, true) as tf.Scalar;
+        const p = probs as unknown as tf.Tensor2D;
+        const result = [l, countCorrect(y, p), binaryAccuracySum(y, p)];
+        p.dispose();
+        return result;
+      });
+      const [lv, cv, bv] = [(await loss.data())[0], (await ok.data())[0], (await bin.data())[0]];
+      tf.dispose([loss, ok, bin]);
+      lossSum += lv * m; correct += cv; binSum += bv; seen += m;
+      req.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((Date.now() - t0) / 1000) });
+      await yieldToEventLoop();
+    }
+    if (cancelled) break;
+    const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
+    const rec: EpochRecord = {
+      epoch, loss: lossSum / seen, accuracy: correct / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
+      ...(config.loss === 'binary' ? { binaryAccuracy: binSum / seen } : {}), seconds: (Date.now() - t0) / 1000,
+    };
+    const isBest = (rec.valAccuracy ?? rec.accuracy) > state.bestValAccuracy;
+    state = { epoch, history: [...state.history, rec], bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy), seconds: state.seconds + rec.seconds };
+    meta = buildMeta(req, model, state);
+    if (req.outDir && ckptDir) {
+      await saveModelDir(ckptDir, model, meta, { optimizer: await optimizer.getWeights(), state, files: req.extraFiles });
+      if (isBest) await saveModelDir(req.outDir, model, meta, { files: req.extraFiles });
+    }
+    req.onEpoch?.(rec);
+  }
+  optimizer.dispose();
+  return { model, meta, cancelled };
+}
+
+async function validate(model: tf.LayersModel, source: BatchSource, inputShape: number[], classes: number, signal?: AbortSignal) {
+  const probs = await predictAll(model, source, inputShape, { signal });
+  let loss = 0;
+  for (let i = 0; i < source.count; i++) loss -= Math.log(Math.max(1e-7, probs[i * classes + source.labels[i]]));
+  return { loss: loss / source.count, accuracy: accuracyOf(argmaxRows(probs, classes), source.labels) };
+}
+
+export function defaultCheckpointDir(outDir: string): string {
+  const abs = path.resolve(outDir);
+  return path.join(path.dirname(abs), '.checkpoints', path.basename(abs));
+}
+
+function buildMeta(req: TrainRequest, model: tf.LayersModel, state: ResumeState): ModelMeta {
+  const last = state.history.at(-1);
+  const best = state.history.reduce<EpochRecord | undefined>((a, r) => (!a || (r.valAccuracy ?? r.accuracy) > (a.valAccuracy ?? a.accuracy) ? r : a), undefined);
+  return {
+    format: 'fer-studio-model', version: 1, kind: req.meta.kind, classes: req.meta.classes, inputShape: req.inputShape,
+    preprocessing: req.meta.preprocessing, history: state.history,
+    metrics: {
+      ...(last ? { lastTrainAccuracy: last.accuracy } : {}),
+      ...(best?.valAccuracy != null ? { bestValAccuracy: best.valAccuracy, bestEpoch: best.epoch } : {}),
+    },
+    backend: req.meta.backend, machine: `${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+    seconds: state.seconds, seed: req.config.seed, params: model.countParams(),
+    options: { ...req.meta.options, ...req.config }, createdAt: new Date().toISOString(),
+  };
+}
