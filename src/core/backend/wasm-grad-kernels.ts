@@ -3,13 +3,13 @@
  * - Conv2DBackpropFilter is not registered at all (upstream tensorflow/tfjs#8474),
  *   so a Conv2D layer cannot be trained on wasm without it;
  * - Conv2DBackpropInput is registered but is a scalar loop ~12x slower than the
- *   forward XNNPACK convolution (measured in bench/), so for stride 1 it is
- *   replaced by the equivalent forward convolution.
+ *   forward XNNPACK convolution (measured in bench/), and crashes for unequal
+ *   strides, so it is replaced by the equivalent forward convolution.
  * Both are expressed through ops the wasm backend runs fast (pad, transpose,
  * reverse, XNNPACK conv2d); tests prove them against the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -48,29 +48,44 @@ export function conv2dFilterGrad(
 }
 
 /**
- * For stride 1, dx = correlation of dy (padded by kh-1-top / H-OH+top rows) with
- * the kernel flipped in space and with in/out channels swapped. Returns null when
- * the geometry is not covered (strides > 1), so the caller keeps the stock kernel.
+ * dx is the transposed convolution: dy, dilated by the stride (zeros between
+ * rows/columns), padded by kh-1-top before and whatever completes the input size
+ * after, correlated with the kernel flipped in space and with in/out channels
+ * swapped. The stock wasm kernel is a scalar loop, and crashes with
+ * "memory access out of bounds" for unequal strides (e.g. [2, 1]).
  */
 export function conv2dInputGrad(
   dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number],
   strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding,
-): tf.Tensor4D | null {
+): tf.Tensor4D {
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  if (info.strideHeight !== 1 || info.strideWidth !== 1) return null;
   const [kh, kw] = filter.shape;
   const [, h, w] = inputShape;
+  const { strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
-  const pads: [number, number][] = [[0, 0], [kh - 1 - top, h - info.outHeight + top], [kw - 1 - left, w - info.outWidth + left], [0, 0]];
-  if (pads.some(([a, b]) => a < 0 || b < 0)) return null;
   return tf.tidy(() => {
+    const dilated = dilate(dy, sh, sw);
+    const [, dh, dw] = dilated.shape;
+    const before = [kh - 1 - top, kw - 1 - left];
+    const after = [h + kh - 1 - dh - before[0], w + kw - 1 - dw - before[1]];
+    // Negative amounts mean "crop": pad with the positive part, then slice.
+    const padded = tf.pad(dilated, [[0, 0], [Math.max(0, before[0]), Math.max(0, after[0])], [Math.max(0, before[1]), Math.max(0, after[1])], [0, 0]]);
+    const cropped = tf.slice(padded, [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0], [-1, h + kh - 1, w + kw - 1, -1]);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(tf.pad(dy, pads), flipped, 1, 'valid');
+    return tf.conv2d(cropped as tf.Tensor4D, flipped, 1, 'valid');
   });
 }
 
+/** Inserts (s-1) zero rows/columns between the rows/columns of x. */
+function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return x;
+  const [n, oh, ow, c] = x.shape;
+  const spread = tf.pad(tf.reshape(x, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  return tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, c]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
+}
+
 /** Runs `compute` on tensors that wrap the kernel's inputs, and copies the result into backend-owned storage. */
-function runComposite(args: KernelArgs, names: string[], compute: (ts: tf.Tensor4D[]) => tf.Tensor | null): TensorInfo | null {
+function runComposite(args: KernelArgs, names: string[], compute: (ts: tf.Tensor4D[]) => tf.Tensor): TensorInfo {
   const backend = args.backend as WasmLikeBackend;
   const wrapped = names.map((n) => {
     const info = args.inputs[n] as TensorInfo;
@@ -80,7 +95,6 @@ function runComposite(args: KernelArgs, names: string[], compute: (ts: tf.Tensor
   });
   try {
     const result = compute(wrapped);
-    if (!result) return null;
     const values = result.dataSync() as Float32Array;
     const out = backend.makeOutput(result.shape.slice(), 'float32', undefined, values);
     result.dispose();
@@ -96,36 +110,24 @@ function attr<T>(attrs: NamedAttrMap | undefined, name: string): T {
 
 function filterGradKernel(args: KernelArgs): TensorInfo {
   const a = args.attrs;
-  const out = runComposite(args, ['x', 'dy'], ([x, dy]) =>
+  return runComposite(args, ['x', 'dy'], ([x, dy]) =>
     conv2dFilterGrad(x, dy, attr(a, 'filterShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
-  return out as TensorInfo;
 }
 
-function makeInputGradKernel(stock: KernelFunc | undefined): KernelFunc {
-  return ((args: KernelArgs) => {
-    const a = args.attrs;
-    const out = runComposite(args, ['dy', 'filter'], ([dy, filter]) =>
-      conv2dInputGrad(dy, filter, attr(a, 'inputShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
-    if (out) return out;
-    if (!stock) throw new Error('Conv2DBackpropInput: unsupported geometry on wasm');
-    return stock(args as Parameters<KernelFunc>[0]);
-  }) as KernelFunc;
+function inputGradKernel(args: KernelArgs): TensorInfo {
+  const a = args.attrs;
+  return runComposite(args, ['dy', 'filter'], ([dy, filter]) =>
+    conv2dInputGrad(dy, filter, attr(a, 'inputShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
 }
 
 let registered = false;
 
-/** Registers (or replaces) the training kernels on the wasm backend; idempotent. */
+/** Registers the filter-gradient kernel and replaces the stock input-gradient one on wasm; idempotent. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
-  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: filterGradKernel as unknown as KernelFunc });
+  for (const [kernelName, kernelFunc] of [['Conv2DBackpropFilter', filterGradKernel], ['Conv2DBackpropInput', inputGradKernel]] as const) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc });
   }
-  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (stock) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  const replacement: KernelConfig = {
-    kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: makeInputGradKernel(stock?.kernelFunc),
-    setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc,
-  };
-  tf.registerKernel(replacement);
 }

@@ -68,6 +68,8 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
     model = (await loadModelDir(ckptDir)).model;
     state = saved.state as ResumeState;
     await optimizer.setWeights(saved.optimizer);
+    // setWeights copies into new variables; the decoded tensors are ours to free.
+    saved.optimizer.forEach((w) => w.tensor.dispose());
   } else {
     if (req.resume && req.outDir) throw new FerError('no checkpoint to resume from', { file: ckptDir ?? req.outDir, kind: 'not-found' });
     model = req.build();
@@ -126,7 +128,10 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
     state = { epoch, history: [...state.history, rec], bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy), seconds: state.seconds + rec.seconds };
     meta = buildMeta(req, model, state);
     if (req.outDir && ckptDir) {
-      await saveModelDir(ckptDir, model, meta, { optimizer: await optimizer.getWeights(), state, files: req.extraFiles });
+      const slots = await optimizer.getWeights();
+      await saveModelDir(ckptDir, model, meta, { optimizer: slots, state, files: req.extraFiles });
+      // getWeights() returns the live slot variables plus a fresh 'iter' scalar; only that one is ours to free.
+      slots.filter((s) => s.name === 'iter').forEach((s) => s.tensor.dispose());
       if (isBest) await saveModelDir(req.outDir, model, meta, { files: req.extraFiles });
     }
     req.onEpoch?.(rec);

@@ -1,0 +1,51 @@
+import sharp, { type Sharp } from 'sharp';
+import { FerError } from '../errors.ts';
+import { decodeBmp, isBmp } from './bmp.ts';
+
+export interface GrayImage {
+  width: number;
+  height: number;
+  /** One byte per pixel, row-major. */
+  data: Uint8Array;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes any image sharp reads (JPEG, PNG, WebP, TIFF, GIF...) or an uncompressed BMP into
+ * 8-bit grayscale, honouring EXIF orientation. Transparent pixels are composited onto white,
+ * as an image viewer shows them. With `size`, the result is scaled to cover it and
+ * centre-cropped, so a face keeps its proportions. Any failure names the file.
+ */
+export async function decodeGray(bytes: Uint8Array, file: string, size?: Size): Promise<GrayImage> {
+  let input: Sharp;
+  if (isBmp(bytes)) {
+    const bmp = decodeBmp(bytes, file);
+    input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+  } else {
+    input = sharp(bytes, { autoOrient: true });
+  }
+  let image: GrayImage;
+  try {
+    const { data, info } = await input.flatten({ background: '#ffffff' }).grayscale().raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    image = { width: info.width, height: info.height, data: asBytes(data) };
+    if (info.channels !== 1) throw new Error(`decoder returned ${info.channels} channels`);
+  } catch (e) {
+    throw new FerError(`not a readable image (${e instanceof Error ? e.message : String(e)})`, { file, cause: e });
+  }
+  if (!size || (size.width === image.width && size.height === image.height)) return image;
+  const resized = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .resize(size.width, size.height, { fit: 'cover' })
+    .toColourspace('b-w') // raw one-channel input would otherwise come back as sRGB
+    .raw()
+    .toBuffer();
+  return { ...size, data: asBytes(resized) };
+}
+
+function asBytes(buf: Buffer): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
