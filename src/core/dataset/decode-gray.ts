@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { FerError } from '../errors.ts';
-import { decodeBmp, isBmp } from './bmp.ts';
+import { MAX_IMAGE_PIXELS } from '../face/limits.ts';
+import { decodeBmp, isBmp } from '../face/bmp.ts';
 
 export interface GrayImage {
   width: number;
@@ -23,8 +24,8 @@ export interface Size {
 export async function decodeGray(bytes: Uint8Array, file: string, size?: Size): Promise<GrayImage> {
   let input: Sharp;
   if (isBmp(bytes)) {
-    const bmp = decodeBmp(bytes, file);
-    input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+    const bmp = decodeBmp(bytes, { maxPixels: MAX_IMAGE_PIXELS, background: 255, file });
+    input = sharp(bmp.rgb, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
   } else {
     input = sharp(bytes, { autoOrient: true });
   }
