@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FerError } from '../errors.ts';
 import type { ModelMeta } from '../models/types.ts';
-import { recoverDir, writeDirAtomic } from './atomic-dir.ts';
+import { exists, writeDirAtomic } from './atomic-dir.ts';
 
 /** A tensor with the name tfjs optimizers give their slot variables. */
 export interface NamedTensor {
@@ -76,8 +76,10 @@ async function readJson<T>(file: string): Promise<T> {
   }
 }
 
-export async function loadModelDir(dir: string): Promise<LoadedModel> {
-  await recoverDir(dir);
+export async function loadModelDir(requested: string): Promise<LoadedModel> {
+  // Readers never rename or delete (a writer may be mid-swap): when a save was
+  // interrupted between its two renames, read the intact previous copy instead.
+  const dir = !(await exists(requested)) && (await exists(`${requested}.old`)) ? `${requested}.old` : requested;
   const modelJson = await readJson<{ modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(path.join(dir, 'model.json'));
   const meta = await readJson<ModelMeta>(path.join(dir, 'meta.json'));
   if (meta.format !== 'fer-studio-model') throw new FerError('meta.json is not a FER Studio model description', { file: path.join(dir, 'meta.json') });

@@ -11,12 +11,16 @@ export interface BatchSource {
   fill(indices: ArrayLike<number>, out: Float32Array, rng: Rng | null): void;
 }
 
-export function imageSource(images: Uint8Array, labels: Uint8Array, size: number, augment: AugmentOptions = DEFAULT_AUGMENT): BatchSource {
+/**
+ * `augment` applies when the trainer passes an rng; `alwaysAugment` applies it in
+ * evaluation too (used for the deterministic mirror of test-time augmentation).
+ */
+export function imageSource(images: Uint8Array, labels: Uint8Array, size: number, augment: AugmentOptions = DEFAULT_AUGMENT, alwaysAugment = false): BatchSource {
   return {
     count: labels.length,
     labels,
     featureSize: size * size,
-    fill: (indices, out, rng) => fillBatch(images, size, indices, out, rng ? augment : NO_AUGMENT, rng ?? Math.random),
+    fill: (indices, out, rng) => fillBatch(images, size, indices, out, rng || alwaysAugment ? augment : NO_AUGMENT, rng ?? Math.random),
   };
 }
 

@@ -11,6 +11,8 @@ export interface AugmentOptions {
   shift: number;
   /** Maximum relative brightness/contrast change, e.g. 0.2. */
   jitter: number;
+  /** Always mirror (test-time augmentation), regardless of `flip`. */
+  mirror?: boolean;
 }
 
 export const NO_AUGMENT: AugmentOptions = { flip: false, shift: 0, jitter: 0 };
@@ -29,7 +31,7 @@ export function fillBatch(
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b] * px;
     const dst = b * px;
-    const flip = aug.flip && rng() < 0.5;
+    const flip = aug.mirror || (aug.flip && rng() < 0.5);
     const dx = aug.shift ? Math.round((rng() * 2 - 1) * aug.shift) : 0;
     const dy = aug.shift ? Math.round((rng() * 2 - 1) * aug.shift) : 0;
     const contrast = aug.jitter ? 1 + (rng() * 2 - 1) * aug.jitter : 1;

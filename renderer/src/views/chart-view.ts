@@ -1,0 +1,67 @@
+/**
+ * Accuracy per epoch for both models on one Chart.js line chart: validation
+ * solid, training dashed; one colour per model. Updated live as epochs arrive.
+ * The canvas carries a small summary (data-series) for the end-to-end test.
+ */
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import { MODEL_LABELS, MODEL_SLOTS, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
+
+const COLOURS: Record<ModelSlot, string> = { cnn: '#1f6feb', rnn: '#d1481f' };
+
+type Line = ChartDataset<'line', { x: number; y: number }[]>;
+
+export class ChartView {
+  private readonly chart: Chart<'line', { x: number; y: number }[]>;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 }, min: 1 },
+          y: { min: 0, max: 100, title: { display: true, text: 'accuracy (%)' } },
+        },
+        plugins: { title: { display: true, text: 'CNN and RNN accuracy per epoch (dashed: training, solid: validation)' }, legend: { position: 'bottom' } },
+      },
+    });
+  }
+
+  update(series: Record<ModelSlot, EpochPoint[]>, planned: Partial<Record<ModelSlot, number>>): void {
+    const datasets: Line[] = [];
+    for (const slot of MODEL_SLOTS) {
+      const pts = series[slot];
+      if (!pts.length) continue;
+      const base = { borderColor: COLOURS[slot], backgroundColor: COLOURS[slot], pointRadius: 3, borderWidth: 2 };
+      datasets.push({ ...base, label: `${MODEL_LABELS[slot]} training`, borderDash: [6, 4], data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })) });
+      const val = pts.filter((p) => p.valAccuracy !== null);
+      if (val.length) datasets.push({ ...base, label: `${MODEL_LABELS[slot]} validation`, data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })) });
+    }
+    this.chart.data.datasets = datasets;
+    const lastEpoch = Math.max(1, ...MODEL_SLOTS.map((s) => Math.max(planned[s] ?? 0, series[s].at(-1)?.epoch ?? 0)));
+    this.chart.options.scales!.x!.max = lastEpoch;
+    // Zoom the y axis to the data (in steps of 10 %) so small differences stay visible.
+    const top = Math.max(0, ...datasets.flatMap((d) => d.data.map((p) => p.y)));
+    this.chart.options.scales!.y!.max = Math.min(100, Math.ceil((top + 5) / 10) * 10);
+    this.chart.update();
+    this.canvas.dataset.series = JSON.stringify(datasets.map((d) => ({ label: d.label, points: d.data.length })));
+  }
+
+  png(): string {
+    // Paint a white background under the transparent canvas so the PNG reads well anywhere.
+    const c = document.createElement('canvas');
+    c.width = this.canvas.width;
+    c.height = this.canvas.height;
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(this.canvas, 0, 0);
+    return c.toDataURL('image/png');
+  }
+}

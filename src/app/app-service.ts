@@ -1,0 +1,203 @@
+/**
+ * The backend of the desktop app and web mode: session state plus jobs, in
+ * plain Node with no knowledge of the shell around it. Shells pass every
+ * renderer request to `request()` (which validates it against the contract)
+ * and forward every event from `onEvent()` to the renderer.
+ */
+import { parseRequest, type AnyRequest, type AppEvent, type JobStarted, type RequestArgs, type RequestName, type Responses, type WireResult } from '../contract/contract.ts';
+import { MODEL_LABELS } from '../contract/contract.ts';
+import { initBackend } from '../core/backend/init-backend.ts';
+import { FerError } from '../core/errors.ts';
+import { datasetEntry } from './dataset-entry.ts';
+import { JobRunner } from './job-runner.ts';
+import { evaluateOnTest } from './jobs/evaluate-job.ts';
+import type { JobDeps } from './jobs/job-deps.ts';
+import { loadJob } from './jobs/load-job.ts';
+import { predictJob } from './jobs/predict-job.ts';
+import { preprocessJob } from './jobs/preprocess-job.ts';
+import { trainJob } from './jobs/train-job.ts';
+import { datasetLoaded, predictionLine, preprocessed, testLine } from './narrate.ts';
+import { loadPretrained } from './pretrained.ts';
+import { listSamples, samplePath } from './samples.ts';
+import { Session } from './session.ts';
+import { UploadStore } from './upload-store.ts';
+import { toWireError } from './wire-error.ts';
+import { trainFinished } from './train-finish.ts';
+
+export interface AppServiceOptions {
+  /** The shipped sample datasets (the app's data/ folder). */
+  dataDir: string;
+  /** Per-user folder for the models trained in the app. */
+  workDir: string;
+  /** Per-session temporary folder for uploaded files (removed on close). */
+  uploadsDir: string;
+  /** Folder holding the shipped cnn/ and rnn/ models; null to start without them. */
+  pretrainedDir: string | null;
+}
+
+export type EventListener = (e: AppEvent) => void;
+
+export class AppService {
+  readonly uploads: UploadStore;
+  private readonly session = new Session();
+  private readonly jobs: JobRunner;
+  private readonly listeners = new Set<EventListener>();
+  private readonly deps: JobDeps;
+  private ready: Promise<void> | null = null;
+  private lastPhoto: string | null = null;
+
+  constructor(private readonly opts: AppServiceOptions) {
+    this.uploads = new UploadStore(opts.uploadsDir);
+    this.jobs = new JobRunner((e) => {
+      this.emit(e);
+      if (e.type === 'job-finished' && e.outcome !== 'done') this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
+      if (e.type === 'job-started' || e.type === 'job-finished') this.emitState();
+    });
+    this.deps = { session: this.session, workDir: opts.workDir, log: (l, level) => this.log(l, level), emit: (e) => this.emit(e) };
+  }
+
+  /** Picks the tfjs backend and loads the shipped models; safe to call more than once. */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      this.session.backend = await initBackend();
+      this.log(`FER Studio backend ready: TensorFlow.js on ${this.session.backend}`);
+      for (const p of this.opts.pretrainedDir ? await loadPretrained(this.opts.pretrainedDir) : []) {
+        if (p.model) {
+          this.session.setModel(p.slot, p.model);
+          this.log(`Using the ${p.model.summary.description} until you train one`);
+        } else this.log(`The shipped ${MODEL_LABELS[p.slot]} could not be loaded: ${p.error}`, 'warn');
+      }
+      if (!this.session.models.cnn && !this.session.models.rnn) this.log('No pretrained models found: train the CNN or the RNN to predict');
+      this.emitState();
+    })();
+    return this.ready;
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Untrusted entry point: validates, runs, and returns errors as values. */
+  async request(name: unknown, args: unknown): Promise<WireResult> {
+    try {
+      const req = parseRequest(name, args);
+      return { ok: true, value: await this.handle(req) };
+    } catch (e) {
+      return { ok: false, error: toWireError(e) };
+    }
+  }
+
+  /** Typed entry point for trusted callers (tests, the worker host). */
+  async call<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<Responses[N]> {
+    return (await this.handle({ name, args } as AnyRequest)) as Responses[N];
+  }
+
+  /** Trusted: a dataset path the Electron main process got from its own open dialog. */
+  async loadPath(datasetPath: string): Promise<JobStarted> {
+    await this.init();
+    return this.startLoad({ path: datasetPath, name: datasetPath });
+  }
+
+  /** Waits for the running job, if any (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  async close(): Promise<void> {
+    const job = this.jobs.current();
+    if (job) this.jobs.cancel(job.id);
+    await this.jobs.idle();
+    this.session.dispose();
+    await this.uploads.clear();
+  }
+
+  private async handle(req: AnyRequest): Promise<unknown> {
+    await this.init();
+    const s = this.session;
+    switch (req.name) {
+      case 'getState':
+        return this.snapshot();
+      case 'useSample': {
+        const sample = samplePath(this.opts.dataDir, req.args.sample);
+        if (!sample) throw new FerError(`no sample called "${req.args.sample}" in the app's data folder`, { kind: 'not-found' });
+        return this.startLoad(sample);
+      }
+      case 'beginUpload':
+        return { uploadId: await this.uploads.begin(req.args.purpose, req.args.files) };
+      case 'loadUpload': {
+        this.refuseIfBusy();
+        const upload = await this.uploads.complete(req.args.uploadId, 'dataset');
+        return this.startLoad(datasetEntry(upload), upload.id);
+      }
+      case 'preprocess': {
+        const data = s.dataset;
+        if (!data) throw new FerError('upload a dataset first', { kind: 'usage' });
+        return { jobId: this.jobs.start('preprocess', 'Preprocessing', (ctx) => preprocessJob(ctx, data, req.args), (p) => {
+          s.setPreprocessed(p);
+          this.log(preprocessed(p.summary));
+        }) };
+      }
+      case 'train': {
+        if (!s.pre) throw new FerError('preprocess the dataset first', { kind: 'usage' });
+        const label = MODEL_LABELS[req.args.model];
+        return { jobId: this.jobs.start('train', `Training ${label}`, (ctx) => {
+          this.log(`Training the ${label}: ${req.args.epochs} epochs, batch ${req.args.batchSize}, on ${s.pre!.summary.counts.train} images (validation ${s.pre!.summary.counts.validation})`);
+          return trainJob(this.deps, ctx, req.args);
+        }, (out) => trainFinished(this.deps, out), req.args.model) };
+      }
+      case 'cancel':
+        return { cancelled: this.jobs.cancel(req.args.jobId) };
+      case 'compare': {
+        const models = { ...(s.models.cnn ? { cnn: s.models.cnn.fer } : {}), ...(s.models.rnn ? { rnn: s.models.rnn.fer } : {}) };
+        if (!Object.keys(models).length) throw new FerError('no model to compare yet: train the CNN or the RNN first', { kind: 'usage' });
+        if (!s.pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
+        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx), (reports) => {
+          s.reports = { ...s.reports, ...reports };
+          this.log(Object.values(reports).map(testLine));
+        }) };
+      }
+      case 'predict': {
+        this.refuseIfBusy();
+        const photo = await this.uploads.complete(req.args.uploadId, 'photo');
+        if (this.lastPhoto && this.lastPhoto !== photo.id) await this.uploads.remove(this.lastPhoto);
+        this.lastPhoto = photo.id;
+        const result = await this.jobs.run('predict', 'Predicting', (ctx) => predictJob(s, ctx, photo, req.args.wholeImage));
+        this.log(predictionLine(result));
+        return result;
+      }
+      case 'pickDataset':
+        throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', { kind: 'usage' });
+    }
+  }
+
+  private startLoad(source: { path: string; name: string }, uploadId?: string): JobStarted {
+    return { jobId: this.jobs.start('load-dataset', 'Loading the dataset', (ctx) => loadJob(ctx, source), (d) => {
+      this.session.setDataset(d);
+      this.log(datasetLoaded(d.summary, d.seconds));
+      // The images are in memory now; the uploaded copy is no longer needed.
+      if (uploadId) void this.uploads.remove(uploadId);
+    }) };
+  }
+
+  private refuseIfBusy(): void {
+    const job = this.jobs.current();
+    if (job) throw new FerError(`busy: ${job.label.toLowerCase()} is still running; wait for it or cancel it`, { kind: 'busy' });
+  }
+
+  private snapshot() {
+    return this.session.snapshot(this.jobs.current(), listSamples(this.opts.dataDir));
+  }
+
+  private emitState(): void {
+    this.emit({ type: 'state', state: this.snapshot() });
+  }
+
+  private log(lines: string | string[], level: 'info' | 'warn' | 'error' = 'info'): void {
+    for (const text of Array.isArray(lines) ? lines : [lines]) this.emit({ type: 'log', level, text, time: Date.now() });
+  }
+
+  private emit(e: AppEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}

@@ -1,0 +1,27 @@
+/** Test accuracy + confusion matrix of the session's models on the preprocessed test split. */
+import type { ModelSlot, TestReport } from '../../contract/contract.ts';
+import { MODEL_LABELS } from '../../contract/contract.ts';
+import { evaluateModel } from '../../core/eval/evaluate.ts';
+import { FerError } from '../../core/errors.ts';
+import { splitAsDataset, toTestReport } from '../convert.ts';
+import type { JobContext } from '../job-runner.ts';
+import type { FerModel } from '../../core/model-io/load-fer-model.ts';
+import type { Preprocessed } from '../session.ts';
+
+export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<Record<ModelSlot, FerModel>>, ctx: JobContext): Promise<Partial<Record<ModelSlot, TestReport>>> {
+  if (!pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
+  const r = pre.result;
+  const part = r.test.count ? r.test : null;
+  if (!part) throw new FerError(`${pre.datasetName} has no test images to measure on`, { kind: 'usage' });
+  const on = `the test split of ${pre.datasetName} (${part.count} images, never trained on)`;
+  const ds = splitAsDataset(part, { classes: r.classes, size: r.size, channels: r.channels, source: `${pre.datasetName} test split` });
+  const out: Partial<Record<ModelSlot, TestReport>> = {};
+  const todo = (Object.keys(models) as ModelSlot[]).filter((s) => models[s]);
+  for (const [i, slot] of todo.entries()) {
+    ctx.progress('evaluate', i / todo.length, `Measuring the ${MODEL_LABELS[slot]} on ${part.count} test images`);
+    const report = await evaluateModel(models[slot]!, ds, { signal: ctx.signal });
+    out[slot] = toTestReport(slot, report, on);
+  }
+  ctx.progress('evaluate', 1, 'Measured');
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * What the user has built up in this session: the dataset, its preprocessed
+ * splits, the current CNN and RNN (pretrained or trained here) and their test
+ * reports. Replacing the dataset invalidates what was derived from it; models
+ * stay (they can still predict), and tf memory of replaced models is freed.
+ */
+import type { DatasetSummary, JobSummary, ModelSlot, ModelSummary, PreprocessSummary, SampleInfo, SessionSnapshot, TestReport } from '../contract/contract.ts';
+import type { Dataset } from '../core/dataset/types.ts';
+import type { FerModel } from '../core/model-io/load-fer-model.ts';
+import type { PreprocessResult } from '../core/preprocess/preprocess.ts';
+
+export interface LoadedDataset { ds: Dataset; summary: DatasetSummary }
+export interface Preprocessed { result: PreprocessResult; summary: PreprocessSummary; datasetName: string }
+export interface SessionModel { fer: FerModel; summary: ModelSummary }
+
+export class Session {
+  backend: string | null = null;
+  dataset: LoadedDataset | null = null;
+  pre: Preprocessed | null = null;
+  readonly models: Record<ModelSlot, SessionModel | null> = { cnn: null, rnn: null };
+  reports: Partial<Record<ModelSlot, TestReport>> = {};
+
+  setDataset(d: LoadedDataset): void {
+    this.dataset = d;
+    this.pre = null;
+    this.reports = {};
+  }
+
+  setPreprocessed(p: Preprocessed): void {
+    this.pre = p;
+    this.reports = {};
+  }
+
+  setModel(slot: ModelSlot, m: SessionModel): void {
+    const old = this.models[slot];
+    if (old && old.fer !== m.fer) old.fer.model.dispose();
+    this.models[slot] = m;
+    delete this.reports[slot];
+  }
+
+  loadedModels(): FerModel[] {
+    return [this.models.cnn, this.models.rnn].flatMap((m) => (m ? [m.fer] : []));
+  }
+
+  snapshot(job: JobSummary | null, samples: SampleInfo[]): SessionSnapshot {
+    return {
+      backend: this.backend,
+      dataset: this.dataset ? structuredClone(this.dataset.summary) : null,
+      preprocessed: this.pre ? structuredClone(this.pre.summary) : null,
+      models: { cnn: this.models.cnn ? structuredClone(this.models.cnn.summary) : null, rnn: this.models.rnn ? structuredClone(this.models.rnn.summary) : null },
+      reports: structuredClone(this.reports),
+      job,
+      samples,
+    };
+  }
+
+  dispose(): void {
+    for (const m of this.loadedModels()) m.model.dispose();
+    this.models.cnn = null;
+    this.models.rnn = null;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Turns dataset images into exactly the input a saved model was trained on,
+ * as recorded in its meta.json: gray 48x48 scaled to 0..1 for the CNN/RNN, or
+ * RGB 32x32 -> PCA coefficients for the paper preset. Training, evaluation and
+ * prediction all go through here so they can never disagree.
+ */
+import type { Dataset } from '../dataset/types.ts';
+import { toGrayResized, toRgbResized } from '../preprocess/image-ops.ts';
+import { inverseTransformPca, transformPca, type PcaModel } from '../preprocess/pca.ts';
+import { featureSource, imageSource, type BatchSource } from '../train/batch-source.ts';
+import { NO_AUGMENT } from '../train/batches.ts';
+import type { ModelMeta } from './types.ts';
+
+/** Whether flip test-time augmentation applies (image inputs; PCA features have no left and right). */
+export function supportsTta(meta: ModelMeta): boolean {
+  return !meta.preprocessing.pca;
+}
+
+/** Images of `ds` resized/converted to what the model's preprocessing says. */
+export function pixelsForModel(meta: ModelMeta, ds: Dataset): Uint8Array {
+  const { size, channels } = meta.preprocessing;
+  return (channels === 3 ? toRgbResized(ds, size) : toGrayResized(ds, size)).images;
+}
+
+/** `mirror` gives the horizontally flipped images (test-time augmentation; image inputs only). */
+export function sourceForModel(meta: ModelMeta, pixels: Uint8Array, labels: Uint8Array, pca: PcaModel | null, mirror = false): BatchSource {
+  const p = meta.preprocessing;
+  if (!p.pca) return imageSource(pixels, labels, p.size, { ...NO_AUGMENT, mirror }, mirror);
+  if (!pca) throw new Error('this model needs its pca.bin');
+  const n = labels.length;
+  const coeffs = transformPca(pca, pixels, n, { scale: 1 / 255 });
+  if (p.pca.mode === 'reconstruct') return featureSource(inverseTransformPca(pca, coeffs, n), labels, pca.d);
+  // Paper preset: coefficients fill a 28x28x3 block; with fewer than 2,352 components
+  // (small datasets) the rest stays zero, as the reference's reshape could not run at all.
+  const width = meta.inputShape.reduce((a, b) => a * b, 1);
+  if (width === pca.k) return featureSource(coeffs, labels, width);
+  const padded = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) padded.set(coeffs.subarray(i * pca.k, (i + 1) * pca.k), i * width);
+  return featureSource(padded, labels, width);
+}

@@ -1,0 +1,67 @@
+/**
+ * Prediction on a photo: decode, find faces with the Haar cascade, crop each
+ * with a margin, and classify every face with every given model.
+ */
+import { readInputFile } from '../dataset/read-input.ts';
+import { decodeImage } from '../face/decode-image.ts';
+import { findFaces } from '../face/find-faces.ts';
+import type { FerModel } from '../model-io/load-fer-model.ts';
+import { predictProbs } from '../eval/evaluate.ts';
+import type { Dataset } from '../dataset/types.ts';
+import { pixelsForModel } from '../models/model-input.ts';
+
+export interface FacePrediction {
+  box: [number, number, number, number];
+  /** Per model kind (e.g. "cnn", "rnn"): the winning label and all probabilities. */
+  models: Record<string, { label: string; probabilities: Record<string, number> }>;
+  /** The first model's answer, for the CLI's flat output. */
+  label: string;
+  probabilities: Record<string, number>;
+}
+
+export interface ImagePrediction {
+  file: string;
+  width: number;
+  height: number;
+  faces: FacePrediction[];
+  /** True when no face was found and the whole image was classified instead. */
+  wholeImage: boolean;
+}
+
+export interface PredictOptions {
+  /** Classify the whole image when no face is found (default false: report "no face found"). */
+  wholeImageIfNoFace?: boolean;
+  margin?: number;
+  /** Mirror test-time augmentation, as `fer eval --tta` measures it. */
+  tta?: boolean;
+}
+
+export async function predictImage(models: FerModel[], file: string, opts: PredictOptions = {}, bytes?: Uint8Array): Promise<ImagePrediction> {
+  const img = await decodeImage(bytes ?? (await readInputFile(file, 'image')), { file });
+  const crops = await findFaces(img, { margin: opts.margin, size: 48, wholeImageIfNone: opts.wholeImageIfNoFace });
+  const whole = crops.some((c) => c.wholeImage);
+  const faces: FacePrediction[] = crops.map((c) => ({ box: c.box, models: {}, label: '', probabilities: {} }));
+  for (const m of models) {
+    const ds: Dataset = {
+      format: 'folder', source: file, classes: m.meta.classes, count: crops.length, height: 48, width: 48, channels: 1,
+      images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
+    };
+    if (!crops.length) continue;
+    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta });
+    const k = m.meta.classes.length;
+    faces.forEach((f, i) => {
+      const p = Object.fromEntries(m.meta.classes.map((c, j) => [c, probs[i * k + j]]));
+      const label = m.meta.classes.reduce((a, c) => (p[c] > p[a] ? c : a), m.meta.classes[0]);
+      f.models[m.meta.kind] = { label, probabilities: p };
+      if (!f.label) Object.assign(f, { label, probabilities: p });
+    });
+  }
+  return { file, width: img.width, height: img.height, faces, wholeImage: whole };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
