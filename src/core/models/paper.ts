@@ -23,7 +23,10 @@ export function buildPaperCnn(numClasses: number, seed = 1): tf.LayersModel {
 
 export function buildPaperRnn(numClasses: number, seed = 1): tf.LayersModel {
   const model = tf.sequential({ name: 'paper_rnn' });
-  model.add(tf.layers.lstm({ inputShape: [28, 84], units: 100, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  model.add(tf.layers.lstm({
+    inputShape: [28, 84], units: 100, activation: 'relu',
+    kernelInitializer: tf.initializers.glorotUniform({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 7 }),
+  }));
   model.add(tf.layers.dropout({ rate: 0.5, seed }));
   model.add(tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }));

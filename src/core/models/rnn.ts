@@ -18,7 +18,11 @@ export function buildRnn(inputShape: [number, number], numClasses: number, opts:
   model.add(tf.layers.bidirectional({
     inputShape,
     mergeMode: 'concat',
-    layer: tf.layers.lstm({ units, kernelInitializer: tf.initializers.glorotUniform({ seed }) }) as tf.RNN,
+    layer: tf.layers.lstm({
+      units, kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      // Seeded so the same --seed gives the same run.
+      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 7 }),
+    }) as tf.RNN,
   }));
   model.add(tf.layers.dropout({ rate: opts.dropout ?? 0.3, seed }));
   model.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }));

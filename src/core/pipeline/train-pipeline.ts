@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/init-backend.ts';
+import { FerError } from '../errors.ts';
 import { encodePca } from '../model-io/pca-file.ts';
 import { buildCnn } from '../models/cnn.ts';
 import { buildPaperCnn, buildPaperRnn } from '../models/paper.ts';
@@ -55,7 +56,7 @@ export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipe
   let build: () => tf.LayersModel;
   let preprocessing: ModelMeta['preprocessing'];
   if (paper) {
-    if (!pre.pca || pre.channels !== 3) throw new Error('the paper preset needs data preprocessed with --preset paper (RGB 32x32, PCA)');
+    if (!pre.pca || pre.channels !== 3) throw new FerError('the paper preset needs data preprocessed with --preset paper (RGB 32x32, PCA)', { kind: 'usage' });
     preprocessing = { size: pre.size, channels: 3, scale: 1 / 255, pca: { k: pre.pca.k, d: pre.pca.d, mode: 'paper-coefficients' } };
     inputShape = kind === 'paper-cnn' ? [28, 28, 3] : [28, 84];
     build = () => (kind === 'paper-cnn' ? buildPaperCnn(k, config.seed) : buildPaperRnn(k, config.seed));
@@ -64,7 +65,7 @@ export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipe
     inputShape = kind === 'cnn' ? [pre.size, pre.size, 1] : [pre.size, pre.size];
     build = () => (kind === 'cnn' ? buildCnn([pre.size, pre.size, 1], k, { seed: config.seed }) : buildRnn([pre.size, pre.size], k, { seed: config.seed }));
   }
-  const metaStub = { preprocessing } as ModelMeta;
+  const metaStub = { preprocessing, inputShape } as ModelMeta;
   const pca = preprocessing.pca ? pre.pca : null;
   // Only the default models augment; PCA inputs are fixed feature rows.
   const train = preprocessing.pca

@@ -1,0 +1,39 @@
+/** The work of `fer eval` (imported once the arguments are valid: it loads TensorFlow.js). */
+import { initBackend } from '../../core/backend/init-backend.ts';
+import { loadDataset } from '../../core/dataset/load-dataset.ts';
+import type { SplitName } from '../../core/dataset/types.ts';
+import { evaluateModel } from '../../core/eval/evaluate.ts';
+import type { EvalReport } from '../../core/eval/metrics.ts';
+import { loadFerModel } from '../../core/model-io/load-fer-model.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { percent } from '../progress-bar.ts';
+import { splitIndices } from '../split-select.ts';
+import { progressReporter } from '../task-progress.ts';
+
+export async function evaluate(a: { modelDir: string; data: string; split?: SplitName }, ctx: CliContext): Promise<number> {
+  const { modelDir, data, split } = a;
+  const backend = await initBackend();
+  if (!ctx.json) ctx.print(`backend: ${backend}`);
+  const model = await loadFerModel(modelDir);
+  const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
+  const indices = split ? splitIndices(ds, split) : undefined;
+  const report = await evaluateModel(model, ds, { indices, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
+  ctx.clearStatus();
+  if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
+  else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);
+  return EXIT.ok;
+}
+
+function printReport(ctx: CliContext, r: EvalReport, what: string): void {
+  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}`);
+  const w = Math.max(8, ...r.classes.map((c) => c.length));
+  ctx.print(`  ${'class'.padEnd(w)}  precision  recall     F1  support`);
+  for (const c of r.classes) {
+    const m = r.perClass[c];
+    ctx.print(`  ${c.padEnd(w)}  ${m.precision.toFixed(3).padStart(9)}  ${m.recall.toFixed(3).padStart(6)}  ${m.f1.toFixed(3).padStart(5)}  ${String(m.support).padStart(7)}`);
+  }
+  ctx.print('confusion (rows: true class, columns: predicted, same order)');
+  const cw = Math.max(5, ...r.confusion.flat().map((n) => String(n).length + 1));
+  ctx.print(`  ${''.padEnd(w)}${r.classes.map((c) => c.slice(0, cw - 1).padStart(cw)).join('')}`);
+  r.confusion.forEach((row, i) => ctx.print(`  ${r.classes[i].padEnd(w)}${row.map((n) => String(n).padStart(cw)).join('')}`));
+}

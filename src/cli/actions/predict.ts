@@ -1,0 +1,61 @@
+/** The work of `fer predict` (imported once the arguments are valid: it loads TensorFlow.js and OpenCV). */
+import { initBackend } from '../../core/backend/init-backend.ts';
+import { FerError, isFerError, throwIfCancelled } from '../../core/errors.ts';
+import { loadFerModel, type FerModel } from '../../core/model-io/load-fer-model.ts';
+import { predictImage, type FacePrediction, type ImagePrediction } from '../../core/predict/predict-image.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { percent } from '../progress-bar.ts';
+
+export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean }, ctx: CliContext): Promise<number> {
+  const backend = await initBackend();
+  if (!ctx.json) ctx.print(`backend: ${backend}`);
+  const models: FerModel[] = [];
+  for (const dir of a.modelDirs) models.push(await loadFerModel(dir));
+  const kinds = models.map((m) => m.meta.kind);
+  // Per-model results are keyed by kind, so two models of one kind would overwrite each other.
+  if (new Set(kinds).size !== kinds.length) throw new FerError(`give models of different kinds (got ${kinds.join(', ')})`, { kind: 'usage' });
+  let failed = false;
+  for (const file of a.files) {
+    throwIfCancelled(ctx.signal);
+    let result: ImagePrediction;
+    try {
+      result = await predictImage(models, file, { wholeImageIfNoFace: a.wholeImage });
+    } catch (e) {
+      // A bad file among several: report it on its own line and go on with the rest.
+      if (!isFerError(e) || e.kind === 'cancelled') throw e;
+      ctx.error(e.message);
+      failed = true;
+      continue;
+    }
+    if (ctx.json) ctx.emit(toJson(result, models.length > 1));
+    else printPrediction(ctx, result, models.length > 1);
+  }
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
+function toJson(r: ImagePrediction, perModel: boolean): object {
+  return {
+    file: r.file,
+    width: r.width,
+    height: r.height,
+    wholeImage: r.wholeImage,
+    faces: r.faces.map((f) => ({ box: f.box, label: f.label, probabilities: f.probabilities, ...(perModel ? { models: f.models } : {}) })),
+  };
+}
+
+function top(probabilities: Record<string, number>, n: number): string {
+  return Object.entries(probabilities).sort((a, b) => b[1] - a[1]).slice(0, n).map(([c, p]) => `${c} ${percent(p, 0)}`).join(', ');
+}
+
+function printPrediction(ctx: CliContext, r: ImagePrediction, perModel: boolean): void {
+  if (!r.faces.length) {
+    ctx.print(`${r.file}: no face found (use --whole-image to classify the whole image)`);
+    return;
+  }
+  ctx.print(`${r.file}: ${r.wholeImage ? 'no face found; whole image classified' : `${r.faces.length} face${r.faces.length > 1 ? 's' : ''}`}`);
+  r.faces.forEach((f: FacePrediction, i) => {
+    const where = r.wholeImage ? 'whole image' : `face ${i + 1} at [${f.box.join(', ')}]`;
+    ctx.print(`  ${where}: ${f.label} (${top(f.probabilities, 3)})`);
+    if (perModel) for (const [kind, m] of Object.entries(f.models)) ctx.print(`    ${kind.padEnd(9)} ${m.label} (${top(m.probabilities, 3)})`);
+  });
+}
