@@ -24,3 +24,14 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
   }
   return arr;
 }
+
+/** Fills `out` with standard normal samples (Box-Muller): seeded starting vectors for randomized PCA. */
+export function fillGaussian(out: Float32Array | Float64Array, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    // 1 - u keeps the logarithm finite (u may be exactly 0).
+    const r = Math.sqrt(-2 * Math.log(1 - rng()));
+    const t = 2 * Math.PI * rng();
+    out[i] = r * Math.cos(t);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+  }
+}

@@ -5,7 +5,7 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { covarianceMatrix } from '../../../src/core/preprocess/covariance.ts';
 import { pcaEigen } from '../../../src/core/preprocess/pca-eigen.ts';
 import { symmetricEigen } from '../../../src/core/preprocess/symmetric-eigen.ts';
-import { mulberry32 } from '../../../src/core/random.ts';
+import { fillGaussian, mulberry32 } from '../../../src/core/random.ts';
 import { dot, row, structuredData } from './pca-helpers.ts';
 
 beforeAll(async () => {
@@ -106,5 +106,22 @@ describe('pcaEigen on a 620 x 620 covariance (randomized block Krylov path)', ()
     expect(r.method).toBe('randomized');
     expect(Math.abs(r.k - exactK)).toBeLessThanOrEqual(1);
     expect(r.values.length).toBe(r.k);
+  });
+
+  it('copes with a covariance of lower rank than the Krylov space (deflation)', async () => {
+    // rank 12, asked for 10 components: the space (30 columns) runs out of directions.
+    const g = new Float64Array(12 * m);
+    fillGaussian(g, mulberry32(4));
+    const low = new Float64Array(m * m);
+    for (let l = 0; l < 12; l++) for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) low[a * m + b] += 0.8 ** l * g[l * m + a] * g[l * m + b];
+    let trace = 0;
+    for (let a = 0; a < m; a++) trace += low[a * m + a];
+    const ref = symmetricEigen(low, m);
+    const r = await pcaEigen(low, m, 10, trace, mulberry32(3), {});
+    expect(r.method).toBe('randomized');
+    for (let c = 0; c < 10; c++) {
+      expect(Math.abs(r.values[c] - ref.values[c]) / ref.values[c]).toBeLessThan(1e-4);
+      expect(Math.abs(dot(row(r.vectors, c, m), row(ref.vectors, c, m)))).toBeGreaterThan(0.999);
+    }
   });
 });

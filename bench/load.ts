@@ -1,0 +1,48 @@
+/**
+ * Dataset loading speed: the full FER2013 train .npy (target < 1 s) and the
+ * Kaggle CSV format at the real fer2013.csv's size (~290 MB, made by repeating
+ * the shared sample's rows; target >= 50 MB/s). Median of 3 runs each.
+ *
+ *   npx tsx bench/load.ts
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDataset } from '../src/core/dataset/load-dataset.ts';
+
+const TRAIN = path.resolve('../shared/datasets/fer2013/train.X.npy');
+const SAMPLE = path.resolve('../shared/datasets/samples/fer2013-sample.csv');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timeLoad(file: string): Promise<{ seconds: number; count: number }> {
+  const times: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    count = (await loadDataset(file)).count;
+    times.push((performance.now() - t) / 1000);
+  }
+  return { seconds: median(times), count };
+}
+
+async function makeBigCsv(target: number): Promise<string> {
+  const text = await fs.readFile(SAMPLE, 'utf8');
+  const [header, ...rows] = text.trim().split('\n');
+  const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'fer-bench-')), 'fer2013.csv');
+  const out = createWriteStream(file);
+  out.write(`${header}\n`);
+  const block = `${rows.join('\n')}\n`;
+  for (let written = 0; written < target; written += block.length) {
+    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  return file;
+}
+
+const npy = await timeLoad(TRAIN);
+console.log(`npy  ${npy.count} images (${((await fs.stat(TRAIN)).size / 1e6).toFixed(0)} MB): ${npy.seconds.toFixed(3)} s (target < 1 s)`);
+const csvFile = await makeBigCsv(290e6);
+const size = (await fs.stat(csvFile)).size;
+const csv = await timeLoad(csvFile);
+console.log(`csv  ${csv.count} rows (${(size / 1e6).toFixed(0)} MB): ${csv.seconds.toFixed(2)} s = ${(size / 1e6 / csv.seconds).toFixed(0)} MB/s (target >= 50 MB/s)`);
+await fs.rm(path.dirname(csvFile), { recursive: true, force: true });
