@@ -33,7 +33,7 @@ async function makeBigCsv(target: number): Promise<string> {
   out.write(`${header}\n`);
   const block = `${rows.join('\n')}\n`;
   for (let written = 0; written < target; written += block.length) {
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
   return file;
