@@ -128,7 +128,7 @@ export class AppService {
       case 'loadUpload': {
         this.refuseIfBusy();
         const upload = await this.uploads.complete(req.args.uploadId, 'dataset');
-        return this.startLoad(datasetEntry(upload), upload.id);
+        return this.startLoad({ ...datasetEntry(upload), root: upload.dir }, upload.id);
       }
       case 'preprocess': {
         const data = s.dataset;
@@ -171,7 +171,7 @@ export class AppService {
     }
   }
 
-  private startLoad(source: { path: string; name: string }, uploadId?: string): JobStarted {
+  private startLoad(source: { path: string; name: string; root?: string }, uploadId?: string): JobStarted {
     return { jobId: this.jobs.start('load-dataset', 'Loading the dataset', (ctx) => loadJob(ctx, source), (d) => {
       this.session.setDataset(d);
       this.log(datasetLoaded(d.summary, d.seconds));

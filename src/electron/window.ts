@@ -14,6 +14,8 @@ export function createMainWindow(preload: string): BrowserWindow {
       preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
       experimentalFeatures: false, navigateOnDragDrop: false, spellcheck: false,
+      // Middle-click (auxclick) on a link would try to open a window: the app has no links to open.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   lockDown(win.webContents);

@@ -74,6 +74,8 @@ function parseHeader(header: string, bad: (p: string) => FerError): { dtype: Npy
   const parts = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (!parts.every((p) => /^\d+L?$/.test(p))) throw bad(`corrupt .npy header: bad shape (${shapeMatch[1]})`);
   const shape = parts.map((p) => Number.parseInt(p, 10));
+  // A 400-digit dimension parses to Infinity (and Infinity * 0 to NaN, which passes the size checks).
+  if (!shape.every(Number.isSafeInteger)) throw bad(`corrupt .npy header: shape (${shapeMatch[1]}) has an impossibly large dimension`);
   return { dtype: parseDescr(descr, bad), fortranOrder: fortran[1] === 'True', shape };
 }
 

@@ -76,10 +76,16 @@ async function readJson<T>(file: string): Promise<T> {
   }
 }
 
+/**
+ * Readers never rename or delete (a writer may be mid-swap): when a save was
+ * interrupted between its two renames, read the intact previous copy instead.
+ */
+async function readableDir(requested: string): Promise<string> {
+  return !(await exists(requested)) && (await exists(`${requested}.old`)) ? `${requested}.old` : requested;
+}
+
 export async function loadModelDir(requested: string): Promise<LoadedModel> {
-  // Readers never rename or delete (a writer may be mid-swap): when a save was
-  // interrupted between its two renames, read the intact previous copy instead.
-  const dir = !(await exists(requested)) && (await exists(`${requested}.old`)) ? `${requested}.old` : requested;
+  const dir = await readableDir(requested);
   const modelJson = await readJson<{ modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(path.join(dir, 'model.json'));
   const meta = await readJson<ModelMeta>(path.join(dir, 'meta.json'));
   if (meta.format !== 'fer-studio-model') throw new FerError('meta.json is not a FER Studio model description', { file: path.join(dir, 'meta.json') });
@@ -95,7 +101,9 @@ export async function loadModelDir(requested: string): Promise<LoadedModel> {
 }
 
 /** Reads optimizer slots and resume state saved by `saveModelDir`, or null when absent. */
-export async function loadTrainingState(dir: string): Promise<{ optimizer: NamedTensor[]; state: unknown } | null> {
+export async function loadTrainingState(requested: string): Promise<{ optimizer: NamedTensor[]; state: unknown } | null> {
+  // Same fallback as loadModelDir: a resume must not lose the checkpoint to a crash mid-swap.
+  const dir = await readableDir(requested);
   try {
     const specs = JSON.parse(await fs.readFile(path.join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
     const bytes = await fs.readFile(path.join(dir, 'optimizer.bin'));
