@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { loadDataset } from '../src/core/dataset/load-dataset.ts';
-import { evaluateModel } from '../src/core/eval/evaluate.ts';
+import { evaluateModel, predictProbs, selectImages } from '../src/core/eval/evaluate.ts';
+import { writeNpy } from '../src/core/dataset/npy.ts';
+import { argmaxRows } from '../src/core/train/infer.ts';
 import type { EvalReport } from '../src/core/eval/metrics.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
 import { modelMacs } from '../src/core/models/flops.ts';
@@ -32,6 +34,16 @@ function table(r: EvalReport): string {
   ].join('\n');
 }
 
+// A committed fixture of PublicTest images and what each shipped model says about
+// them, so the test suite can check the shipped files behave as this report says.
+const FIXTURE_N = 48;
+const fixtureDir = 'test/fixtures/shipped';
+await fs.mkdir(fixtureDir, { recursive: true });
+const fixture = selectImages(ds, Uint32Array.from({ length: FIXTURE_N }, (_, i) => i * 74));
+await fs.writeFile(path.join(fixtureDir, 'publictest.X.npy'), writeNpy(fixture.images, [FIXTURE_N, 48, 48], 'u1'));
+await fs.writeFile(path.join(fixtureDir, 'publictest.Y.npy'), writeNpy(fixture.labels, [FIXTURE_N], 'u1'));
+const expected: Record<string, { predictions: number[]; accuracy: number }> = {};
+
 const sections: string[] = [];
 const summary: string[] = [];
 for (const kind of ['cnn', 'rnn']) {
@@ -40,6 +52,9 @@ for (const kind of ['cnn', 'rnn']) {
   try { m = await loadFerModel(dir); } catch { continue; }
   const plain = await evaluateModel(m, ds);
   const tta = await evaluateModel(m, ds, { tta: true });
+  const fx = await predictProbs(m, fixture.images, fixture.labels);
+  const predictions = Array.from(argmaxRows(fx, m.meta.classes.length));
+  expected[kind] = { predictions, accuracy: predictions.filter((p, i) => p === fixture.labels[i]).length / FIXTURE_N };
   const macs = modelMacs(m.model as unknown as Parameters<typeof modelMacs>[0]);
   const png = `${kind}-curves.png`;
   await sharp(Buffer.from(curvesSvg(`${kind.toUpperCase()}: accuracy per epoch`, m.meta.history))).png().toFile(path.join(values.models!, png));
@@ -73,4 +88,5 @@ const report = [
   '',
 ].join('\n');
 await fs.writeFile(path.join(values.models!, 'REPORT.md'), report + '\n');
+await fs.writeFile(path.join(fixtureDir, 'expected.json'), JSON.stringify({ note: 'written by scripts/report.ts; PublicTest images 0, 74, 148, ...', ...expected }, null, 2) + '\n');
 console.log(summary.join('\n'));

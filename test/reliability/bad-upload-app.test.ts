@@ -3,36 +3,19 @@
  * each load fails with a message naming the uploaded file, and nothing is lost: the dataset
  * loaded before, its preprocessing and the model all stay, and the service keeps working.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessBackend } from '../../src/app/backend.ts';
-import type { AppEvent, SessionSnapshot } from '../../src/contract/contract.ts';
+import type { AppEvent } from '../../src/contract/contract.ts';
 import { BAD_DATASETS, BAD_IMAGES } from './bad-corpus.ts';
-import { saveTinyModel } from './tiny-model.ts';
+import { startAppHarness, type AppHarness } from './app-harness.ts';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-bad-upload-'));
-const events: AppEvent[] = [];
-let backend: ReturnType<typeof inProcessBackend>;
-
-async function ok<T>(name: string, args: unknown): Promise<T> {
-  const r = await backend.request(name, args);
-  if (!r.ok) throw new Error(`${name} refused: ${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
-const state = () => ok<SessionSnapshot>('getState', {});
-
-/** Uploads `names` (relative to `root`) under the same relative names, as the renderer does. */
-async function upload(purpose: 'dataset' | 'photo', root: string, names: string[]): Promise<string> {
-  const files = names.map((name) => ({ name, data: readFileSync(path.join(root, name)) }));
-  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose, files: files.map((f) => ({ name: f.name, size: f.data.length })) });
-  for (const [i, f] of files.entries()) await backend.uploads.writeFile(uploadId, i, f.data);
-  return uploadId;
-}
-
+let h: AppHarness;
+let backend: AppHarness['backend'];
+let events: AppEvent[];
+const ok = <T>(name: string, args: unknown): Promise<T> => h.ok<T>(name, args);
+const state = () => h.state();
+const upload = (purpose: 'dataset' | 'photo', root: string, names: string[]): Promise<string> => h.upload(purpose, root, names);
 /** Every file under `dir`, relative to BAD_DATASETS (a case folder uploaded as the browser sends a folder). */
 function filesOf(name: string): string[] {
   const full = path.join(BAD_DATASETS, name);
@@ -41,17 +24,10 @@ function filesOf(name: string): string[] {
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  // Saved first: the service loads its "pretrained" models as it starts.
-  await saveTinyModel(path.join(tmp, 'models', 'cnn'), 1);
-  backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: path.join(tmp, 'models') });
-  backend.onEvent((e) => events.push(e));
-  await backend.service.init();
+  h = await startAppHarness('fer-bad-upload-');
+  ({ backend, events } = h);
 });
-afterAll(async () => {
-  await backend.close();
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 describe('the app service after bad uploads', () => {
   it('refuses each bad dataset with a message naming the uploaded file, and keeps what was loaded', async () => {
@@ -89,7 +65,7 @@ describe('the app service after bad uploads', () => {
     expect(after.preprocessed).toEqual(before.preprocessed);
     expect(after.models).toEqual(before.models);
     expect(after.job).toBeNull();
-    expect(JSON.stringify(events)).not.toContain(path.join(tmp, 'uploads'));
+    expect(JSON.stringify(events)).not.toContain(path.join(h.dir, 'uploads'));
   });
 
   it('refuses bad photos by name and still predicts afterwards', async () => {

@@ -3,50 +3,28 @@
  * sent in the same tick), predict, loading and preprocessing are refused as 'busy' and change
  * nothing; once training ends, the refused actions work and the trained model is intact.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessBackend } from '../../src/app/backend.ts';
-import type { AppEvent, SessionSnapshot, WireResult } from '../../src/contract/contract.ts';
+import type { AppEvent, WireResult } from '../../src/contract/contract.ts';
 import { BAD_IMAGES } from './bad-corpus.ts';
-import { saveTinyModel } from './tiny-model.ts';
+import { startAppHarness, type AppHarness } from './app-harness.ts';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-busy-'));
-const events: AppEvent[] = [];
-let backend: ReturnType<typeof inProcessBackend>;
-
-async function ok<T>(name: string, args: unknown): Promise<T> {
-  const r = await backend.request(name, args);
-  if (!r.ok) throw new Error(`${name} refused: ${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
-const state = () => ok<SessionSnapshot>('getState', {});
-async function photo(name: string): Promise<string> {
-  const data = readFileSync(path.join(BAD_IMAGES, name));
-  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose: 'photo', files: [{ name, size: data.length }] });
-  await backend.uploads.writeFile(uploadId, 0, data);
-  return uploadId;
-}
+let h: AppHarness;
+let backend: AppHarness['backend'];
+let events: AppEvent[];
+const ok = <T>(name: string, args: unknown): Promise<T> => h.ok<T>(name, args);
+const state = () => h.state();
+const photo = (name: string): Promise<string> => h.upload('photo', BAD_IMAGES, [name]);
 const isBusy = (r: WireResult) => !r.ok && r.error.kind === 'busy' && /training rnn is still running/.test(r.error.message);
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await saveTinyModel(path.join(tmp, 'models', 'cnn'), 1);
-  backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: path.join(tmp, 'models') });
-  backend.onEvent((e) => events.push(e));
-  await backend.service.init();
+  h = await startAppHarness('fer-busy-');
+  ({ backend, events } = h);
   await ok('useSample', { sample: 'fer2013-csv' });
   await backend.service.idle();
   await ok('preprocess', { size: 24, pca: null, seed: 5 });
   await backend.service.idle();
 });
-afterAll(async () => {
-  await backend.close();
-  await rm(tmp, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 describe('training is exclusive', () => {
   it('refuses a second training and every other job while one runs, then works normally', async () => {

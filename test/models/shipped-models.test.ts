@@ -1,0 +1,43 @@
+import { promises as fs } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/core/backend/init-backend.ts';
+import { FER_CLASSES } from '../../src/core/dataset/types.ts';
+import { loadDataset } from '../../src/core/dataset/load-dataset.ts';
+import { predictProbs } from '../../src/core/eval/evaluate.ts';
+import { loadFerModel } from '../../src/core/model-io/load-fer-model.ts';
+import { argmaxRows } from '../../src/core/train/infer.ts';
+
+// models/REPORT.md and test/fixtures/shipped/expected.json are written together by scripts/report.ts.
+const expected = JSON.parse(await fs.readFile('test/fixtures/shipped/expected.json', 'utf8')) as Record<string, { predictions: number[]; accuracy: number }>;
+
+describe.each(['cnn', 'rnn'])('shipped %s model', (kind) => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('loads with its class names, input size and training metadata', async () => {
+    const m = await loadFerModel(`models/${kind}`);
+    expect(m.meta.classes).toEqual([...FER_CLASSES]);
+    expect(m.meta.kind).toBe(kind);
+    expect(m.meta.preprocessing).toMatchObject({ size: 48, channels: 1 });
+    expect(m.meta.history.length).toBeGreaterThan(0);
+    expect(m.meta.history.every((h) => h.valAccuracy !== null)).toBe(true);
+    const weights = (await fs.stat(`models/${kind}/weights.bin`)).size;
+    expect(weights).toBeLessThan(10 * 1024 * 1024);
+    m.model.dispose();
+  });
+
+  it('classifies the committed PublicTest fixture as the report says', async () => {
+    const m = await loadFerModel(`models/${kind}`);
+    const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
+    const predictions = Array.from(argmaxRows(await predictProbs(m, ds.images, ds.labels), 7));
+    const want = expected[kind].predictions;
+    // Identical on the backend that wrote the report; another backend's float
+    // rounding may flip at most a near-tie.
+    const differing = predictions.filter((p, i) => p !== want[i]).length;
+    expect(differing).toBeLessThanOrEqual(1);
+    const accuracy = predictions.filter((p, i) => p === ds.labels[i]).length / ds.count;
+    expect(Math.abs(accuracy - expected[kind].accuracy)).toBeLessThanOrEqual(1 / ds.count);
+    m.model.dispose();
+  });
+});
