@@ -16,6 +16,10 @@ import { accuracyOf, argmaxRows, predictAll } from './infer.ts';
 import { fillTargets } from './batches.ts';
 import { balancedClassWeights, binaryAccuracySum, binaryCrossEntropy, countCorrect, weightedCrossEntropy } from './losses.ts';
 import { learningRateAt, type Schedule } from './schedule.ts';
+import { recalibrateBatchNorm } from './precise-bn.ts';
+
+/** Clean training images used to re-estimate batch-norm statistics after each epoch. */
+const PRECISE_BN_IMAGES = 2048;
 
 export interface BatchEvent { epoch: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
 
@@ -119,6 +123,8 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
       await yieldToEventLoop();
     }
     if (cancelled) break;
+    // Moving BN statistics lag the weights; re-estimate them from clean training images.
+    await recalibrateBatchNorm(model, req.train, req.inputShape, order.subarray(0, Math.min(n, PRECISE_BN_IMAGES)));
     const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
     const rec: EpochRecord = {
       epoch, loss: lossSum / seen, accuracy: correct / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
