@@ -2,51 +2,10 @@
  * Bad and unusual photos for the reliability corpus. Each is built from scratch or
  * cut small from ../shared/photos, so the committed files stay a few KB.
  */
-import { deflateSync } from 'node:zlib';
+import { jpegDeclaring, pngDeclaring } from './bombs.ts';
 import sharp from 'sharp';
 
 export type Files = Record<string, Uint8Array | string>;
-
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** A decompression bomb's header: declares width x height gray pixels, carries a few rows (< 1 KB). */
-function pngBomb(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(4 * (width + 1)))), pngChunk('IEND', new Uint8Array(0))]);
-}
-
-/** A real 16x16 JPEG whose frame header is patched to declare width x height. */
-async function jpegBomb(width: number, height: number): Promise<Buffer> {
-  const jpg = await solid(16, 16, '#336699').jpeg().toBuffer();
-  for (let i = 2; i < jpg.length - 9; i++) {
-    if (jpg[i] === 0xff && (jpg[i + 1] === 0xc0 || jpg[i + 1] === 0xc2)) {
-      jpg.writeUInt16BE(height, i + 5);
-      jpg.writeUInt16BE(width, i + 7);
-      return jpg;
-    }
-  }
-  throw new Error('no SOF marker in the generated JPEG');
-}
 
 const solid = (width: number, height: number, background: string) =>
   sharp({ create: { width, height, channels: 3, background } });
@@ -79,8 +38,8 @@ export async function imageFiles(photos: string): Promise<Files> {
     'truncated-header.jpg': (await solid(16, 16, '#00ff00').jpeg().toBuffer()).subarray(0, 20),
     'bad-bmp.bmp': Buffer.concat([Buffer.from('BM'), Buffer.alloc(30, 0xff)]),
     'one-pixel.png': await solid(1, 1, '#ffffff').png().toBuffer(),
-    'bomb-20000x20000.png': pngBomb(20000, 20000),
-    'bomb-20000x20000.jpg': await jpegBomb(20000, 20000),
+    'bomb-20000x20000.png': pngDeclaring(20000, 20000),
+    'bomb-20000x20000.jpg': await jpegDeclaring(20000, 20000),
     'cmyk.jpg': await solid(16, 16, '#ff0000').toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer(),
     'rgb16.png': await solid(16, 16, '#00ff00').toColourspace('rgb16').png().toBuffer(),
     'gray-alpha.png': await sharp({ create: { width: 16, height: 16, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
