@@ -5,7 +5,7 @@
  * child reported finished. Plus the deterministic worst case: a crash between the two renames.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -82,7 +82,10 @@ describe('kill -9 in the middle of saving a model', () => {
     // What a kill after `rename(dir, dir.old)` and before `rename(tmp, dir)` leaves behind.
     await rename(dir, `${dir}.old`);
     expect(await loadConsistent(dir)).toBe(7);
+    // And a temp folder of a writer that was killed (its pid is gone) is swept by the next save.
+    await mkdir(`${dir}.tmp-999999999-1`, { recursive: true });
     await saveTinyModel(dir, 8);
     expect(await loadConsistent(dir)).toBe(8);
+    expect((await readdir(tmp)).filter((f) => f.startsWith('swap.'))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 export async function writeDirAtomic(dir: string, files: Record<string, Uint8Array | string>): Promise<void> {
   const parent = path.dirname(dir);
   await fs.mkdir(parent, { recursive: true });
+  await removeStaleTemps(dir);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await fs.mkdir(tmp, { recursive: true });
   try {
@@ -31,6 +32,25 @@ export async function writeDirAtomic(dir: string, files: Record<string, Uint8Arr
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Deletes temp folders left by writers of `dir` that were killed mid-save (their process is gone). */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const prefix = `${path.basename(dir)}.tmp-`;
+  for (const name of await fs.readdir(path.dirname(dir))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
