@@ -17,7 +17,9 @@ import { startWeb, type RunningWeb } from './start-web.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLES = path.resolve('../shared/datasets/samples');
 const PHOTOS = path.resolve('../shared/photos');
-const SHOTS = path.resolve('docs/screenshots');
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs (CI, a
+// developer's `npm test`) save them to a temp folder so the working tree stays clean.
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(os.tmpdir(), 'fer-e2e-screenshots');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fer-e2e-'));
 
 let web: RunningWeb;
