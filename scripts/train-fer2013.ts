@@ -11,10 +11,8 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
-import { buildCnn } from '../src/core/models/cnn.ts';
-import { buildRnn } from '../src/core/models/rnn.ts';
-import { imageSource } from '../src/core/train/batch-source.ts';
-import { trainModel } from '../src/core/train/trainer.ts';
+import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
+import type { PreprocessResult } from '../src/core/preprocess/preprocess.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,22 +32,18 @@ async function load(split: string, limit?: number) {
 const limit = values.limit ? Number(values.limit) : undefined;
 const train = await load('train', limit);
 const val = await load('publictest', limit ? Math.ceil(limit / 4) : undefined);
-const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
-const seed = Number(values.seed);
+const part = (p: { images: Uint8Array; labels: Uint8Array }) => ({ ...p, count: p.labels.length });
+// Already 48x48 gray: the same pipeline as `fer train`, with PublicTest as the validation part.
+const pre: PreprocessResult = {
+  preset: 'default', size: 48, channels: 1, classes: [...FER_CLASSES], train: part(train), validation: part(val),
+  test: part({ images: new Uint8Array(0), labels: new Uint8Array(0) }), pca: null, usePcaInput: false,
+  report: { imagesBefore: train.labels.length + val.labels.length, imagesAfter: train.labels.length + val.labels.length, featuresBefore: 2304, featuresAfter: 2304, explainedVariance: null, seconds: 0, pcaSeconds: 0 },
+};
 const out = values.out ?? `models/${kind}`;
 console.log(`backend ${backend}; ${kind}; train ${train.labels.length}, validation ${val.labels.length}; out ${out}`);
-const result = await trainModel({
-  build: () => (kind === 'cnn' ? buildCnn([48, 48, 1], 7, { seed }) : buildRnn([48, 48], 7, { seed })),
-  inputShape,
-  train: imageSource(train.images, train.labels, 48, kind === 'cnn' ? { flip: true, shift: 4, jitter: 0.2 } : { flip: true, shift: 2, jitter: 0.1 }),
-  validation: imageSource(val.images, val.labels, 48),
-  config: {
-    epochs: Number(values.epochs), batchSize: Number(values.batch), learningRate: Number(values.lr ?? (kind === 'cnn' ? 2e-3 : 1e-3)),
-    schedule: 'cosine', seed, labelSmoothing: 0.1, classWeights: true, loss: 'categorical',
-  },
-  meta: { kind, classes: [...FER_CLASSES], preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null }, options: { script: 'scripts/train-fer2013.ts', data: 'FER2013 train; selected on PublicTest' }, backend },
-  outDir: out,
-  resume: values.resume,
+const result = await trainOnPreprocessed(pre, {
+  kind, epochs: Number(values.epochs), batchSize: Number(values.batch), learningRate: values.lr ? Number(values.lr) : undefined,
+  seed: Number(values.seed), outDir: out, resume: values.resume,
   onBatch: (b) => { if (b.batch % 20 === 0) console.log(`  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(3)} acc ${b.accuracy.toFixed(3)} ${b.imagesPerSecond.toFixed(1)} img/s`); },
   onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(4)} val_loss ${e.valLoss?.toFixed(3)} val_acc ${e.valAccuracy?.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
 });
