@@ -41,12 +41,12 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
   const crops = await findFaces(img, { margin: opts.margin, size: 48, wholeImageIfNone: opts.wholeImageIfNoFace });
   const whole = crops.some((c) => c.wholeImage);
   const faces: FacePrediction[] = crops.map((c) => ({ box: c.box, models: {}, label: '', probabilities: {} }));
-  for (const m of models) {
-    const ds: Dataset = {
-      format: 'folder', source: file, classes: m.meta.classes, count: crops.length, height: 48, width: 48, channels: 1,
-      images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
-    };
-    if (!crops.length) continue;
+  // The crops are the same for every model: stack them once (none found -> nothing to classify).
+  const ds: Dataset = {
+    format: 'folder', source: file, classes: [], count: crops.length, height: 48, width: 48, channels: 1,
+    images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
+  };
+  for (const m of crops.length ? models : []) {
     const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta });
     const k = m.meta.classes.length;
     faces.forEach((f, i) => {
