@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-grad-kernels.ts';
+import { registerWasmMatMul } from './wasm-matmul.ts';
 import { registerBatchNormGrad } from './batch-norm-grad.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -37,6 +38,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   }
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
+  registerWasmMatMul();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
 }

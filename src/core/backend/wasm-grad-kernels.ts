@@ -9,20 +9,12 @@
  * reverse, XNNPACK conv2d); tests prove them against the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { attr, runComposite, type KernelArgs } from './wasm-composite.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
-interface WasmLikeBackend {
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): TensorInfo;
-}
-interface KernelArgs {
-  inputs: NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
 
 /**
  * dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[n,oh,ow,co].
@@ -82,30 +74,6 @@ function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [n, oh, ow, c] = x.shape;
   const spread = tf.pad(tf.reshape(x, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
   return tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, c]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
-}
-
-/** Runs `compute` on tensors that wrap the kernel's inputs, and copies the result into backend-owned storage. */
-function runComposite(args: KernelArgs, names: string[], compute: (ts: tf.Tensor4D[]) => tf.Tensor): TensorInfo {
-  const backend = args.backend as WasmLikeBackend;
-  const wrapped = names.map((n) => {
-    const info = args.inputs[n] as TensorInfo;
-    // The wrapper is disposed below; the extra reference keeps the input alive.
-    backend.incRef(info.dataId);
-    return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
-  });
-  try {
-    const result = compute(wrapped);
-    const values = result.dataSync() as Float32Array;
-    const out = backend.makeOutput(result.shape.slice(), 'float32', undefined, values);
-    result.dispose();
-    return out;
-  } finally {
-    wrapped.forEach((t) => t.dispose());
-  }
-}
-
-function attr<T>(attrs: NamedAttrMap | undefined, name: string): T {
-  return (attrs ?? {})[name] as unknown as T;
 }
 
 function filterGradKernel(args: KernelArgs): TensorInfo {

@@ -38,7 +38,7 @@ export function defaultConfig(kind: ModelKind): TrainConfig {
   if (kind === 'paper-cnn' || kind === 'paper-rnn') {
     return { epochs: 10, batchSize: 16, learningRate: 1e-3, schedule: 'constant', seed: 42, labelSmoothing: 0, classWeights: false, loss: kind === 'paper-rnn' ? 'binary' : 'categorical' };
   }
-  return { epochs: kind === 'cnn' ? 30 : 20, batchSize: 64, learningRate: kind === 'cnn' ? 2e-3 : 1e-3, schedule: 'cosine', seed: 42, labelSmoothing: 0.1, classWeights: true, loss: 'categorical' };
+  return { epochs: kind === 'cnn' ? 30 : 20, batchSize: 64, learningRate: 2e-3, schedule: 'cosine', seed: 42, labelSmoothing: 0.1, classWeights: true, loss: 'categorical' };
 }
 
 export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipelineOptions): Promise<TrainResult> {

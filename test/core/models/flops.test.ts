@@ -20,9 +20,17 @@ describe('modelMacs', () => {
   });
 
   it('counts a bidirectional LSTM as two LSTMs over every row', () => {
-    const m = buildRnn([48, 48], 7, { units: 16 });
+    const m = buildRnn([48, 48], 7, { units: 16, stem: [] });
     const lstm = 48 * 4 * 16 * (48 + 16);
     expect(modelMacs(m as unknown as Countable)).toBe(2 * lstm + 32 * 128 + 128 * 7);
+    m.dispose();
+  });
+
+  it('counts the default RNN: conv stem to 12x12x64, then a BiLSTM over 12 rows of 768 features', () => {
+    const m = buildRnn([48, 48], 7);
+    const stem = 48 * 48 * 32 * 9 * 1 + 24 * 24 * 64 * 9 * 32;
+    const lstm = 12 * 4 * 128 * (768 + 128);
+    expect(modelMacs(m as unknown as Countable)).toBe(stem + 2 * lstm + 256 * 128 + 128 * 7);
     m.dispose();
   });
 
