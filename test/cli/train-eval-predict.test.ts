@@ -99,6 +99,15 @@ describe('fer train, eval, predict', () => {
     expect(correct / n).toBeGreaterThan(1 / 7);
   });
 
+  it('eval --tta says when mirror averaging does not apply (this model reads PCA coefficients)', async () => {
+    const run = await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/accuracy [\d.]+ % on 140 images/);
+    expect(run.stdout).not.toContain('mirror TTA');
+    const [r] = jsonLines(await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta', '--json']));
+    expect(r).toMatchObject({ n: 140, tta: false });
+  });
+
   it('predict finds one face in the astronaut photo and none in the cat photo', async () => {
     const astronaut = join(PHOTOS, 'astronaut.png');
     const chelsea = join(PHOTOS, 'chelsea.png');

@@ -2,12 +2,13 @@
 import { COMMON_OPTIONS, parseCommand, UsageError } from '../args.ts';
 import type { Command } from '../context.ts';
 
-const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--whole-image] [--json]';
+const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--whole-image] [--no-tta] [--json]';
 
 const options = {
   ...COMMON_OPTIONS,
   model: { type: 'string', multiple: true },
   'whole-image': { type: 'boolean' },
+  'no-tta': { type: 'boolean' },
 } as const;
 
 export const predictCommand: Command = {
@@ -22,6 +23,7 @@ finds faces with the Haar cascade, crops each with a margin and classifies it.
   --model <dir>    a model saved by "fer train"; give it twice (e.g. a CNN and an
                    RNN) to compare: each face then carries every model's answer
   --whole-image    when no face is found, classify the whole image instead
+  --no-tta         classify each face once, not averaged with its mirror image
   --json           one line per image:
                    {"file","faces":[{"box":[x,y,w,h],"label","probabilities":{class:p}}]}
                    (no face: "faces": [])
@@ -33,6 +35,6 @@ stderr; the other files are still predicted, and the exit code is 1.`,
     const dirs = values.model ?? [];
     if (!dirs.length) throw new UsageError('missing required option --model', usage);
     if (!positionals.length) throw new UsageError('missing <image>', usage);
-    return (await import('../actions/predict.ts')).predict({ modelDirs: dirs, files: positionals, wholeImage: values['whole-image'] === true }, ctx);
+    return (await import('../actions/predict.ts')).predict({ modelDirs: dirs, files: positionals, wholeImage: values['whole-image'] === true, tta: values['no-tta'] !== true }, ctx);
   },
 };

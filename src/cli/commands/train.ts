@@ -20,10 +20,11 @@ export const trainCommand: Command = {
   --data <data>     X .npy, .csv or image folder (preprocessed with the defaults:
                     grayscale 48x48, given splits kept, else a seeded stratified
                     split), or a folder written by "fer preprocess"
-  --model cnn|rnn   convolutional network, or LSTM reading image rows as a sequence
+  --model cnn|rnn   convolutional network, or bidirectional LSTM reading the face
+                    row by row (after a small convolutional stem)
   --epochs N        default 30 (cnn), 20 (rnn), 10 (paper)
   --batch B         default 64 (paper: 16)
-  --lr X            learning rate (Adam); default 0.002 (cnn), 0.001 (rnn, paper)
+  --lr X            learning rate (Adam); default 0.002 (cnn, rnn), 0.001 (paper)
   --seed S          default 42: same data, seed and backend -> same model
   --out DIR         default runs/<model>-<timestamp>; the best-by-validation model
                     goes there, the last epoch's checkpoint to <parent>/.checkpoints/<name>

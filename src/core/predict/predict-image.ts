@@ -32,7 +32,8 @@ export interface PredictOptions {
   /** Classify the whole image when no face is found (default false: report "no face found"). */
   wholeImageIfNoFace?: boolean;
   margin?: number;
-  /** Mirror test-time augmentation, as `fer eval --tta` measures it. */
+  /** Average each face with its mirror image (test-time augmentation, as `fer eval --tta`
+   * measures it); default true: +1 point on PublicTest for one extra forward pass per face. */
   tta?: boolean;
 }
 
@@ -47,7 +48,7 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
     images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
   };
   for (const m of crops.length ? models : []) {
-    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta });
+    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta ?? true });
     const k = m.meta.classes.length;
     faces.forEach((f, i) => {
       const p = Object.fromEntries(m.meta.classes.map((c, j) => [c, probs[i * k + j]]));
