@@ -7,6 +7,9 @@ export default defineConfig({
     // two workers match the two cores CI has.
     pool: 'forks',
     maxWorkers: 2,
+    // Two files already run at once on CI's two cores: one gradient thread per
+    // training (test/core/train/parallel covers the data-parallel path explicitly).
+    env: { FER_TRAIN_WORKERS: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'cnn' }, epochs: { type: 'string', default: '30' }, batch: { type: 'string', default: '64' },
     lr: { type: 'string' }, seed: { type: 'string', default: '42' }, resume: { type: 'boolean', default: false },
-    limit: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'default' }, data: { type: 'string', default: '../shared/datasets/fer2013' },
+    limit: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'default' }, workers: { type: 'string' }, data: { type: 'string', default: '../shared/datasets/fer2013' },
   },
 });
 const kind = values.model === 'rnn' ? 'rnn' : 'cnn';
@@ -51,7 +51,7 @@ const out = values.out ?? (paper ? `runs/paper-${kind}` : `models/${kind}`);
 console.log(`backend ${backend}; ${kind}; train ${train.labels.length}, validation ${val.labels.length}; out ${out}`);
 const result = await trainOnPreprocessed(pre, {
   kind, preset: paper ? 'paper' : 'default', epochs: paper ? undefined : Number(values.epochs), batchSize: Number(values.batch), learningRate: values.lr ? Number(values.lr) : undefined,
-  seed: Number(values.seed), outDir: out, resume: values.resume,
+  seed: Number(values.seed), outDir: out, resume: values.resume, workers: values.workers ? Number(values.workers) : undefined,
   onBatch: (b) => { if (b.batch % 20 === 0) console.log(`  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(3)} acc ${b.accuracy.toFixed(3)} ${b.imagesPerSecond.toFixed(1)} img/s`); },
   onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(4)} val_loss ${e.valLoss?.toFixed(3)} val_acc ${e.valAccuracy?.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
 });

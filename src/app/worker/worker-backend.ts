@@ -4,7 +4,7 @@
  * Electron's main process) must not host it. Same interface as in-process.
  */
 import type { AppEvent, WireResult } from '../../contract/contract.ts';
-import { spawnSiblingWorker } from './spawn-worker.ts';
+import { spawnSiblingWorker } from '../../core/spawn-sibling-worker.ts';
 import type { AppServiceOptions } from '../app-service.ts';
 import type { AppBackend } from '../backend.ts';
 import { UploadStore } from '../upload-store.ts';

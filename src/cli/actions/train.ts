@@ -18,6 +18,7 @@ export interface TrainArgs {
   seed?: number;
   out: string;
   resume: boolean;
+  workers?: number;
 }
 
 export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
@@ -38,7 +39,7 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   let result: TrainResult;
   try {
     result = await trainOnPreprocessed(pre, {
-      kind, preset, epochs, batchSize, learningRate, seed, outDir: out, checkpointDir: checkpoint, resume: a.resume,
+      kind, preset, epochs, batchSize, learningRate, seed, outDir: out, checkpointDir: checkpoint, resume: a.resume, workers: a.workers,
       signal: ctx.signal, onBatch: (b) => view.onBatch(b), onEpoch: (e) => { lastEpoch = e.epoch; ctx.clearStatus(); view.onEpoch(e); },
     });
   } catch (e) {

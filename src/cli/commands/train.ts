@@ -3,12 +3,12 @@ import path from 'node:path';
 import { COMMON_OPTIONS, integer, oneOf, parseCommand, positiveInt, positiveNumber, required, UsageError } from '../args.ts';
 import type { Command } from '../context.ts';
 
-const usage = 'fer train --data <data|preprocessed dir> --model cnn|rnn [--epochs N] [--batch B] [--lr X] [--seed S] [--out DIR] [--resume] [--preset paper] [--json]';
+const usage = 'fer train --data <data|preprocessed dir> --model cnn|rnn [--epochs N] [--batch B] [--lr X] [--seed S] [--out DIR] [--resume] [--workers N] [--preset paper] [--json]';
 
 const options = {
   ...COMMON_OPTIONS,
   data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-  lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, preset: { type: 'string' },
+  lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, preset: { type: 'string' }, workers: { type: 'string' },
 } as const;
 
 export const trainCommand: Command = {
@@ -29,6 +29,8 @@ export const trainCommand: Command = {
   --out DIR         default runs/<model>-<timestamp>; the best-by-validation model
                     goes there, the last epoch's checkpoint to <parent>/.checkpoints/<name>
   --resume          continue the interrupted run whose --out is given
+  --workers N       threads computing gradients; default 2 on the wasm backend with
+                    2+ cores (FER_TRAIN_WORKERS overrides), 1 with tfjs-node
   --preset paper    the reference application's pipeline (RGB 32x32 -> PCA 2352 ->
                     its CNN or LSTM); reports its metric next to held-out accuracy
   --json            one JSON object per line: {"type":"batch"|"epoch"|"done"|"cancelled",...}
@@ -45,8 +47,9 @@ last complete epoch, and the command exits with code 130.`,
     const batchSize = positiveInt(values.batch, '--batch', usage);
     const learningRate = positiveNumber(values.lr, '--lr', usage);
     const seed = integer(values.seed, '--seed', usage);
+    const workers = positiveInt(values.workers, '--workers', usage);
     const out = values.out ?? defaultOut(preset === 'paper' ? `paper-${kind}` : kind);
-    return (await import('../actions/train.ts')).train({ data, kind, preset, epochs, batchSize, learningRate, seed, out, resume: values.resume === true }, ctx);
+    return (await import('../actions/train.ts')).train({ data, kind, preset, epochs, batchSize, learningRate, seed, out, workers, resume: values.resume === true }, ctx);
   },
 };
 

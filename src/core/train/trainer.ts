@@ -17,6 +17,7 @@ import { fillTargets } from './batches.ts';
 import { balancedClassWeights, binaryAccuracySum, binaryCrossEntropy, countCorrect, weightedCrossEntropy } from './losses.ts';
 import { learningRateAt, type Schedule } from './schedule.ts';
 import { recalibrateBatchNorm } from './precise-bn.ts';
+import { startGradientPool } from './parallel/gradient-pool.ts';
 
 /** Clean training images used to re-estimate batch-norm statistics after each epoch. */
 const PRECISE_BN_IMAGES = 2048;
@@ -52,6 +53,12 @@ export interface TrainRequest {
   onEpoch?: (e: EpochRecord) => void;
   onBatch?: (b: BatchEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Threads that share each batch (data parallel, see parallel/gradient-pool.ts);
+   * default 1: everything on the calling thread. Ignored on tfjs-node, which
+   * already uses every core.
+   */
+  workers?: number;
 }
 
 export interface TrainResult { model: tf.LayersModel; meta: ModelMeta; cancelled: boolean }
@@ -63,6 +70,8 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   const { config } = req;
   const classes = req.meta.classes.length;
+  const workers = req.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new FerError(`workers must be a whole number >= 1 (got ${workers})`, { kind: 'usage' });
   let model: tf.LayersModel;
   let state: ResumeState = { epoch: 0, history: [], bestValAccuracy: -1, seconds: 0 };
   const optimizer = tf.train.adam(config.learningRate);
@@ -87,60 +96,74 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   const wBuf = new Float32Array(bs);
   let meta = buildMeta(req, model, state);
   let cancelled = false;
+  const pool = await startGradientPool({ model, inputShape: req.inputShape, classes, loss: config.loss, workers });
+  const localStep = (m: number) => tf.tidy(() => {
+    const x = tf.tensor(xBuf.subarray(0, m * req.train.featureSize), [m, ...req.inputShape]);
+    const y = tf.tensor2d(yBuf.subarray(0, m * classes), [m, classes]);
+    const w = weights ? tf.tensor1d(wBuf.subarray(0, m)) : null;
+    let probs: tf.Tensor2D | null = null;
+    const l = optimizer.minimize(() => {
+      // kept: minimize() disposes everything else it creates.
+      probs = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
+      return config.loss === 'binary' ? binaryCrossEntropy(y, probs) : weightedCrossEntropy(y, probs, w);
+    }, true) as tf.Scalar;
+    const p = probs as unknown as tf.Tensor2D;
+    const result = [l, countCorrect(y, p), binaryAccuracySum(y, p)];
+    p.dispose();
+    return result;
+  });
 
-  for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
-    const t0 = Date.now();
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config, epoch);
-    const rng = mulberry32(config.seed * 1000 + epoch);
-    const order = shuffleInPlace(Uint32Array.from({ length: n }, (_, i) => i), rng);
-    let lossSum = 0, correct = 0, binSum = 0, seen = 0;
-    for (let b = 0; b < batches; b++) {
-      if (req.signal?.aborted) { cancelled = true; break; }
-      const idx = order.subarray(b * bs, Math.min(n, (b + 1) * bs));
-      const m = idx.length;
-      req.train.fill(idx, xBuf, rng);
-      fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
-      if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
-      const [loss, ok, bin] = tf.tidy(() => {
-        const x = tf.tensor(xBuf.subarray(0, m * req.train.featureSize), [m, ...req.inputShape]);
-        const y = tf.tensor2d(yBuf.subarray(0, m * classes), [m, classes]);
-        const w = weights ? tf.tensor1d(wBuf.subarray(0, m)) : null;
-        let probs: tf.Tensor2D | null = null;
-        const l = optimizer.minimize(() => {
-          // kept: minimize() disposes everything else it creates.
-          probs = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
-          return config.loss === 'binary' ? binaryCrossEntropy(y, probs) : weightedCrossEntropy(y, probs, w);
-        }, true) as tf.Scalar;
-        const p = probs as unknown as tf.Tensor2D;
-        const result = [l, countCorrect(y, p), binaryAccuracySum(y, p)];
-        p.dispose();
-        return result;
-      });
-      const [lv, cv, bv] = [(await loss.data())[0], (await ok.data())[0], (await bin.data())[0]];
-      tf.dispose([loss, ok, bin]);
-      lossSum += lv * m; correct += cv; binSum += bv; seen += m;
-      req.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((Date.now() - t0) / 1000) });
-      await yieldToEventLoop();
+  // The pool's threads must end however the loop does (done, cancelled or thrown).
+  try {
+    for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
+      const t0 = Date.now();
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config, epoch);
+      const rng = mulberry32(config.seed * 1000 + epoch);
+      const order = shuffleInPlace(Uint32Array.from({ length: n }, (_, i) => i), rng);
+      let lossSum = 0, correct = 0, binSum = 0, seen = 0;
+      for (let b = 0; b < batches; b++) {
+        if (req.signal?.aborted) { cancelled = true; break; }
+        const idx = order.subarray(b * bs, Math.min(n, (b + 1) * bs));
+        const m = idx.length;
+        req.train.fill(idx, xBuf, rng);
+        fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
+        if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
+        let lv: number, cv: number, bv: number;
+        if (pool) {
+          ({ loss: lv, correct: cv, bin: bv } = await pool.step(optimizer, xBuf, yBuf, weights ? wBuf : null, m));
+        } else {
+          const [loss, ok, bin] = localStep(m);
+          [lv, cv, bv] = [(await loss.data())[0], (await ok.data())[0], (await bin.data())[0]];
+          tf.dispose([loss, ok, bin]);
+        }
+        lossSum += lv * m; correct += cv; binSum += bv; seen += m;
+        req.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((Date.now() - t0) / 1000) });
+        await yieldToEventLoop();
+      }
+      if (cancelled) break;
+      // Moving BN statistics lag the weights; re-estimate them from clean training images.
+      await recalibrateBatchNorm(model, req.train, req.inputShape, order.subarray(0, Math.min(n, PRECISE_BN_IMAGES)));
+      const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
+      const rec: EpochRecord = {
+        epoch, loss: lossSum / seen, accuracy: correct / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
+        ...(config.loss === 'binary' ? { binaryAccuracy: binSum / seen } : {}), seconds: (Date.now() - t0) / 1000,
+      };
+      const isBest = (rec.valAccuracy ?? rec.accuracy) > state.bestValAccuracy;
+      state = { epoch, history: [...state.history, rec], bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy), seconds: state.seconds + rec.seconds };
+      meta = buildMeta(req, model, state);
+      if (req.outDir && ckptDir) {
+        // Best model first, checkpoint second: a kill between the two makes --resume redo this
+        // epoch and save its best again, instead of skipping past a best model never written.
+        if (isBest) await saveModelDir(req.outDir, model, meta, { files: req.extraFiles });
+        const slots = await optimizer.getWeights();
+        await saveModelDir(ckptDir, model, meta, { optimizer: slots, state, files: req.extraFiles });
+        // getWeights() returns the live slot variables plus a fresh 'iter' scalar; only that one is ours to free.
+        slots.filter((s) => s.name === 'iter').forEach((s) => s.tensor.dispose());
+      }
+      req.onEpoch?.(rec);
     }
-    if (cancelled) break;
-    // Moving BN statistics lag the weights; re-estimate them from clean training images.
-    await recalibrateBatchNorm(model, req.train, req.inputShape, order.subarray(0, Math.min(n, PRECISE_BN_IMAGES)));
-    const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
-    const rec: EpochRecord = {
-      epoch, loss: lossSum / seen, accuracy: correct / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
-      ...(config.loss === 'binary' ? { binaryAccuracy: binSum / seen } : {}), seconds: (Date.now() - t0) / 1000,
-    };
-    const isBest = (rec.valAccuracy ?? rec.accuracy) > state.bestValAccuracy;
-    state = { epoch, history: [...state.history, rec], bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy), seconds: state.seconds + rec.seconds };
-    meta = buildMeta(req, model, state);
-    if (req.outDir && ckptDir) {
-      const slots = await optimizer.getWeights();
-      await saveModelDir(ckptDir, model, meta, { optimizer: slots, state, files: req.extraFiles });
-      // getWeights() returns the live slot variables plus a fresh 'iter' scalar; only that one is ours to free.
-      slots.filter((s) => s.name === 'iter').forEach((s) => s.tensor.dispose());
-      if (isBest) await saveModelDir(req.outDir, model, meta, { files: req.extraFiles });
-    }
-    req.onEpoch?.(rec);
+  } finally {
+    await pool?.close();
   }
   optimizer.dispose();
   return { model, meta, cancelled };

@@ -2,7 +2,8 @@
  * Starts a worker thread on a sibling module, from the TypeScript sources
  * (tsx, vitest: Node 20 does not hand the parent's loader hooks to workers, so
  * the worker registers tsx itself before importing the entry) or from the
- * compiled JavaScript (a build, the packaged desktop app).
+ * compiled JavaScript (a build, the packaged desktop app). Used by the app
+ * service and by the data-parallel trainer.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,0 +1,50 @@
+/**
+ * Gradient worker thread: holds a replica of the trainer's model and turns each
+ * shard it is sent into packed gradients. It never updates weights itself; the
+ * main thread owns the optimizer and sends the new trainable weights with the
+ * next step. Batch-norm moving statistics in the replica go stale, which is
+ * harmless: training-mode forward passes normalise with the batch's own
+ * statistics, and the main thread re-estimates its statistics every epoch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../backend/init-backend.ts';
+import type { FromGradWorker, GradWorkerInit, ToGradWorker } from './protocol.ts';
+import { assignPacked, packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
+
+const port = parentPort!;
+const init = workerData as GradWorkerInit;
+const send = (m: FromGradWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const describe = (e: unknown) => (e instanceof Error ? e.stack ?? e.message : String(e));
+
+async function start(): Promise<(m: ToGradWorker) => void> {
+  await initBackend(init.backend);
+  const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.weights[i], w.read().shape))));
+  const vars = trainableVariables(model);
+  // Synchronous on purpose: steps are answered strictly in the order they arrive.
+  return (m) => {
+    if (m.weights) assignPacked(vars, m.weights);
+    const { grads, stats } = shardGradients(model, vars, init.inputShape, init.classes, init.loss, m.shard);
+    const flat = packTensors(grads);
+    tf.dispose(grads);
+    send({ type: 'grads', stats, grads: flat, tensors: tf.memory().numTensors }, [flat.buffer as ArrayBuffer]);
+  };
+}
+
+// Failures are reported as messages rather than thrown: the main thread turns
+// them into a rejected step, and an uncaught exception would make the wasm
+// runtime dump its whole source to stderr.
+start().then(
+  (step) => {
+    port.on('message', (m: ToGradWorker) => {
+      try {
+        step(m);
+      } catch (e) {
+        send({ type: 'failed', message: describe(e) });
+      }
+    });
+    send({ type: 'ready' });
+  },
+  (e: unknown) => send({ type: 'failed', message: describe(e) }),
+);

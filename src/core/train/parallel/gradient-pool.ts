@@ -1,0 +1,201 @@
+/**
+ * Data-parallel training steps over worker threads. The wasm backend runs one
+ * thread per process in Node, so a second core only helps if a second thread
+ * computes part of each batch: the batch is split into shards, the main thread
+ * and each worker compute one shard's gradients at the same time, and the main
+ * thread averages them (weighted as in shard-gradients.ts), applies them with the
+ * one optimizer, and sends the new trainable weights with the next step.
+ */
+import type { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../../backend/init-backend.ts';
+import type { FromGradWorker, GradWorkerInit, LossKind, Shard, ShardStats, ToGradWorker } from './protocol.ts';
+import { packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
+import { spawnSiblingWorker } from '../../spawn-sibling-worker.ts';
+
+export interface GradientPoolOptions {
+  model: tf.LayersModel;
+  inputShape: number[];
+  classes: number;
+  loss: LossKind;
+  /** Threads in all, the main one included. */
+  workers: number;
+}
+
+export type BatchStats = Omit<ShardStats, 'weight'>;
+
+type Reply = Extract<FromGradWorker, { type: 'grads' }>;
+interface Replica {
+  worker: Worker;
+  pending: { resolve: (m: FromGradWorker) => void; reject: (e: Error) => void } | null;
+  failure: Error | null;
+  /** True when the main model's trainable weights changed since this replica last got them. */
+  stale: boolean;
+  tensors: number;
+}
+
+let live = 0;
+/** Gradient worker threads alive in this process (tests use it to prove none leak). */
+export function liveGradientWorkers(): number {
+  return live;
+}
+
+/** Null when one thread is asked for, or when native TensorFlow already uses every core. */
+export async function startGradientPool(opts: GradientPoolOptions): Promise<GradientPool | null> {
+  if (opts.workers <= 1 || tf.getBackend() === 'tensorflow') return null;
+  const init: GradWorkerInit = {
+    backend: tf.getBackend() as BackendName, topology: opts.model.toJSON(null, false) as object, inputShape: opts.inputShape,
+    classes: opts.classes, loss: opts.loss, weights: opts.model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array)),
+  };
+  const pool = new GradientPool(opts, Array.from({ length: opts.workers - 1 }, () => spawnSiblingWorker(import.meta.url, 'grad-worker', init)));
+  try {
+    await pool.ready();
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  return pool;
+}
+
+export class GradientPool {
+  private readonly replicas: Replica[];
+  private readonly vars: tf.Variable[];
+  /** Variable order the optimizer's slots were (or will be) created in by minimize(): keeps resume compatible. */
+  private readonly applyOrder: number[];
+  private readyPromise: Promise<unknown>;
+  private closing = false;
+
+  constructor(private readonly opts: GradientPoolOptions, workers: Worker[]) {
+    this.vars = trainableVariables(opts.model);
+    const index = new Map(this.vars.map((v, i) => [v.name, i]));
+    this.applyOrder = Object.keys(tf.engine().registeredVariables).filter((n) => index.has(n)).map((n) => index.get(n)!);
+    this.replicas = workers.map((worker, i) => this.watch(worker, i + 1));
+    this.readyPromise = Promise.all(this.replicas.map((r) => this.expect(r)));
+  }
+
+  ready(): Promise<unknown> {
+    return this.readyPromise;
+  }
+
+  /** The worker threads (read-only use: tests kill one to prove a crash surfaces). */
+  get threads(): readonly Worker[] {
+    return this.replicas.map((r) => r.worker);
+  }
+
+  /** Live tensors in each worker after its last step (a leak shows as growth). */
+  get workerTensors(): number[] {
+    return this.replicas.map((r) => r.tensors);
+  }
+
+  /** Full-batch gradients (in `model.trainableWeights` order; caller disposes) and batch stats, from rows 0..m-1. */
+  async gradients(x: Float32Array, y: Float32Array, w: Float32Array | null, m: number): Promise<{ grads: tf.Tensor[]; stats: BatchStats }> {
+    const { inputShape, classes, loss, model } = this.opts;
+    const fs = inputShape.reduce((a, b) => a * b, 1);
+    const rows = splitRows(m, this.replicas.length + 1);
+    let packed: Float32Array | null = null;
+    let start = 0;
+    const replies: Promise<Reply>[] = [];
+    this.replicas.forEach((r, i) => {
+      if (!rows[i]) return;
+      const shard = sliceShard(x, y, w, start, rows[i], fs, classes, true);
+      let weights: Float32Array | null = null;
+      if (r.stale) weights = packed ??= packTensors(this.vars);
+      r.stale = false;
+      const transfer = [shard.x.buffer, shard.y.buffer, ...(shard.w ? [shard.w.buffer] : [])] as ArrayBuffer[];
+      replies.push(this.expect(r, { type: 'step', shard, weights }, transfer) as Promise<Reply>);
+      start += rows[i];
+    });
+    const all = Promise.all(replies);
+    all.catch(() => undefined); // observed below; this only stops an unhandled rejection if our own shard throws first
+    const ownRows = rows[rows.length - 1];
+    const own = ownRows ? shardGradients(model, this.vars, inputShape, classes, loss, sliceShard(x, y, w, start, ownRows, fs, classes, false)) : null;
+    let results: Reply[];
+    try {
+      results = await all;
+    } catch (e) {
+      if (own) tf.dispose(own.grads);
+      throw e;
+    }
+    const parts = [...(own ? [own.stats] : []), ...results.map((r) => r.stats)];
+    const total = parts.reduce((s, p) => s + p.weight, 0);
+    const grads = tf.tidy(() => {
+      let off = 0;
+      return this.vars.map((v, i) => {
+        const terms = results.map((r) => tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), r.stats.weight / total));
+        if (own) terms.unshift(tf.mul(own.grads[i], own.stats.weight / total));
+        off += v.size;
+        return terms.length === 1 ? terms[0] : tf.addN(terms);
+      });
+    });
+    if (own) tf.dispose(own.grads);
+    const stats = {
+      loss: parts.reduce((s, p) => s + p.loss * p.weight, 0) / total,
+      correct: parts.reduce((s, p) => s + p.correct, 0),
+      bin: parts.reduce((s, p) => s + p.bin, 0),
+    };
+    return { grads, stats };
+  }
+
+  /** One training step on rows 0..m-1: the same update optimizer.minimize() makes on the whole batch. */
+  async step(optimizer: tf.Optimizer, x: Float32Array, y: Float32Array, w: Float32Array | null, m: number): Promise<BatchStats> {
+    const { grads, stats } = await this.gradients(x, y, w, m);
+    optimizer.applyGradients(this.applyOrder.map((i) => ({ name: this.vars[i].name, tensor: grads[i] })));
+    tf.dispose(grads);
+    for (const r of this.replicas) r.stale = true;
+    return stats;
+  }
+
+  /** Terminates every worker; safe to call more than once, and after a failure. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const r of this.replicas) this.fail(r, new Error('the gradient pool was closed'));
+    await Promise.all(this.replicas.map((r) => r.worker.terminate()));
+  }
+
+  private watch(worker: Worker, n: number): Replica {
+    live++;
+    const r: Replica = { worker, pending: null, failure: null, stale: false, tensors: 0 };
+    worker.on('message', (m: FromGradWorker) => {
+      if (m.type === 'failed') return this.fail(r, new Error(`training worker ${n} failed: ${m.message}`));
+      if (m.type === 'grads') r.tensors = m.tensors;
+      const p = r.pending;
+      r.pending = null;
+      p?.resolve(m);
+    });
+    worker.on('error', (e) => this.fail(r, new Error(`training worker ${n} crashed: ${e.message}`, { cause: e })));
+    worker.on('messageerror', (e) => this.fail(r, new Error(`training worker ${n} sent an unreadable message`, { cause: e })));
+    worker.on('exit', (code) => {
+      live--;
+      if (!this.closing) this.fail(r, new Error(`training worker ${n} stopped unexpectedly (exit code ${code})`));
+    });
+    return r;
+  }
+
+  /** Sends `msg` (if any) and resolves with the replica's next message; rejects at once if the replica already failed. */
+  private expect(r: Replica, msg?: ToGradWorker, transfer: ArrayBuffer[] = []): Promise<FromGradWorker> {
+    if (r.failure) return Promise.reject(r.failure);
+    if (r.pending) return Promise.reject(new Error('a training worker was sent a step while busy'));
+    const p = new Promise<FromGradWorker>((resolve, reject) => { r.pending = { resolve, reject }; });
+    if (msg) r.worker.postMessage(msg, transfer);
+    return p;
+  }
+
+  private fail(r: Replica, e: Error): void {
+    r.failure ??= e;
+    const p = r.pending;
+    r.pending = null;
+    p?.reject(r.failure);
+  }
+}
+
+/** Near-equal shard sizes; the main thread's shard (last) is never the larger one, as it also fills and applies. */
+export function splitRows(m: number, parts: number): number[] {
+  const base = Math.floor(m / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < m % parts ? 1 : 0));
+}
+
+/** Rows start..start+n-1 of the batch buffers; `copy` gives fresh buffers that can be transferred. */
+function sliceShard(x: Float32Array, y: Float32Array, w: Float32Array | null, start: number, n: number, fs: number, classes: number, copy: boolean): Shard {
+  const cut = (a: Float32Array, per: number) => (copy ? a.slice(start * per, (start + n) * per) : a.subarray(start * per, (start + n) * per));
+  return { x: cut(x, fs), y: cut(y, classes), w: w ? cut(w, 1) : null, m: n };
+}
