@@ -1,6 +1,6 @@
 /**
  * PCA on the full FER2013 train set, ours against scikit-learn on the same data
- * and machine. Run: npx tsx bench/pca.ts   (writes bench/results/pca.json)
+ * and machine. Run: npx tsx bench/pca.ts [--json-out FILE]   (also writes bench/results/pca.json)
  *
  * Cases: k=256 and 95 % variance on 48x48 gray (2,304 features); the paper
  * preset (32x32 resized, replicated to 3 channels = 3,072 features -> 2,352).
@@ -9,7 +9,6 @@
  * on float32 x/255; only fit() is timed. Ours: fitPca on the uint8 pixels with
  * scale 1/255 (the conversion is inside the timing).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,10 @@ import { initBackend } from '../src/core/backend/init-backend.ts';
 import { parseNpy, writeNpy } from '../src/core/dataset/npy.ts';
 import { toRgbResized } from '../src/core/preprocess/image-ops.ts';
 import { fitPca, type ComponentRequest } from '../src/core/preprocess/pca.ts';
+import { havePython, pythonJson } from './lib/python.ts';
+import { machineInfo, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
 
 const TRAIN = join(process.cwd(), '../shared/datasets/fer2013/train.X.npy');
-const PYTHON = '/usr/bin/python3';
 
 interface Row {
   name: string;
@@ -47,20 +47,9 @@ print(json.dumps({"seconds": time.perf_counter() - t, "k": int(p.n_components_),
   "explained": float(p.explained_variance_ratio_.sum()), "solver": p._fit_svd_solver}))
 `;
 
-function haveSklearn(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    console.log('scikit-learn is missing: install it with `apt-get install -y python3-sklearn` (Debian), then run again.');
-    return false;
-  }
-}
-
 function sklearnFit(npy: string, want: ComponentRequest): { seconds: number; k: number; explained: number; solver: string } {
   const arg = typeof want === 'number' ? String(want) : String(want.varianceFraction);
-  const out = execFileSync(PYTHON, ['-c', SKLEARN, npy, arg], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { seconds: number; k: number; explained: number; solver: string };
+  return pythonJson<{ seconds: number; k: number; explained: number; solver: string }>(['-c', SKLEARN, npy, arg]);
 }
 
 const backend = await initBackend();
@@ -69,7 +58,7 @@ const x = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLeng
 const [n, h, w] = x.shape;
 const gray = x.data as Uint8Array;
 const tmp = mkdtempSync(join(tmpdir(), 'fer-bench-pca-'));
-const sk = haveSklearn();
+const sk = havePython('sklearn', 'python3-sklearn');
 console.log(`FER2013 train ${n} x ${h}x${w}; tfjs backend ${backend}; ${availableParallelism()} cores; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 
 const rgb = toRgbResized({ format: 'npy', source: TRAIN, classes: [], count: n, height: h, width: w, channels: 1, images: gray, labels: new Uint8Array(n), split: null }, 32).images;
@@ -108,3 +97,15 @@ for (const r of rows) {
 }
 console.log(`load average at the end ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 writeFileSync(join(process.cwd(), 'bench/results/pca.json'), `${JSON.stringify({ date: new Date().toISOString(), backend, cores: availableParallelism(), rows }, null, 2)}\n`);
+
+// The same figures in the shared BenchResult shape (npm run bench -- --json).
+const benchRows: BenchRow[] = rows.map((r) => {
+  const s = speedup(r.ours, r.sklearn, false);
+  return {
+    name: `pca ${r.name}`, unit: 's', ours: r.ours, baseline: r.sklearn, baselineName: r.sklearn === null ? null : `scikit-learn PCA (${r.solverSklearn})`,
+    speedup: s, target: '<= 1.0x scikit-learn', met: s === null ? null : s >= 1,
+    notes: `k ${r.k} (scikit-learn ${r.kSklearn ?? '-'}), explained ${r.explained.toFixed(4)} (${r.explainedSklearn?.toFixed(4) ?? '-'}), ours ${r.solver}`,
+  };
+});
+printRows(benchRows);
+writeResult({ bench: 'pca', date: new Date().toISOString(), machine: machineInfo(), backend, rows: benchRows });

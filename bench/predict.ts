@@ -1,0 +1,113 @@
+/**
+ * One 512x512 photo end to end (read + decode, Haar detect, crop, CNN + RNN),
+ * through the project's real predictImage with the shipped models, warm,
+ * median of --runs; then each stage alone. The baseline does the same steps
+ * with Python OpenCV + PyTorch (bench/baselines/predict_cv_torch.py) in the
+ * same run, on the same file, with the same cascade and detection settings.
+ *
+ *   npx tsx bench/predict.ts [--runs 50] [--threads 2] [--json-out FILE]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { initBackend } from '../src/core/backend/init-backend.ts';
+import { readInputFile } from '../src/core/dataset/read-input.ts';
+import type { Dataset } from '../src/core/dataset/types.ts';
+import { predictProbs } from '../src/core/eval/evaluate.ts';
+import { cropFace } from '../src/core/face/crop.ts';
+import { decodeImage } from '../src/core/face/decode-image.ts';
+import { detectFaces } from '../src/core/face/haar.ts';
+import { cascadePath } from '../src/core/face/models-dir.ts';
+import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
+import { pixelsForModel } from '../src/core/models/model-input.ts';
+import { predictImage } from '../src/core/predict/predict-image.ts';
+import { havePython, pythonJson } from './lib/python.ts';
+import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, threads: { type: 'string', default: '2' }, 'json-out': { type: 'string' } } });
+const runs = Number(values.runs);
+const SOURCE_PHOTO = path.resolve('../shared/photos/astronaut.png'); // the one-face photo
+// What predictImage uses: the defaults of detectFaces (haar.ts) and expandBox (crop.ts). Passed to Python explicitly.
+const SETTINGS = { scaleFactor: 1.1, minNeighbors: 5, minSizeFraction: 0.05, margin: 0.2 };
+
+interface PyResult { total: number; decode: number; detect: number; classify: number; faces: number; params: Record<string, number>; versions: Record<string, string> }
+
+
+/** The photo itself when it is 512x512, else a 512x512 copy in a temp folder (both sides read the same file). */
+async function photo512(tmp: string): Promise<string> {
+  const m = await sharp(SOURCE_PHOTO).metadata();
+  if (m.width === 512 && m.height === 512) return SOURCE_PHOTO;
+  const out = path.join(tmp, 'photo-512.png');
+  await sharp(SOURCE_PHOTO).resize(512, 512, { fit: 'fill' }).png().toFile(out);
+  return out;
+}
+
+function baseline(photo: string): PyResult | null {
+  if (!havePython('cv2, torch', 'python3-opencv python3-torch')) return null;
+  const s = SETTINGS;
+  return pythonJson<PyResult>(['bench/baselines/predict_cv_torch.py', photo, cascadePath('default'), '--runs', String(runs), '--threads', values.threads!,
+    '--scale-factor', String(s.scaleFactor), '--min-neighbors', String(s.minNeighbors), '--min-size-fraction', String(s.minSizeFraction), '--margin', String(s.margin)],
+  { quietStderr: true }); // stderr: libpng's iCCP warnings
+}
+
+const backend = await initBackend();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-bench-predict-'));
+try {
+  const photo = await photo512(tmp);
+  // Loaded once and only read: models/ is never written here.
+  const models = [await loadFerModel('models/cnn'), await loadFerModel('models/rnn')];
+  console.log(`predict: ${path.basename(photo)} 512x512; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+
+  for (let i = 0; i < 3; i++) await predictImage(models, photo); // warm: opencv.js start, cascade load, kernel setup
+  const total: number[] = [];
+  let faces = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    faces = (await predictImage(models, photo)).faces.length;
+    total.push(performance.now() - t);
+  }
+
+  // The same work split into stages (predictImage does not expose its own timings).
+  const stages = { decode: [] as number[], detect: [] as number[], classify: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const img = await decodeImage(await readInputFile(photo, 'image'), { file: photo });
+    const t1 = performance.now();
+    const boxes = await detectFaces(img.gray, img.width, img.height);
+    const t2 = performance.now();
+    const largest = boxes.sort((a, b) => b.w * b.h - a.w * a.h)[0];
+    if (largest) {
+      const crop = cropFace(img.gray, img.width, img.height, largest, SETTINGS.margin, 48);
+      const ds: Dataset = { format: 'folder', source: photo, classes: [], count: 1, height: 48, width: 48, channels: 1, images: crop, labels: new Uint8Array(1), split: null };
+      for (const m of models) await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels);
+    }
+    const t3 = performance.now();
+    stages.decode.push(t1 - t0); stages.detect.push(t2 - t1); stages.classify.push(t3 - t2);
+  }
+
+  const py = baseline(photo);
+  const pyMs = (v: number | undefined): number | null => (py && v !== undefined ? v * 1000 : null);
+  const base = `Python OpenCV ${py?.versions.opencv ?? ''} + PyTorch ${py?.versions.torch ?? ''}, ${values.threads} threads`;
+  const archNote = models.map((m) => {
+    const ours = m.model.countParams();
+    const twin = py?.params[m.meta.kind];
+    return twin !== undefined && twin !== ours ? `shipped ${m.meta.kind} has ${ours} params, PyTorch twin ${twin}` : '';
+  }).filter(Boolean).join('; ');
+  const row = (name: string, ours: number, b: number | null, target: string, notes: string): BenchRow => {
+    const s = speedup(ours, b, false);
+    return { name, unit: 'ms', ours, baseline: b, baselineName: py ? base : null, speedup: s, target, met: target.startsWith('<=') ? (s === null ? null : s >= 1) : null, notes };
+  };
+  const rows: BenchRow[] = [
+    row('predict end-to-end', median(total), pyMs(py?.total), '<= 1.0x Python OpenCV + PyTorch',
+      `median of ${runs}; ${faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN${archNote ? `; ${archNote}` : ''}`),
+    row('predict stage: read + decode', median(stages.decode), pyMs(py?.decode), 'none (stage timing)', 'sharp vs cv2.imread + cvtColor'),
+    row('predict stage: Haar detect', median(stages.detect), pyMs(py?.detect), 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
+    row('predict stage: crop + CNN + RNN', median(stages.classify), pyMs(py?.classify), 'none (stage timing)', `tfjs ${backend} vs PyTorch`),
+  ];
+  printRows(rows);
+  writeResult({ bench: 'predict', date: new Date().toISOString(), machine: machineInfo(), backend, rows });
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,132 @@
+/**
+ * train-cnn / train-rnn (issue 5): training images/second of the shipped
+ * architectures on a fixed slice of FER2013 train, FER Studio against PyTorch CPU
+ * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
+ *
+ *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2] [--json-out FILE]
+ *
+ * Ours: the real trainer (trainModel) with the pipeline's defaults (batch 64, Adam,
+ * label smoothing, class weights, augmentation), one epoch, no validation; timed
+ * from the end of the first batch (one-off kernel setup) to the end of the last
+ * (the post-epoch batch-norm recalibration is inference and not counted).
+ * PyTorch runs with 2 threads (the target) and 1 thread (the wasm backend uses one
+ * core, so that ratio separates threads from kernels).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/core/backend/init-backend.ts';
+import { parseNpy } from '../src/core/dataset/npy.ts';
+import { FER_CLASSES } from '../src/core/dataset/types.ts';
+import { buildCnn } from '../src/core/models/cnn.ts';
+import { buildRnn } from '../src/core/models/rnn.ts';
+import { augmentFor, defaultConfig } from '../src/core/pipeline/train-pipeline.ts';
+import { imageSource } from '../src/core/train/batch-source.ts';
+import { balancedClassWeights } from '../src/core/train/losses.ts';
+import { liveGradientWorkers } from '../src/core/train/parallel/gradient-pool.ts';
+import { trainModel, type TrainRequest } from '../src/core/train/trainer.ts';
+import { havePython, PYTHON } from './lib/python.ts';
+import { machineInfo, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
+
+type Kind = 'cnn' | 'rnn';
+const DATA = join(process.cwd(), '../shared/datasets/fer2013');
+const X_PATH = join(DATA, 'train.X.npy');
+const Y_PATH = join(DATA, 'train.Y.npy');
+const TORCH_SCRIPT = fileURLToPath(new URL('./baselines/train_torch.py', import.meta.url));
+const TARGET = '>= 0.5x PyTorch (2 threads)';
+const AUG_NOTE = 'ours augments with flip+shift+jitter, PyTorch with flip only';
+
+interface TorchRun { imagesPerSecond: number; threads: number; torch: string }
+
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '4096' }, models: { type: 'string', default: 'cnn,rnn' },
+    workers: { type: 'string' }, 'json-out': { type: 'string' },
+  },
+});
+const n = Number(values.images);
+const kinds = values.models!.split(',') as Kind[];
+const workers = values.workers ? Number(values.workers) : null;
+
+const backend = await initBackend();
+const x = parseNpy(new Uint8Array(readFileSync(X_PATH)), X_PATH);
+const y = parseNpy(new Uint8Array(readFileSync(Y_PATH)), Y_PATH);
+const images = (x.data as Uint8Array).subarray(0, n * 48 * 48);
+const labels = Uint8Array.from((y.data as Uint8Array).subarray(0, n));
+const classWeights = balancedClassWeights(labels, 7);
+const cpus = os.cpus();
+const load = os.loadavg();
+console.log(`backend ${backend}; ${n} images of FER2013 train; batch 64; ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}); load average ${load.map((v) => v.toFixed(2)).join(' ')}`);
+if (load[0] > 0.5 * cpus.length) console.log(`WARNING: 1-minute load average ${load[0].toFixed(2)} > ${0.5 * cpus.length} (half the cores): other work is running, these figures are not meaningful.`);
+const torchOk = havePython('torch', 'python3-torch');
+
+/**
+ * Images/second of FER Studio's trainer, and the most gradient worker threads seen
+ * alive during it (0 means the trainer ran on one thread, whatever `extra` asked).
+ */
+async function trainOurs(kind: Kind, extra: { workers?: number }): Promise<{ imagesPerSecond: number; threads: number }> {
+  const config = { ...defaultConfig(kind), epochs: 1 };
+  let start = 0, end = 0, timed = 0, threads = 0;
+  const result = await trainModel({
+    build: () => (kind === 'cnn' ? buildCnn([48, 48, 1], 7, { seed: config.seed }) : buildRnn([48, 48], 7, { seed: config.seed })),
+    inputShape: kind === 'cnn' ? [48, 48, 1] : [48, 48],
+    train: imageSource(images, labels, 48, augmentFor(kind)), validation: null, config,
+    meta: { kind, classes: [...FER_CLASSES], preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null }, options: {}, backend },
+    onBatch: (b) => {
+      if (b.batch === 1) { start = performance.now(); timed = 0; } else timed += Math.min(config.batchSize, n - (b.batch - 1) * config.batchSize);
+      end = performance.now();
+      threads = Math.max(threads, liveGradientWorkers());
+    },
+    workers: extra.workers ?? 1,
+  } satisfies TrainRequest);
+  result.model.dispose();
+  return { imagesPerSecond: timed / ((end - start) / 1000), threads };
+}
+
+function trainTorch(kind: Kind, threads: number): TorchRun | null {
+  if (!torchOk) return null;
+  const args = [TORCH_SCRIPT, '--x', X_PATH, '--y', Y_PATH, '--images', String(n), '--kind', kind, '--threads', String(threads),
+    '--lr', String(defaultConfig(kind).learningRate), '--class-weights', Array.from(classWeights).join(',')];
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    console.log(`PyTorch baseline failed (${kind}, ${threads} threads): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as TorchRun;
+}
+
+function row(name: string, ours: number, base: TorchRun | null, target: string | null, notes: string): BenchRow {
+  const ratio = speedup(ours, base?.imagesPerSecond ?? null, true);
+  return {
+    name, unit: 'images/s', ours, baseline: base?.imagesPerSecond ?? null,
+    baselineName: base ? `PyTorch ${base.torch} CPU, ${base.threads} thread${base.threads === 1 ? '' : 's'}` : null,
+    speedup: ratio, target: target ?? 'context only (wasm runs on one core)', met: target && ratio !== null ? ratio >= 0.5 : null, notes,
+  };
+}
+
+const rows: BenchRow[] = [];
+for (const kind of kinds) {
+  // Ours then both baselines back to back, so they see the same background load.
+  const ours = (await trainOurs(kind, {})).imagesPerSecond;
+  let parallel: number | null = null;
+  if (workers !== null) {
+    try {
+      const run = await trainOurs(kind, { workers });
+      // Without this check the row would silently repeat the one-thread figure under a "workers" name.
+      if (run.threads > 0) parallel = run.imagesPerSecond;
+      else console.log(`train-${kind}: no gradient worker thread started for --workers ${workers} (trainModel does not take \`workers\` yet, or the backend is native TensorFlow); row skipped.`);
+    } catch (e) {
+      console.log(`train-${kind} with ${workers} workers failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const torch2 = trainTorch(kind, 2);
+  const torch1 = trainTorch(kind, 1);
+  rows.push(row(`train-${kind}`, ours, torch2, TARGET, AUG_NOTE));
+  if (parallel !== null) rows.push(row(`train-${kind}, ${workers} workers`, parallel, torch2, TARGET, AUG_NOTE));
+  rows.push(row(`train-${kind} vs PyTorch 1 thread`, ours, torch1, null, 'ratio vs the 2-thread row shows how much of the gap is threads'));
+}
+printRows(rows);
+writeResult({ bench: 'train', date: new Date().toISOString(), machine: machineInfo(), backend, rows });
