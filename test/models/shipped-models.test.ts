@@ -8,7 +8,7 @@ import { loadFerModel } from '../../src/core/model-io/load-fer-model.ts';
 import { argmaxRows } from '../../src/core/train/infer.ts';
 
 // models/REPORT.md and test/fixtures/shipped/expected.json are written together by scripts/report.ts.
-const expected = JSON.parse(await fs.readFile('test/fixtures/shipped/expected.json', 'utf8')) as Record<string, { predictions: number[]; accuracy: number }>;
+const expected = JSON.parse(await fs.readFile('test/fixtures/shipped/expected.json', 'utf8')) as Record<string, { predictions: number[]; ttaPredictions: number[]; accuracy: number }>;
 
 describe.each(['cnn', 'rnn'])('shipped %s model', (kind) => {
   beforeAll(async () => {
@@ -38,6 +38,14 @@ describe.each(['cnn', 'rnn'])('shipped %s model', (kind) => {
     expect(differing).toBeLessThanOrEqual(1);
     const accuracy = predictions.filter((p, i) => p === ds.labels[i]).length / ds.count;
     expect(Math.abs(accuracy - expected[kind].accuracy)).toBeLessThanOrEqual(1 / ds.count);
+    m.model.dispose();
+  });
+
+  it('classifies the fixture with mirror averaging (as fer predict and the app do) as the report says', async () => {
+    const m = await loadFerModel(`models/${kind}`);
+    const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
+    const predictions = Array.from(argmaxRows(await predictProbs(m, ds.images, ds.labels, { tta: true }), 7));
+    expect(predictions.filter((p, i) => p !== expected[kind].ttaPredictions[i]).length).toBeLessThanOrEqual(1);
     m.model.dispose();
   });
 });

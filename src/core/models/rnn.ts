@@ -18,6 +18,8 @@ export interface RnnOptions {
   stem?: number[];
   dropout?: number;
   seed?: number;
+  /** LSTM gate activation; tfjs defaults to 'hardSigmoid' (Keras 1), whose gradient is zero outside +-2.5. */
+  recurrentActivation?: 'hardSigmoid' | 'sigmoid';
 }
 
 export const DEFAULT_RNN_STEM = [32, 64];
@@ -44,7 +46,7 @@ export function buildRnn(inputShape: [number, number], numClasses: number, opts:
     ...(stem.length === 0 ? { inputShape } : {}),
     mergeMode: 'concat',
     layer: tf.layers.lstm({
-      units, kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      units, recurrentActivation: opts.recurrentActivation ?? 'hardSigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed }),
       // Seeded so the same --seed gives the same run.
       recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 7 }),
     }) as tf.RNN,

@@ -9,19 +9,10 @@ import { fillTargets } from '../../../../src/core/train/batches.ts';
 import { balancedClassWeights } from '../../../../src/core/train/losses.ts';
 import { liveGradientWorkers, splitRows, startGradientPool, type GradientPool } from '../../../../src/core/train/parallel/gradient-pool.ts';
 import { shardGradients, trainableVariables } from '../../../../src/core/train/parallel/shard-gradients.ts';
+import { tinyModel } from './tiny-model.ts';
 
 const FER = path.resolve('../shared/datasets/fer2013');
 const N = 23; // odd on purpose: shards of unequal size
-
-/** Small, deterministic, no batch norm or dropout: the sharded gradient must equal the whole-batch one. */
-function tinyModel(): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [48, 48, 1], filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 4 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 7, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-  return model;
-}
 
 describe('gradient pool', () => {
   let x: Float32Array, y: Float32Array, w: Float32Array;

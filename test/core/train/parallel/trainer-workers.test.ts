@@ -10,19 +10,10 @@ import { imageSource } from '../../../../src/core/train/batch-source.ts';
 import { NO_AUGMENT } from '../../../../src/core/train/batches.ts';
 import { liveGradientWorkers } from '../../../../src/core/train/parallel/gradient-pool.ts';
 import { trainModel, type TrainRequest } from '../../../../src/core/train/trainer.ts';
+import { tinyModel } from './tiny-model.ts';
 
 const FER = path.resolve('../shared/datasets/fer2013');
 const CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
-
-/** No batch norm, no dropout: one thread and two must make the same update. */
-function tinyModel(): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [48, 48, 1], filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 4 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 7, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-  return model;
-}
 
 /** A layer the worker threads have never heard of: their copy of the model cannot be built. */
 class MainThreadOnly extends tf.layers.Layer {
