@@ -75,7 +75,7 @@ for (const kind of ['cnn', 'rnn']) {
     `- Parameters: ${m.model.countParams().toLocaleString('en')}; FLOPs per image: ${((2 * macs) / 1e6).toFixed(1)} M (2 x ${(macs / 1e6).toFixed(1)} M multiply-adds)`,
     `- Training: ${m.meta.history.length} epochs so far, ${(m.meta.seconds / 3600).toFixed(2)} h on backend \`${m.meta.backend}\`, ${m.meta.machine}; best epoch ${best.epoch}; seed ${m.meta.seed}`,
     `- Options: \`${JSON.stringify(opts)}\``,
-    `- Reproduce: \`npx tsx scripts/train-fer2013.ts --model ${kind} --epochs ${opts.epochs ?? '?'} --seed ${m.meta.seed}\` (add \`--resume\` to continue from \`models/.checkpoints/${kind}\`), then \`npx fer eval --model models/${kind} --data ../shared/datasets/fer2013/publictest.X.npy --json\` (add \`--tta\` for the mirror-averaged figure)`,
+    `- Reproduce: the commands in order in [RUNS.md](RUNS.md) (the schedule was shortened on resume to fit session time; last run: \`--epochs ${opts.epochs ?? '?'} --seed ${m.meta.seed} --resume\`), then \`npx fer eval --model models/${kind} --data ../shared/datasets/fer2013/publictest.X.npy --json\` (add \`--tta\` for the mirror-averaged figure)`,
     '', `![${kind} curves](${png})`, '', table(plain), '',
   ].join('\n'));
   m.model.dispose();
