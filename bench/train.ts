@@ -3,7 +3,7 @@
  * architectures on a fixed slice of FER2013 train, FER Studio against PyTorch CPU
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
- *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2] [--json-out FILE]
+ *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--json-out FILE]
  *
  * Ours: the real trainer (trainModel) with the pipeline's defaults (batch 64, Adam,
  * label smoothing, class weights, augmentation), one epoch, no validation; timed
@@ -44,12 +44,13 @@ interface TorchRun { imagesPerSecond: number; threads: number; torch: string }
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '4096' }, models: { type: 'string', default: 'cnn,rnn' },
-    workers: { type: 'string' }, 'json-out': { type: 'string' },
+    workers: { type: 'string', default: '2' }, 'json-out': { type: 'string' },
   },
 });
 const n = Number(values.images);
 const kinds = values.models!.split(',') as Kind[];
-const workers = values.workers ? Number(values.workers) : null;
+// Default 2: what fer train and the app use on a 2-core machine, and the fair match for PyTorch's 2 threads.
+const workers = Number(values.workers) > 1 ? Number(values.workers) : null;
 
 const backend = await initBackend();
 const x = parseNpy(new Uint8Array(readFileSync(X_PATH)), X_PATH);
