@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
+import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; p: 'same' | 'valid' | number };
 
@@ -29,12 +30,6 @@ function convGrads(xv: Float32Array, wv: Float32Array, c: Case): { dx: Float32Ar
   return { ...out, leaked };
 }
 
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
-  return m;
-}
-
 describe('wasm training kernels', () => {
   beforeAll(async () => {
     expect(await initBackend('wasm')).toBe('wasm');
@@ -43,11 +38,7 @@ describe('wasm training kernels', () => {
   it.each(cases)('conv2d gradients on wasm match the cpu backend: x=$x f=$f s=$s p=$p', async (c) => {
     const xv = tf.randomNormal(c.x, 0, 1, 'float32', 7).dataSync() as Float32Array;
     const wv = tf.randomNormal(c.f, 0, 1, 'float32', 11).dataSync() as Float32Array;
-    await tf.setBackend('wasm');
-    const wasm = convGrads(xv, wv, c);
-    await tf.setBackend('cpu');
-    const cpu = convGrads(xv, wv, c);
-    await tf.setBackend('wasm');
+    const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
     expect(wasm.dx.length).toBe(cpu.dx.length);
     expect(maxRelDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
     expect(maxRelDiff(wasm.dw, cpu.dw)).toBeLessThan(1e-4);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
+import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = { a: number[]; b: number[]; ta: boolean; tb: boolean };
 
@@ -35,15 +36,9 @@ describe('wasm BatchMatMul with transposed operands', () => {
   it.each(cases)('matches the cpu backend: a=$a b=$b ta=$ta tb=$tb', async (c) => {
     const av = tf.randomNormal(c.a, 0, 1, 'float32', 3).dataSync() as Float32Array;
     const bv = tf.randomNormal(c.b, 0, 1, 'float32', 5).dataSync() as Float32Array;
-    await tf.setBackend('wasm');
-    const wasm = product(av, bv, c);
-    await tf.setBackend('cpu');
-    const cpu = product(av, bv, c);
-    await tf.setBackend('wasm');
+    const { wasm, cpu } = await onWasmAndCpu(() => product(av, bv, c));
     expect(wasm.shape).toEqual(cpu.shape);
-    let m = 0;
-    for (let i = 0; i < cpu.out.length; i++) m = Math.max(m, Math.abs(wasm.out[i] - cpu.out[i]) / (1 + Math.abs(cpu.out[i])));
-    expect(m).toBeLessThan(1e-5);
+    expect(maxRelDiff(wasm.out, cpu.out)).toBeLessThan(1e-5);
     expect(wasm.leaked).toBe(0);
   });
 
@@ -54,11 +49,7 @@ describe('wasm BatchMatMul with transposed operands', () => {
       const [dx, dw] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.matMul(x, w).square().sum())([tf.tensor(xv, [8, 12]), tf.tensor(wv, [12, 4])]);
       return [dx.dataSync(), dw.dataSync()] as Float32Array[];
     };
-    await tf.setBackend('wasm');
-    const wasm = grads();
-    await tf.setBackend('cpu');
-    const cpu = grads();
-    await tf.setBackend('wasm');
+    const { wasm, cpu } = await onWasmAndCpu(grads);
     for (let k = 0; k < 2; k++) for (let i = 0; i < cpu[k].length; i++) expect(wasm[k][i]).toBeCloseTo(cpu[k][i], 3);
   });
 });
