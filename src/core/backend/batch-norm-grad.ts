@@ -14,7 +14,8 @@ function batchNormGrad(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: N
   const [x, mean, variance, scale] = saved;
   const scaleValue = scale ?? tf.scalar(1);
   const axes = tf.backend_util.getReductionAxes(mean.shape, x.shape);
-  const reduce = (t: tf.Tensor): tf.Tensor => (mean.rank === 1 ? tf.sum(t, axes) : t).reshape(mean.shape);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const reduce = (t: tf.Tensor): tf.Tensor => (mean.rank === 1 ? tf.mul(tf.mean(t, axes), count) : t).reshape(mean.shape);
   const xMinusMean = tf.sub(x, mean);
   const dyTimesScale = tf.mul(g, scaleValue);
   const rstd = tf.rsqrt(tf.add(variance, tf.scalar(eps)));

@@ -9,6 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-grad-kernels.ts';
 import { registerWasmMatMul } from './wasm-matmul.ts';
 import { registerBatchNormGrad } from './batch-norm-grad.ts';
+import { registerWasmMaxPoolGrad } from './wasm-max-pool-grad.ts';
+import { registerWasmMean } from './wasm-mean.ts';
+import { registerWasmReverse } from './wasm-reverse.ts';
+import { registerWasmSlice } from './wasm-slice.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -39,6 +43,10 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
   registerWasmMatMul();
+  registerWasmMean();
+  registerWasmMaxPoolGrad();
+  registerWasmReverse();
+  registerWasmSlice();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
 }

@@ -8,8 +8,9 @@
  * path.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { TensorInfo } from '@tensorflow/tfjs';
 import { attr, runComposite, type KernelArgs } from './wasm-composite.ts';
+import { overrideWasmKernel } from './wasm-heap.ts';
 
 function swapLast(t: tf.Tensor): tf.Tensor {
   const perm = t.shape.map((_, i) => i);
@@ -18,14 +19,28 @@ function swapLast(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, perm);
 }
 
-function makeKernel(stock: KernelConfig): KernelFunc {
-  return ((args: KernelArgs): TensorInfo | TensorInfo[] => {
-    const ta = attr<boolean>(args.attrs, 'transposeA');
-    const tb = attr<boolean>(args.attrs, 'transposeB');
-    if (!ta && !tb) return stock.kernelFunc(args as Parameters<KernelFunc>[0]);
-    return runComposite<tf.Tensor>(args, ['a', 'b'], ([a, b]) =>
-      tf.tidy(() => tf.matMul(ta ? swapLast(a) : a, tb ? swapLast(b) : b, false, false)));
-  }) as KernelFunc;
+/**
+ * A.B^T = (B.A^T)^T. When B is the big operand (the LSTM's weights in dA =
+ * dY.W^T), transposing the two small ones is cheaper than copying B, and the
+ * freshly transposed operand XNNPACK must pack is then the small one: about
+ * 2x faster for the RNN's shapes (scratch timing, 64x512 by 768x512).
+ */
+function timesTransposed(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const m = a.shape[a.rank - 2];
+  const n = b.shape[b.rank - 2];
+  const batch = a.size / (m * a.shape[a.rank - 1]);
+  if (b.size > a.size + batch * m * n) return swapLast(tf.matMul(b, swapLast(a)));
+  return tf.matMul(a, swapLast(b));
+}
+
+function transposedMatMul(args: KernelArgs): TensorInfo | null {
+  const ta = attr<boolean>(args.attrs, 'transposeA');
+  const tb = attr<boolean>(args.attrs, 'transposeB');
+  if (!ta && !tb) return null; // the stock kernel is XNNPACK already
+  return runComposite<tf.Tensor>(args, ['a', 'b'], ([a, b]) => tf.tidy(() => {
+    if (ta && tb) return swapLast(tf.matMul(b, a)); // A^T.B^T = (B.A)^T: one transpose, of the output
+    return ta ? tf.matMul(swapLast(a), b) : timesTransposed(a, b);
+  }));
 }
 
 let registered = false;
@@ -33,10 +48,5 @@ let registered = false;
 /** Replaces BatchMatMul on wasm with the transpose-then-XNNPACK version; idempotent; call before setBackend('wasm'). */
 export function registerWasmMatMul(): void {
   if (registered) return;
-  const stock = tf.getKernel('BatchMatMul', 'wasm');
-  if (!stock) return;
-  registered = true;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // setupFunc binds the stock kernel's wasm export when the backend starts.
-  tf.registerKernel({ ...stock, kernelFunc: makeKernel(stock) });
+  registered = overrideWasmKernel('BatchMatMul', transposedMatMul);
 }

@@ -6,6 +6,7 @@ import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 type Case = { a: number[]; b: number[]; ta: boolean; tb: boolean };
 
 // Shapes as the dense and LSTM backward passes ask for them, plus batched 3-D products.
+// Both ways of computing A.B^T are covered: transposing B, or (B.A^T)^T when B is the big operand.
 const cases: Case[] = [
   { a: [5, 7], b: [7, 3], ta: false, tb: false },
   { a: [5, 7], b: [3, 7], ta: false, tb: true },
@@ -14,6 +15,8 @@ const cases: Case[] = [
   { a: [2, 4, 6], b: [2, 5, 6], ta: false, tb: true },
   { a: [2, 6, 4], b: [2, 6, 5], ta: true, tb: false },
   { a: [1, 64], b: [512, 64], ta: false, tb: true },
+  // B much bigger than A and the output: computed as (B.A^T)^T, batched too.
+  { a: [3, 2, 6], b: [3, 9, 6], ta: false, tb: true },
 ];
 
 function product(av: Float32Array, bv: Float32Array, c: Case): { out: Float32Array; shape: number[]; leaked: number } {
