@@ -26,6 +26,11 @@ export function sessionUploadsDir(): string {
   return path.join(os.tmpdir(), `fer-studio-uploads-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/** Face-detection threads for a long-lived app: a helper thread where there is a second core. */
+export function faceThreads(): number {
+  return Math.min(2, os.availableParallelism());
+}
+
 /** The service in the calling thread: simplest, for tests and tools. */
 export function inProcessBackend(opts: AppServiceOptions): AppBackend & { service: AppService } {
   const service = new AppService(opts);

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, SessionSnapshot, WireResult } from '../../src/contract/contract.ts';
 import { inProcessBackend } from '../../src/app/backend.ts';
+import { haarHelperRunning } from '../../src/core/face/haar-helper.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-app-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null });
+const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, faceThreads: 2 });
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 
@@ -35,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await backend.close();
+  expect(haarHelperRunning()).toBe(false); // closing the service stops its helper thread
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -132,5 +134,6 @@ describe('AppService', () => {
     expect(await ok('predict', { uploadId: cat, wholeImage: false })).toMatchObject({ faces: [], wholeImage: false });
     expect(await ok('predict', { uploadId: cat, wholeImage: true })).toMatchObject({ faces: [{}], wholeImage: true });
     expect(logs()).toContain('No face found in chelsea.png');
+    expect(haarHelperRunning()).toBe(true); // faceThreads: 2 shares the cascade's levels with a helper thread
   });
 });

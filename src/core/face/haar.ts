@@ -3,12 +3,15 @@
  * grayscale image, through opencv.js. Every Mat/vector created here is freed
  * in a `finally`: opencv.js memory lives in the WASM heap, outside the GC.
  */
-import { readFile } from 'node:fs/promises';
 import { FerError } from '../errors.ts';
+import { classifierFor, disposeClassifiers } from './haar-classifier.ts';
+import { haarHelperRunning, helperDetections, stopHaarHelper } from './haar-helper.ts';
+import { groupDetections, pyramidWindows, rawDetections } from './haar-levels.ts';
 import { cascadePath, type CascadeName } from './models-dir.ts';
-import { loadOpenCv, toOpenCvError, type CvCascadeClassifier, type CvMat, type OpenCv } from './opencv.ts';
+import { loadOpenCv, toOpenCvError, type CvMat } from './opencv.ts';
 
 export type { CascadeName } from './models-dir.ts';
+export { startHaarHelper } from './haar-helper.ts';
 
 export interface Box { x: number; y: number; w: number; h: number }
 
@@ -29,56 +32,10 @@ export interface DetectOptions {
   maxSide?: number;
 }
 
-const classifiers = new Map<string, Promise<CvCascadeClassifier>>();
-let fsCounter = 0;
-
-async function createClassifier(cv: OpenCv, path: string): Promise<CvCascadeClassifier> {
-  let xml: Buffer;
-  try {
-    xml = await readFile(path);
-  } catch (e) {
-    throw new FerError('Haar cascade file not found (set FER_MODELS_DIR to the folder holding it)',
-      { kind: 'not-found', file: path, cause: e });
-  }
-  // opencv.js cannot read host paths: copy the bytes into its in-memory FS,
-  // load, then unlink (the classifier keeps its own parsed copy).
-  const name = `cascade-${++fsCounter}.xml`;
-  cv.FS_createDataFile('/', name, new Uint8Array(xml), true, false, false);
-  const clf = new cv.CascadeClassifier();
-  let ok = false;
-  let cause: Error | undefined;
-  try {
-    ok = clf.load(`/${name}`) && !clf.empty();
-  } catch (e) {
-    cause = toOpenCvError(cv, e); // a malformed XML can throw a C++ exception instead of returning false
-  } finally {
-    cv.FS_unlink(`/${name}`);
-  }
-  if (!ok) {
-    clf.delete();
-    throw new FerError('not a valid Haar cascade XML file', { file: path, cause });
-  }
-  return clf;
-}
-
-async function classifierFor(cv: OpenCv, name: CascadeName): Promise<CvCascadeClassifier> {
-  const path = cascadePath(name);
-  let p = classifiers.get(path);
-  if (!p) {
-    p = createClassifier(cv, path);
-    classifiers.set(path, p);
-    p.catch(() => classifiers.delete(path)); // a fixed path/env can succeed later
-  }
-  return p;
-}
-
-/** Frees the cached classifiers (tests, or before switching model folders). */
+/** Frees the cached classifiers and stops the helper thread (tests, or before switching model folders). */
 export async function disposeFaceDetectors(): Promise<void> {
-  const all = [...classifiers.values()];
-  classifiers.clear();
-  for (const p of all) {
-    try { (await p).delete(); } catch { /* failed loads have nothing to free */ }
-  }
+  if (haarHelperRunning()) await stopHaarHelper();
+  await disposeClassifiers();
 }
 
 function checkImage(gray: Uint8Array, width: number, height: number): void {
@@ -121,14 +78,20 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
     }
     // Standard Haar preprocessing: spreads the histogram so dim or washed-out photos still fire.
     cv.equalizeHist(work, work);
-    const found = track(new cv.RectVector());
-    clf.detectMultiScale(work, found, opts.scaleFactor ?? 1.1, opts.minNeighbors ?? 5, 0,
-      new cv.Size(minSide, minSide), new cv.Size(0, 0));
+    const scaleFactor = opts.scaleFactor ?? 1.1;
+    const sides = pyramidWindows(dw, dh, minSide, scaleFactor);
+    // Alternate levels go to the helper thread when one is running (haar-helper.ts).
+    const odd = sides.filter((_, i) => i % 2 === 1);
+    const theirs = helperDetections({ gray: Uint8Array.from(work.data), width: dw, height: dh, cascadeFile: cascadePath(opts.cascade ?? 'default'), sides: odd, scaleFactor });
+    theirs?.catch(() => undefined); // handled below; this only keeps a failure while we work from being "unhandled"
+    const mine = rawDetections(cv, clf, work, theirs ? sides.filter((_, i) => i % 2 === 0) : sides, scaleFactor);
+    // A helper that failed (or stopped) costs time, never the answer: its levels are redone here.
+    const other = theirs ? await theirs.catch(() => rawDetections(cv, clf, work, odd, scaleFactor)) : null;
+    const found = groupDetections(cv, other ? interleave(mine, other) : mine, opts.minNeighbors ?? 5);
     const sx = width / dw;
     const sy = height / dh;
     const boxes: Box[] = [];
-    for (let i = 0; i < found.size(); i++) {
-      const r = found.get(i);
+    for (const r of found) {
       const x = Math.min(width - 1, Math.round(r.x * sx));
       const y = Math.min(height - 1, Math.round(r.y * sy));
       boxes.push({ x, y, w: Math.min(width - x, Math.round(r.width * sx)), h: Math.min(height - y, Math.round(r.height * sy)) });
@@ -139,4 +102,15 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
   } finally {
     for (const m of mats) m.delete();
   }
+}
+
+/** Raw hits back in level order (smallest window first), as one detectMultiScale call lists them. */
+function interleave(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  const quads = Array.from({ length: out.length / 4 }, (_, i) => i);
+  // Each level's hits are one window size; a stable sort by size restores the order within levels.
+  quads.sort((i, j) => out[i * 4 + 2] - out[j * 4 + 2]);
+  return Int32Array.from(quads.flatMap((q) => [out[q * 4], out[q * 4 + 1], out[q * 4 + 2], out[q * 4 + 3]]));
 }

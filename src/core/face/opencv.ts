@@ -28,6 +28,10 @@ export interface CvSize { width: number; height: number }
 export interface CvRectVector {
   size(): number;
   get(i: number): CvRect;
+  push_back(r: CvRect): void;
+  delete(): void;
+}
+export interface CvIntVector {
   delete(): void;
 }
 export interface CvCascadeClassifier {
@@ -44,6 +48,9 @@ export interface CvCascadeClassifier {
 export interface OpenCv {
   Mat: new (rows: number, cols: number, type: number) => CvMat;
   RectVector: new () => CvRectVector;
+  IntVector: new () => CvIntVector;
+  Rect: new (x: number, y: number, width: number, height: number) => CvRect;
+  groupRectangles(rects: CvRectVector, weights: CvIntVector, groupThreshold: number, eps: number): void;
   CascadeClassifier: new () => CvCascadeClassifier;
   Size: new (width: number, height: number) => CvSize;
   CV_8UC1: number;
