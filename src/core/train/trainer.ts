@@ -14,7 +14,7 @@ import { mulberry32, shuffleInPlace } from '../random.ts';
 import type { BatchSource } from './batch-source.ts';
 import { accuracyOf, argmaxRows, predictAll } from './infer.ts';
 import { fillTargets } from './batches.ts';
-import { balancedClassWeights, binaryAccuracySum, binaryCrossEntropy, countCorrect, weightedCrossEntropy } from './losses.ts';
+import { balancedClassWeights } from './losses.ts';
 import { learningRateAt, type Schedule } from './schedule.ts';
 import { recalibrateBatchNorm } from './precise-bn.ts';
 import { startGradientPool } from './parallel/gradient-pool.ts';
@@ -97,22 +97,6 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   let meta = buildMeta(req, model, state);
   let cancelled = false;
   const pool = await startGradientPool({ model, inputShape: req.inputShape, classes, loss: config.loss, workers });
-  const localStep = (m: number) => tf.tidy(() => {
-    const x = tf.tensor(xBuf.subarray(0, m * req.train.featureSize), [m, ...req.inputShape]);
-    const y = tf.tensor2d(yBuf.subarray(0, m * classes), [m, classes]);
-    const w = weights ? tf.tensor1d(wBuf.subarray(0, m)) : null;
-    let probs: tf.Tensor2D | null = null;
-    const l = optimizer.minimize(() => {
-      // kept: minimize() disposes everything else it creates.
-      probs = tf.keep(model.apply(x, { training: true }) as tf.Tensor2D);
-      return config.loss === 'binary' ? binaryCrossEntropy(y, probs) : weightedCrossEntropy(y, probs, w);
-    }, true) as tf.Scalar;
-    const p = probs as unknown as tf.Tensor2D;
-    const result = [l, countCorrect(y, p), binaryAccuracySum(y, p)];
-    p.dispose();
-    return result;
-  });
-
   // The pool's threads must end however the loop does (done, cancelled or thrown).
   try {
     for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
@@ -128,14 +112,7 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
         req.train.fill(idx, xBuf, rng);
         fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
         if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
-        let lv: number, cv: number, bv: number;
-        if (pool) {
-          ({ loss: lv, correct: cv, bin: bv } = await pool.step(optimizer, xBuf, yBuf, weights ? wBuf : null, m));
-        } else {
-          const [loss, ok, bin] = localStep(m);
-          [lv, cv, bv] = [(await loss.data())[0], (await ok.data())[0], (await bin.data())[0]];
-          tf.dispose([loss, ok, bin]);
-        }
+        const { loss: lv, correct: cv, bin: bv } = await pool.step(optimizer, xBuf, yBuf, weights ? wBuf : null, m);
         lossSum += lv * m; correct += cv; binSum += bv; seen += m;
         req.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((Date.now() - t0) / 1000) });
         await yieldToEventLoop();
@@ -163,7 +140,7 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
       req.onEpoch?.(rec);
     }
   } finally {
-    await pool?.close();
+    await pool.close();
   }
   optimizer.dispose();
   return { model, meta, cancelled };

@@ -40,9 +40,13 @@ export function liveGradientWorkers(): number {
   return live;
 }
 
-/** Null when one thread is asked for, or when native TensorFlow already uses every core. */
-export async function startGradientPool(opts: GradientPoolOptions): Promise<GradientPool | null> {
-  if (opts.workers <= 1 || tf.getBackend() === 'tensorflow') return null;
+/**
+ * The trainer's one way to take a step. With one thread asked for, or on
+ * native TensorFlow (which already uses every core), the pool has no workers
+ * and the main thread computes the whole batch, through the same code.
+ */
+export async function startGradientPool(opts: GradientPoolOptions): Promise<GradientPool> {
+  if (opts.workers <= 1 || tf.getBackend() === 'tensorflow') return new GradientPool(opts, []);
   const init: GradWorkerInit = {
     backend: tf.getBackend() as BackendName, topology: opts.model.toJSON(null, false) as object, inputShape: opts.inputShape,
     classes: opts.classes, loss: opts.loss, weights: opts.model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array)),
@@ -122,7 +126,8 @@ export class GradientPool {
       let off = 0;
       return this.vars.map((v, i) => {
         const terms = results.map((r) => tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), r.stats.weight / total));
-        if (own) terms.unshift(tf.mul(own.grads[i], own.stats.weight / total));
+        // Alone (no workers), the main thread's gradient is the batch's: no rescaling, not even by 1.
+        if (own) terms.unshift(results.length ? tf.mul(own.grads[i], own.stats.weight / total) : tf.clone(own.grads[i]));
         off += v.size;
         return terms.length === 1 ? terms[0] : tf.addN(terms);
       });
@@ -136,7 +141,10 @@ export class GradientPool {
     return { grads, stats };
   }
 
-  /** One training step on rows 0..m-1: the same update optimizer.minimize() makes on the whole batch. */
+  /**
+   * One training step on rows 0..m-1: the same update optimizer.minimize() makes on the whole batch,
+   * with the optimizer's slots created in minimize()'s variable order (checkpoints stay compatible).
+   */
   async step(optimizer: tf.Optimizer, x: Float32Array, y: Float32Array, w: Float32Array | null, m: number): Promise<BatchStats> {
     const { grads, stats } = await this.gradients(x, y, w, m);
     optimizer.applyGradients(this.applyOrder.map((i) => ({ name: this.vars[i].name, tensor: grads[i] })));

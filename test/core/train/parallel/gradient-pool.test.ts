@@ -40,8 +40,15 @@ describe('gradient pool', () => {
     expect(splitRows(1, 2)).toEqual([1, 0]);
   });
 
-  it('returns null for one thread', async () => {
-    expect(await startGradientPool({ model, inputShape: [48, 48, 1], classes: 7, loss: 'categorical', workers: 1 })).toBeNull();
+  it('with one thread, has no workers and its gradient is exactly the whole batch\'s', async () => {
+    const alone = await startGradientPool({ model, inputShape: [48, 48, 1], classes: 7, loss: 'categorical', workers: 1 });
+    expect(alone.threads).toHaveLength(0);
+    const whole = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'categorical', { x, y, w, m: N });
+    const { grads, stats } = await alone.gradients(x, y, w, N);
+    expect(stats).toEqual({ loss: whole.stats.loss, correct: whole.stats.correct, bin: whole.stats.bin });
+    grads.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(whole.grads[i].dataSync())));
+    tf.dispose([...grads, ...whole.grads]);
+    await alone.close();
   });
 
   for (const weighted of [true, false]) {
