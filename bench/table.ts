@@ -19,8 +19,10 @@ function cells(r: BenchRow): string[] {
   return [r.name, `${num(r.ours)} ${r.unit}`, base, ratio, verdict];
 }
 
-console.log('| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | machine load at start |');
-console.log('|---|---|---|---|---|---|');
+console.log('| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | load at start | measured (UTC) |');
+console.log('|---|---|---|---|---|---|---|');
 for (const b of latest.benches) {
-  for (const r of b.rows) console.log(`| ${[...cells(r), b.machine.loadAverage[0].toFixed(1)].join(' | ')} |`);
+  // Benches can be rerun one at a time (--only), so each row says when it was measured.
+  const when = b.date.slice(0, 16).replace('T', ' ');
+  for (const r of b.rows) console.log(`| ${[...cells(r), b.machine.loadAverage[0].toFixed(1), when].join(' | ')} |`);
 }

@@ -26,14 +26,19 @@ export function heapViews(args: KernelArgs, inputs: TensorInfo[], outShape: numb
   return { out, outView, views: inputs.map((t) => backend.typedArrayFromHeap(t)) };
 }
 
+const overridden = new Set<string>();
+
 /**
  * Replaces a stock wasm kernel by `fast`, which returns null for the cases it
  * does not handle; those go to the stock kernel, whose setupFunc still binds
- * its wasm export when the backend starts. Call before setBackend('wasm').
+ * its wasm export when the backend starts. Idempotent per kernel name; call
+ * before setBackend('wasm').
  */
 export function overrideWasmKernel(kernelName: string, fast: (args: KernelArgs) => TensorInfo | null): boolean {
+  if (overridden.has(kernelName)) return true;
   const stock = tf.getKernel(kernelName, 'wasm');
   if (!stock) return false;
+  overridden.add(kernelName);
   const kernelFunc = ((args: KernelArgs) => fast(args) ?? stock.kernelFunc(args as Parameters<KernelFunc>[0])) as KernelFunc;
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...(stock as KernelConfig), kernelFunc });

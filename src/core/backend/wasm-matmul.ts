@@ -43,10 +43,7 @@ function transposedMatMul(args: KernelArgs): TensorInfo | null {
   }));
 }
 
-let registered = false;
-
 /** Replaces BatchMatMul on wasm with the transpose-then-XNNPACK version; idempotent; call before setBackend('wasm'). */
 export function registerWasmMatMul(): void {
-  if (registered) return;
-  registered = overrideWasmKernel('BatchMatMul', transposedMatMul);
+  overrideWasmKernel('BatchMatMul', transposedMatMul);
 }

@@ -106,11 +106,7 @@ function maxPoolGradKernel(args: KernelArgs): TensorInfo | null {
   return out;
 }
 
-let registered = false;
-
 /** Replaces MaxPoolGrad on wasm; call before setBackend('wasm'). */
 export function registerWasmMaxPoolGrad(): void {
-  if (registered) return;
-  registered = true;
   overrideWasmKernel('MaxPoolGrad', maxPoolGradKernel);
 }

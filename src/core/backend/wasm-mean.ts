@@ -42,11 +42,7 @@ function meanKernel(args: KernelArgs): TensorInfo | null {
       tf.avgPool(tf.reshape(t, [outer, reduced, 1, inner]) as tf.Tensor4D, [reduced, 1], 1, 'valid').reshape(shape)));
 }
 
-let registered = false;
-
 /** Replaces Mean on wasm (contiguous axes, float32; the rest stays stock); call before setBackend('wasm'). */
 export function registerWasmMean(): void {
-  if (registered) return;
-  registered = true;
   overrideWasmKernel('Mean', meanKernel);
 }

@@ -36,11 +36,7 @@ function reverseKernel(args: KernelArgs): TensorInfo | null {
   return out;
 }
 
-let registered = false;
-
 /** Replaces Reverse on wasm (float32); call before setBackend('wasm'). */
 export function registerWasmReverse(): void {
-  if (registered) return;
-  registered = true;
   overrideWasmKernel('Reverse', reverseKernel);
 }

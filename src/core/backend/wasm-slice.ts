@@ -39,11 +39,7 @@ function sliceKernel(args: KernelArgs): TensorInfo | null {
   return out;
 }
 
-let registered = false;
-
 /** Replaces Slice on wasm (float32, non-empty); call before setBackend('wasm'). */
 export function registerWasmSlice(): void {
-  if (registered) return;
-  registered = true;
   overrideWasmKernel('Slice', sliceKernel);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { contiguousSplit } from '../../../src/core/backend/wasm-mean.ts';
-import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
+import { applyCounted, maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = { shape: number[]; axis: number[]; keepDims: boolean };
 
@@ -15,17 +15,6 @@ const cases: Case[] = [
   { shape: [3, 4, 5], axis: [0, 2], keepDims: false },
   { shape: [1000, 3], axis: [0], keepDims: false },
 ];
-
-function mean(v: Float32Array, c: Case): { out: Float32Array; shape: number[]; leaked: number } {
-  const x = tf.tensor(v, c.shape);
-  const before = tf.memory().numTensors;
-  const r = tf.mean(x, c.axis, c.keepDims);
-  const out = { out: r.dataSync() as Float32Array, shape: r.shape };
-  r.dispose();
-  const leaked = tf.memory().numTensors - before;
-  x.dispose();
-  return { ...out, leaked };
-}
 
 describe('wasm Mean over contiguous axes', () => {
   beforeAll(async () => {
@@ -41,9 +30,9 @@ describe('wasm Mean over contiguous axes', () => {
 
   it.each(cases)('matches the cpu backend: shape=$shape axis=$axis keepDims=$keepDims', async (c) => {
     const v = tf.randomNormal(c.shape, 1, 2, 'float32', 7).dataSync() as Float32Array;
-    const { wasm, cpu } = await onWasmAndCpu(() => mean(v, c));
+    const { wasm, cpu } = await onWasmAndCpu(() => applyCounted(v, c.shape, (x) => tf.mean(x, c.axis, c.keepDims)));
     expect(wasm.shape).toEqual(cpu.shape);
-    expect(maxRelDiff(wasm.out, cpu.out)).toBeLessThan(1e-5);
+    expect(maxRelDiff(wasm.values, cpu.values)).toBeLessThan(1e-5);
     expect(wasm.leaked).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
-import { onWasmAndCpu } from './backend-compare.ts';
+import { applyCounted, onWasmAndCpu } from './backend-compare.ts';
 
 // The BiLSTM's sequence reversal (axis 0), a filter flip (axes 0, 1), inner and mixed axes, negative axes.
 const cases: { shape: number[]; axes: number[] }[] = [
@@ -20,16 +20,7 @@ describe('wasm Reverse', () => {
 
   it.each(cases)('matches the cpu backend exactly: shape=$shape axes=$axes', async (c) => {
     const v = Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, (_, i) => i);
-    const { wasm, cpu } = await onWasmAndCpu(() => {
-      const x = tf.tensor(v, c.shape);
-      const before = tf.memory().numTensors;
-      const r = tf.reverse(x, c.axes);
-      const out = { values: Array.from(r.dataSync()), shape: r.shape };
-      r.dispose();
-      const leaked = tf.memory().numTensors - before;
-      x.dispose();
-      return { ...out, leaked };
-    });
+    const { wasm, cpu } = await onWasmAndCpu(() => applyCounted(v, c.shape, (x) => tf.reverse(x, c.axes)));
     expect(wasm.shape).toEqual(cpu.shape);
     expect(wasm.values).toEqual(cpu.values);
     expect(wasm.leaked).toBe(0);
