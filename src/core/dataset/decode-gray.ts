@@ -36,7 +36,10 @@ export async function decodeGray(bytes: Uint8Array, file: string, size?: Size): 
     image = { width: info.width, height: info.height, data: asBytes(data) };
     if (info.channels !== 1) throw new Error(`decoder returned ${info.channels} channels`);
   } catch (e) {
-    throw new FerError(`not a readable image (${e instanceof Error ? e.message : String(e)})`, { file, cause: e });
+    // First line only: libvips' error buffer is shared by the process, so later lines can be
+    // another decode's errors (seen: a GIF's, when test files ran side by side).
+    const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
+    throw new FerError(`not a readable image (${detail})`, { file, cause: e });
   }
   if (!size || (size.width === image.width && size.height === image.height)) return image;
   const resized = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
