@@ -13,6 +13,7 @@ import { registerWasmMaxPoolGrad } from './wasm-max-pool-grad.ts';
 import { registerWasmMean } from './wasm-mean.ts';
 import { registerWasmReverse } from './wasm-reverse.ts';
 import { registerWasmSlice } from './wasm-slice.ts';
+import { registerWasmUnpack } from './wasm-unpack.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -47,6 +48,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmMaxPoolGrad();
   registerWasmReverse();
   registerWasmSlice();
+  registerWasmUnpack();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
 }

@@ -34,7 +34,7 @@ const overridden = new Set<string>();
  * its wasm export when the backend starts. Idempotent per kernel name; call
  * before setBackend('wasm').
  */
-export function overrideWasmKernel(kernelName: string, fast: (args: KernelArgs) => TensorInfo | null): boolean {
+export function overrideWasmKernel(kernelName: string, fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | null): boolean {
   if (overridden.has(kernelName)) return true;
   const stock = tf.getKernel(kernelName, 'wasm');
   if (!stock) return false;
