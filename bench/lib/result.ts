@@ -9,6 +9,8 @@ import os from 'node:os';
 export interface BenchRow {
   /** e.g. "train-cnn", "pca 95 % variance". */
   name: string;
+  /** ISO time, when this row was measured apart from the rest of its bench (merged in by hand). */
+  measured?: string;
   /** What is measured, e.g. "images/s", "seconds". */
   unit: string;
   ours: number;
