@@ -61,6 +61,11 @@ function request(h: Helper, job: Omit<ToHaarHelper, 'id'>): Promise<Int32Array> 
   });
 }
 
+/** True once the helper has loaded opencv.js: callers can skip preparing a job before that. */
+export function haarHelperReady(): boolean {
+  return helper?.ready ?? false;
+}
+
 /** Sends levels to the helper when it is ready; null means "do them yourself". */
 export function helperDetections(job: Omit<ToHaarHelper, 'id'>): Promise<Int32Array> | null {
   if (!helper?.ready) return null;

@@ -5,7 +5,7 @@
  */
 import { FerError } from '../errors.ts';
 import { classifierFor, disposeClassifiers } from './haar-classifier.ts';
-import { haarHelperRunning, helperDetections, stopHaarHelper } from './haar-helper.ts';
+import { haarHelperReady, haarHelperRunning, helperDetections, stopHaarHelper } from './haar-helper.ts';
 import { groupDetections, pyramidWindows, rawDetections } from './haar-levels.ts';
 import { cascadePath, type CascadeName } from './models-dir.ts';
 import { loadOpenCv, toOpenCvError, type CvMat } from './opencv.ts';
@@ -82,7 +82,10 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
     const sides = pyramidWindows(dw, dh, minSide, scaleFactor);
     // Alternate levels go to the helper thread when one is running (haar-helper.ts).
     const odd = sides.filter((_, i) => i % 2 === 1);
-    const theirs = helperDetections({ gray: Uint8Array.from(work.data), width: dw, height: dh, cascadeFile: cascadePath(opts.cascade ?? 'default'), sides: odd, scaleFactor });
+    // The image is copied for the helper only when one is ready to take it.
+    const theirs = haarHelperReady()
+      ? helperDetections({ gray: Uint8Array.from(work.data), width: dw, height: dh, cascadeFile: cascadePath(opts.cascade ?? 'default'), sides: odd, scaleFactor })
+      : null;
     theirs?.catch(() => undefined); // handled below; this only keeps a failure while we work from being "unhandled"
     const mine = rawDetections(cv, clf, work, theirs ? sides.filter((_, i) => i % 2 === 0) : sides, scaleFactor);
     // A helper that failed (or stopped) costs time, never the answer: its levels are redone here.

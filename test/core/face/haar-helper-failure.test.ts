@@ -7,6 +7,7 @@ vi.mock('../../../src/core/face/haar-helper.ts', () => ({
     calls.push(job.sides);
     return Promise.reject(new Error('helper thread crashed'));
   },
+  haarHelperReady: () => true,
   haarHelperRunning: () => false,
   startHaarHelper: async () => undefined,
   stopHaarHelper: async () => undefined,
