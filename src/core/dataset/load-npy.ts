@@ -60,11 +60,17 @@ export async function loadNpyDataset(xPath: string, opts: TaskOptions = {}): Pro
   throwIfCancelled(signal);
   onProgress?.({ stage: 'load', fraction: 0, message: `reading ${xPath}` });
   const yPath = labelsPathFor(xPath);
-  const [xBytes, yBytes, classes] = await Promise.all([
+  // Read the three files concurrently but report failures in a fixed order (X, Y, labels.json):
+  // Promise.all would reject with whichever read failed first, so a user missing both files
+  // could be told about Y one time and X the next.
+  const [xRead, yRead, namesRead] = await Promise.allSettled([
     readInputFile(xPath, 'images file'),
     readInputFile(yPath, `labels file (expected beside ${basename(xPath)})`),
     readClassNames(dirname(xPath)),
   ]);
+  const xBytes = settledValue(xRead);
+  const yBytes = settledValue(yRead);
+  const classes = settledValue(namesRead);
   throwIfCancelled(signal);
   const x = parseNpy(xBytes, xPath);
   const y = parseNpy(yBytes, yPath);
@@ -73,4 +79,9 @@ export async function loadNpyDataset(xPath: string, opts: TaskOptions = {}): Pro
   const images = toUint8Pixels(x, geo.height * geo.width * geo.channels, xPath);
   onProgress?.({ stage: 'load', fraction: 1, message: `${geo.count} images` });
   return { format: 'npy', source: xPath, classes, ...geo, images, labels, split: null };
+}
+
+function settledValue<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
 }
