@@ -22,7 +22,7 @@ import { CHOICES } from './report-choices.ts';
 
 const ARCHITECTURE: Record<string, string> = {
   cnn: 'VGG-style, 3x3 convolutions with batch norm and ReLU in stages of 32 | 64, 64 | 128, 128 | 256 filters, 2x2 max pooling between stages, global average pooling, dropout 0.4, softmax',
-  rnn: 'convolutional stem (3x3 conv 32 and 64, batch norm, ReLU, 2x2 max pooling: 48x48 -> 12x12x64), then a bidirectional LSTM(128) reading the 12 feature rows (12 columns x 64 channels each) top-down and bottom-up, dropout 0.3, dense 128, softmax',
+  rnn: 'convolutional stem (3x3 conv 32 and 64, batch norm, ReLU, 2x2 max pooling: 48x48 -> 12x12x64), then a bidirectional LSTM(128, sigmoid gates) reading the 12 feature rows (12 columns x 64 channels each) top-down and bottom-up, dropout 0.3, dense 128, softmax',
 };
 
 const { values } = parseArgs({ options: { data: { type: 'string', default: '../shared/datasets/fer2013/publictest.X.npy' }, models: { type: 'string', default: 'models' } } });
@@ -67,15 +67,17 @@ for (const kind of ['cnn', 'rnn']) {
   await sharp(Buffer.from(curvesSvg(`${kind.toUpperCase()}: accuracy per epoch`, m.meta.history))).png().toFile(path.join(values.models!, png));
   const opts = m.meta.options as Record<string, unknown>;
   const best = m.meta.history.reduce((a, r) => ((r.valAccuracy ?? 0) > (a.valAccuracy ?? 0) ? r : a), m.meta.history[0]);
-  summary.push(`| ${kind.toUpperCase()} (\`${dir}/\`) | ${pct(plain.accuracy)} | ${pct(tta.accuracy)} | ${best.epoch} of ${m.meta.history.length} | ${m.model.countParams().toLocaleString('en')} | ${((2 * macs) / 1e6).toFixed(1)} M | ${(m.meta.seconds / 3600).toFixed(2)} h |`);
+  const onGpu = typeof opts.trainer === 'string';
+  const hours = `${(m.meta.seconds / 3600).toFixed(2)} h${onGpu ? ` (${m.meta.machine.split(',')[0]})` : ''}`;
+  summary.push(`| ${kind.toUpperCase()} (\`${dir}/\`) | ${pct(plain.accuracy)} | ${pct(tta.accuracy)} | ${best.epoch} of ${m.meta.history.length} | ${m.model.countParams().toLocaleString('en')} | ${((2 * macs) / 1e6).toFixed(1)} M | ${hours} |`);
   sections.push([
     `## ${kind.toUpperCase()}`, '',
     `- PublicTest accuracy: **${pct(plain.accuracy)}** (${plain.n} images); with mirror test-time augmentation (how \`fer predict\` and the app classify faces): **${pct(tta.accuracy)}**`,
     `- Architecture: ${ARCHITECTURE[kind]}`,
     `- Parameters: ${m.model.countParams().toLocaleString('en')}; FLOPs per image: ${((2 * macs) / 1e6).toFixed(1)} M (2 x ${(macs / 1e6).toFixed(1)} M multiply-adds)`,
-    `- Training: ${m.meta.history.length} epochs so far, ${(m.meta.seconds / 3600).toFixed(2)} h on backend \`${m.meta.backend}\`, ${m.meta.machine}; best epoch ${best.epoch}; seed ${m.meta.seed}`,
+    `- Training: ${m.meta.history.length} epochs, ${(m.meta.seconds / 3600).toFixed(2)} h with \`${m.meta.backend}\`, ${m.meta.machine}; best epoch ${best.epoch}${onGpu ? ` (${String(opts.selected)})` : ''}; seed ${m.meta.seed}`,
     `- Options: \`${JSON.stringify(opts)}\``,
-    `- Reproduce: the commands in order in [RUNS.md](RUNS.md) (the schedule was shortened on resume to fit session time; last run: \`--epochs ${opts.epochs ?? '?'} --seed ${m.meta.seed} --resume\`), then \`npx fer eval --model models/${kind} --data ../shared/datasets/fer2013/publictest.X.npy --json\` (add \`--tta\` for the mirror-averaged figure)`,
+    `- Reproduce: ${onGpu ? gpuSteps(kind, opts) : `the commands in order in [RUNS.md](RUNS.md) (last run: \`--epochs ${opts.epochs ?? '?'} --seed ${m.meta.seed} --resume\`)`}, then \`npx fer eval --model models/${kind} --data ../shared/datasets/fer2013/publictest.X.npy --json\` (add \`--tta\` for the mirror-averaged figure)`,
     '', `![${kind} curves](${png})`, '', table(plain), '',
   ].join('\n'));
   m.model.dispose();
@@ -112,6 +114,13 @@ async function paperSection(): Promise<string[]> {
     'Its PCA keeps everything: FER2013 is gray, so the 32x32 RGB input has only 1,024 distinct features and 2,352 components explain 100 % of the variance (the "reduction" reduces nothing).', '',
     'So the reference\'s CNN really does reach about 48 % - on the images it trained on; on unseen faces it scores far less, and its "88 %" RNN is a binary-accuracy reading of a classifier whose PublicTest accuracy equals the share of happy faces (895 of 3,589 = 24.9 %): what answering "happy" for every face scores.', '',
   ];
+}
+
+/** How a model trained by scripts/gpu/train_torch_gpu.py is reproduced (its options are in meta.json). */
+function gpuSteps(kind: string, o: Record<string, unknown>): string {
+  const stages = typeof o.stages === 'string' && o.stages ? ` --stages "${o.stages}"` : '';
+  const train = `python3 scripts/gpu/train_torch_gpu.py --kind ${String(o.kind)} --name ${String(o.name)} --opt ${String(o.opt)}${stages} --epochs ${String(o.epochs)} --seed ${String(o.seed)} --data <FER2013 folder> --out runs/gpu`;
+  return `on a CUDA machine \`${train}\` (see [RUNS.md](RUNS.md): it ran beside two other trainings on one GPU), then \`npx tsx scripts/import-torch-weights.ts --manifest ${String(o.source)} --weights runs/gpu/${String(o.name)}.bin --out models/${kind}\` (checks tfjs reproduces PyTorch's outputs)`;
 }
 
 interface PaperSummary { finalTrainAccuracy: number; finalTrainBinaryAccuracy: number | null; finalPublicTestAccuracy: number; bestPublicTestAccuracy: number; epochs: number; command: string }

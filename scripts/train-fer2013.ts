@@ -1,6 +1,8 @@
 /**
  * Trains the shipped models on full FER2013 (train split) and selects on
- * PublicTest. Checkpoints every epoch to models/.checkpoints/<kind>; run again
+ * PublicTest. Writes runs/<kind> (not models/: the shipped models were trained on a
+ * GPU, scripts/gpu/, and a fresh run here must not overwrite them; pass --out models/<kind>
+ * to replace them). Checkpoints every epoch to runs/.checkpoints/<kind>; run again
  * with --resume after any interruption to continue where it stopped.
  *
  *   npx tsx scripts/train-fer2013.ts --model cnn --epochs 30 [--resume] [--limit N]
@@ -47,7 +49,7 @@ const pre: PreprocessResult = paper ? await paperPreprocess() : {
   test: part({ images: new Uint8Array(0), labels: new Uint8Array(0) }), pca: null, usePcaInput: false,
   report: { imagesBefore: train.labels.length + val.labels.length, imagesAfter: train.labels.length + val.labels.length, featuresBefore: 2304, featuresAfter: 2304, explainedVariance: null, seconds: 0, pcaSeconds: 0 },
 };
-const out = values.out ?? (paper ? `runs/paper-${kind}` : `models/${kind}`);
+const out = values.out ?? (paper ? `runs/paper-${kind}` : `runs/${kind}`);
 console.log(`backend ${backend}; ${kind}; train ${train.labels.length}, validation ${val.labels.length}; out ${out}`);
 const result = await trainOnPreprocessed(pre, {
   kind, preset: paper ? 'paper' : 'default', epochs: paper ? undefined : Number(values.epochs), batchSize: Number(values.batch), learningRate: values.lr ? Number(values.lr) : undefined,

@@ -5,6 +5,7 @@ import { FER_CLASSES } from '../../src/core/dataset/types.ts';
 import { loadDataset } from '../../src/core/dataset/load-dataset.ts';
 import { predictProbs } from '../../src/core/eval/evaluate.ts';
 import { loadFerModel } from '../../src/core/model-io/load-fer-model.ts';
+import { parseTorchManifest } from '../../src/core/model-io/torch-weights.ts';
 import { argmaxRows } from '../../src/core/train/infer.ts';
 
 // models/REPORT.md and test/fixtures/shipped/expected.json are written together by scripts/report.ts.
@@ -38,6 +39,21 @@ describe.each(['cnn', 'rnn'])('shipped %s model', (kind) => {
     expect(differing).toBeLessThanOrEqual(1);
     const accuracy = predictions.filter((p, i) => p === ds.labels[i]).length / ds.count;
     expect(Math.abs(accuracy - expected[kind].accuracy)).toBeLessThanOrEqual(1 / ds.count);
+    m.model.dispose();
+  });
+
+  it('reproduces the outputs PyTorch computed for the weights it was trained as (first PublicTest images)', async () => {
+    // The shipped weights were trained on a GPU by scripts/gpu/train_torch_gpu.py; its manifest
+    // (models/torch-runs/...) holds float32 CPU probabilities of PublicTest images 0-7.
+    const m = await loadFerModel(`models/${kind}`);
+    const source = String(m.meta.options.source);
+    const manifest = parseTorchManifest(JSON.parse(await fs.readFile(source, 'utf8')), source);
+    const ds = await loadDataset('../shared/datasets/fer2013/publictest.X.npy');
+    const n = manifest.reference.length;
+    expect(n).toBe(8);
+    const probs = await predictProbs(m, ds.images.subarray(0, n * 48 * 48), ds.labels.subarray(0, n));
+    const diff = manifest.reference.flat().reduce((d, p, i) => Math.max(d, Math.abs(p - probs[i])), 0);
+    expect(diff).toBeLessThan(1e-4);
     m.model.dispose();
   });
 

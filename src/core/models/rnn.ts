@@ -18,7 +18,11 @@ export interface RnnOptions {
   stem?: number[];
   dropout?: number;
   seed?: number;
-  /** LSTM gate activation; tfjs defaults to 'hardSigmoid' (Keras 1), whose gradient is zero outside +-2.5. */
+  /**
+   * LSTM gate activation. Default 'sigmoid' (PyTorch's, and what the shipped RNN was trained
+   * with); tfjs's own default, 'hardSigmoid' (Keras 1), has a zero gradient outside +-2.5 and
+   * trained slower in a probe (models/REPORT.md). Saved models keep whichever they were built with.
+   */
   recurrentActivation?: 'hardSigmoid' | 'sigmoid';
 }
 
@@ -46,7 +50,7 @@ export function buildRnn(inputShape: [number, number], numClasses: number, opts:
     ...(stem.length === 0 ? { inputShape } : {}),
     mergeMode: 'concat',
     layer: tf.layers.lstm({
-      units, recurrentActivation: opts.recurrentActivation ?? 'hardSigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      units, recurrentActivation: opts.recurrentActivation ?? 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed }),
       // Seeded so the same --seed gives the same run.
       recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 7 }),
     }) as tf.RNN,
