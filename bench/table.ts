@@ -24,6 +24,6 @@ console.log('|---|---|---|---|---|---|---|');
 for (const b of latest.benches) {
   // Benches can be rerun one at a time (--only), so each row says when it was measured.
   const when = b.date.slice(0, 16).replace('T', ' ');
-  // A row rerun alone (bench/train.ts --models rnn) carries its own date.
-  for (const r of b.rows) console.log(`| ${[...cells(r), b.machine.loadAverage[0].toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when].join(' | ')} |`);
+  // A row rerun alone (bench/train.ts --models rnn) carries its own date and load.
+  for (const r of b.rows) console.log(`| ${[...cells(r), (r.loadAverage ?? b.machine.loadAverage[0]).toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when].join(' | ')} |`);
 }

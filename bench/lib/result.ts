@@ -11,6 +11,8 @@ export interface BenchRow {
   name: string;
   /** ISO time, when this row was measured apart from the rest of its bench (merged in by hand). */
   measured?: string;
+  /** 1-minute load average when a row rerun alone was measured (else the bench's). */
+  loadAverage?: number;
   /** What is measured, e.g. "images/s", "seconds". */
   unit: string;
   ours: number;

@@ -11,7 +11,8 @@
  */
 import type { TaskOptions } from '../task.ts';
 import { floatGram } from './float-gram.ts';
-import { intGram, intGramAvailable } from './int-gram.ts';
+import { intGramAvailable } from './int-gram.ts';
+import { intGramThreads } from './int-gram-threads.ts';
 
 export interface CovarianceOptions extends TaskOptions {
   /** Columns to use (default all d); lets PCA skip duplicated features. */
@@ -24,6 +25,8 @@ export interface CovarianceOptions extends TaskOptions {
   chunkRows?: number;
   /** Column blocks of the upper triangle in the tfjs path (default 4). */
   blocks?: number;
+  /** Threads for the integer path (default 1; the app and CLI pass 2 where there are 2 cores). */
+  threads?: number;
 }
 
 export interface Covariance {
@@ -41,7 +44,7 @@ export async function covarianceMatrix(data: Float32Array | Uint8Array, n: numbe
   const norm = 1 / Math.max(1, n - 1);
   const task = { signal: opts.signal, onProgress: opts.onProgress };
   if (data instanceof Uint8Array && !opts.float && intGramAvailable()) {
-    const { sums, gram } = await intGram(data, n, d, features, task);
+    const { sums, gram } = await intGramThreads(data, n, d, features, opts.threads ?? 1, task);
     // Exact integer sums: subtracting n * mean * mean^T in float64 loses nothing that matters.
     const f = scale * scale * norm;
     for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) gram[a * m + b] = (gram[a * m + b] - (sums[a] * sums[b]) / n) * f;

@@ -16,6 +16,7 @@
  * Inputs may be float32, or uint8 with a `scale` (1/255 for pixels) so the
  * full train set never needs a float copy.
  */
+import { availableParallelism } from 'node:os';
 import { FerError, throwIfCancelled } from '../errors.ts';
 import { mulberry32 } from '../random.ts';
 import type { TaskOptions } from '../task.ts';
@@ -47,6 +48,11 @@ export interface PcaOptions extends TaskOptions {
   seed?: number;
   /** Inputs are multiplied by this before fitting/transforming (e.g. 1/255 for uint8 pixels). */
   scale?: number;
+  /**
+   * Threads for the covariance pass over uint8 data (default: 2 where the machine has 2 cores).
+   * The result does not depend on it: the sums are exact integers.
+   */
+  threads?: number;
 }
 
 /** Largest covariance (or sample Gram) matrix fitPca builds: 6144^2 float64 = 288 MB. */
@@ -78,7 +84,7 @@ export async function fitPca(data: PcaInput, n: number, d: number, want: Compone
     }));
   } else {
     const c = await covarianceMatrix(data, n, d, {
-      features, scale, signal: opts.signal, onProgress: (p) => report(p.fraction, 0.02, 0.7, p.message),
+      features, scale, threads: opts.threads ?? Math.min(2, availableParallelism()), signal: opts.signal, onProgress: (p) => report(p.fraction, 0.02, 0.7, p.message),
     });
     mean = c.mean;
     if (groups) foldCopies(c.cov, m, groups.counts);
