@@ -40,6 +40,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'bench', 'baselines'))
 from fer_models import FerCnn, FerRnn, CNN_STAGES  # noqa: E402
+from train_torch import balanced_weights  # noqa: E402  (the app's formula, shared with the CPU baseline)
 from tfjs_layout import export_layers  # noqa: E402
 
 
@@ -49,14 +50,6 @@ def load_npy(path):
         return np.load(path)
     with open(path + '.xz', 'rb') as f:
         return np.load(io.BytesIO(lzma.decompress(f.read())))
-
-
-def balanced_weights(labels, classes):
-    # src/core/train/losses.ts balancedClassWeights: sqrt(n / (classes * count)).
-    counts = np.bincount(labels, minlength=classes).astype(np.float64)
-    w = np.zeros(classes)
-    w[counts > 0] = np.sqrt(len(labels) / (classes * counts[counts > 0]))
-    return w
 
 
 def augment(x, gen, a):
