@@ -16,7 +16,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { fillGaussian, type Rng } from '../random.ts';
 import type { TaskOptions } from '../task.ts';
 import { orthonormalize } from './orthonormalize.ts';
-import { symmetricEigen } from './symmetric-eigen.ts';
+import { symmetricEigenLeading } from './symmetric-eigen.ts';
 
 export interface EigenPairs {
   /** Descending, clamped at 0. */
@@ -30,8 +30,11 @@ export interface KrylovSpace {
   readonly size: number;
   /** Adds blocks until the basis has at least `columns` columns (or spans all m). */
   extend(columns: number, task?: TaskOptions): Promise<void>;
-  /** Rayleigh-Ritz: the `count` leading approximate eigenpairs. */
-  ritz(count: number): Promise<EigenPairs>;
+  /**
+   * Rayleigh-Ritz: all `size` approximate eigenvalues (descending) and the leading
+   * `count` eigenvectors; `count` may be chosen from the values (e.g. a variance fraction).
+   */
+  ritz(count: number | ((values: Float64Array) => number)): Promise<EigenPairs>;
   dispose(): void;
 }
 
@@ -127,13 +130,17 @@ export function createKrylovSpace(cov: Float64Array, m: number, blockSize: numbe
       const b = Float64Array.from((await bt.data()) as Float32Array);
       bt.dispose();
       for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) b[i * size + j] = b[j * size + i] = 0.5 * (b[i * size + j] + b[j * size + i]);
-      const eig = symmetricEigen(b, size);
-      const k = Math.min(count, size);
-      const values = eig.values.slice(0, k).map((v) => Math.max(0, v));
-      const s = tf.tensor2d(Float32Array.from(eig.vectors.subarray(0, k * size)), [k, size]);
-      const u = tf.matMul(s, basisT);
+      const eig = symmetricEigenLeading(b, size, typeof count === 'number' ? () => count : count);
+      const values = eig.values.map((v) => Math.max(0, v));
+      if (eig.k === 0) return { values, vectors: new Float32Array(0) };
+      // Eigenvectors of B are coefficients in a basis of its own (see symmetricEigenLeading):
+      // both products run in float32 on the backend, as the final one always did.
+      const u = tf.tidy(() => {
+        const s = tf.tensor2d(Float32Array.from(eig.coefficients), [eig.k, size]);
+        const inB = eig.basis ? tf.matMul(s, tf.tensor2d(Float32Array.from(eig.basis), [size, size])) : s;
+        return tf.matMul(inB, basisT);
+      });
       const vectors = (await u.data()) as Float32Array;
-      s.dispose();
       u.dispose();
       return { values, vectors };
     },

@@ -55,11 +55,15 @@ export async function pcaEigen(
     try {
       for (;;) {
         await space.extend(size, task);
-        if (fraction === null) return { ...(await space.ritz(want as number)), k: want as number, method: 'randomized' };
-        const pairs = await space.ritz(space.size);
+        if (fraction === null) {
+          const pairs = await space.ritz(want as number);
+          return { values: pairs.values.slice(0, want as number), vectors: pairs.vectors, k: want as number, method: 'randomized' };
+        }
         const trusted = Math.floor((space.size - 10) / 2);
-        const k = componentsForFraction(pairs.values.subarray(0, trusted), total, fraction);
-        if (k !== null) return { values: pairs.values.slice(0, k), vectors: pairs.vectors.slice(0, k * m), k, method: 'randomized' };
+        // Vectors only once the fraction is reached inside the trusted part (none for a round that grows the space).
+        let k: number | null = null;
+        const pairs = await space.ritz((values) => (k = componentsForFraction(values.subarray(0, trusted), total, fraction)) ?? 0);
+        if (k !== null) return { values: pairs.values.slice(0, k), vectors: pairs.vectors, k, method: 'randomized' };
         size = krylovSize(estimateK(pairs.values, trusted, total, fraction));
         if (size > EXACT_SHARE * m) break;
       }

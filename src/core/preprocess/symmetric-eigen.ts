@@ -7,7 +7,12 @@
  * The working matrix is stored transposed (row j holds column j of the textbook
  * version) so every inner loop walks contiguous memory instead of the
  * original's cache-hostile column walks.
+ *
+ * symmetricEigenLeading skips the QL rotations of the basis (the costliest
+ * part) when only the leading vectors are wanted: tridiagonal-vectors.ts.
  */
+import { tridiagonalVectors } from './tridiagonal-vectors.ts';
+
 export interface SymmetricEigen {
   /** Eigenvalues, descending. */
   values: Float64Array;
@@ -26,6 +31,62 @@ export function symmetricEigen(a: Float64Array | Float32Array, n: number): Symme
     tridiagonalQl(w, d, e, n);
   }
   return sortDescending(w, d, n);
+}
+
+/** Leading eigenvectors as coefficients in a basis: vector i = sum_j coefficients[i][j] * basis row j. */
+export interface LeadingEigen {
+  /** All n eigenvalues, descending. */
+  values: Float64Array;
+  k: number;
+  /** k x n, row-major. */
+  coefficients: Float64Array;
+  /** n x n orthogonal basis (rows), or null for the identity. */
+  basis: Float64Array | null;
+}
+
+/**
+ * All eigenvalues of `a` (descending) but eigenvectors only for the leading `pick(values)`
+ * of them: QL without rotating the basis (O(n^2)) gives the values, inverse iteration on the
+ * tridiagonal matrix the chosen vectors, as coefficients in the Householder basis (the caller
+ * multiplies them out, e.g. with fast float32 products). When more than half the vectors are
+ * wanted, the plain QL with vectors is used.
+ */
+export function symmetricEigenLeading(a: Float64Array | Float32Array, n: number, pick: (values: Float64Array) => number): LeadingEigen {
+  if (a.length !== n * n) throw new Error(`symmetricEigenLeading: expected ${n * n} values, got ${a.length}`);
+  const w = Float64Array.from(a);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 0) return { values: d, k: 0, coefficients: d, basis: null };
+  tridiagonalize(w, d, e, n);
+  const diag = d.slice();
+  const off = new Float64Array(n);
+  for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
+  const values = d.slice();
+  tridiagonalQl(null, values, e.slice(), n);
+  values.sort((x, y) => y - x);
+  const k = Math.max(0, Math.min(n, Math.floor(pick(values))));
+  if (k > n / 2) {
+    tridiagonalQl(w, d, e, n);
+    const full = sortDescending(w, d, n);
+    return { values: full.values, k, coefficients: full.vectors.slice(0, k * n), basis: null };
+  }
+  // Row j of w is column j of the Householder basis Q; an eigenvector of `a` is Q z.
+  return { values, k, coefficients: tridiagonalVectors(diag, off, n, values.subarray(0, k)), basis: w };
+}
+
+/** The eigenvectors of a LeadingEigen multiplied out (k x n), in Float64. */
+export function leadingVectors(eig: LeadingEigen, n: number): Float64Array {
+  if (!eig.basis) return eig.coefficients;
+  const vectors = new Float64Array(eig.k * n);
+  for (let i = 0; i < eig.k; i++) {
+    const out = vectors.subarray(i * n, (i + 1) * n);
+    for (let j = 0; j < n; j++) {
+      const zj = eig.coefficients[i * n + j];
+      const row = j * n;
+      for (let c = 0; c < n; c++) out[c] += zj * eig.basis[row + c];
+    }
+  }
+  return vectors;
 }
 
 function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
@@ -108,7 +169,8 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
   e[0] = 0;
 }
 
-function tridiagonalQl(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on (d, e); rotates the basis rows of `w` too unless it is null (eigenvalues only). */
+function tridiagonalQl(w: Float64Array | null, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -152,6 +214,7 @@ function tridiagonalQl(w: Float64Array, d: Float64Array, e: Float64Array, n: num
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           // Rotate basis vectors i and i+1 (rows of w).
+          if (!w) continue;
           const ri = i * n;
           const rj = ri + n;
           for (let k = 0; k < n; k++) {
