@@ -1,32 +1,42 @@
 /**
- * The covariance pass of PCA on two cores: the rows are split in two, one
- * half summed on this thread and the other in a worker, both with the exact
- * integer kernel (int-gram.ts). The sums are integers, so the result is the
- * same to the last bit as one thread's. Why: the Gram matrix is ~6.7 of the
- * ~10 s a 256-component PCA of FER2013 takes on one core (bench/pca.ts).
+ * The covariance pass of PCA on two cores: this thread and a worker take
+ * chunks of rows from one shared counter until none are left, each summing
+ * its chunks with the exact integer kernel (int-gram.ts); the two partial
+ * sums are then added. The sums are integers, so the result is the same to
+ * the last bit as one thread's, whoever took which chunk. Why: the Gram matrix
+ * is most of a 256-component PCA of FER2013 (bench/pca.ts). Taking chunks as
+ * they go, rather than half the rows each, keeps both cores busy although the
+ * worker starts later (its start-up takes ~0.3 s under tsx).
  *
- * A worker that fails only costs time: its rows are redone here.
+ * A worker that fails only costs time: every chunk this thread did not sum is
+ * redone here.
  */
 import { throwIfCancelled } from '../errors.ts';
 import { spawnSiblingWorker } from '../spawn-sibling-worker.ts';
 import type { TaskOptions } from '../task.ts';
-import { intGram, type IntGram } from './int-gram.ts';
+import { GRAM_CHUNK_ROWS, intGram, type ChunkClaim, type IntGram } from './int-gram.ts';
 
-export interface ToGramWorker { data: Uint8Array; n: number; d: number; features: Int32Array }
+export interface ToGramWorker { data: Uint8Array; n: number; d: number; features: Int32Array; counter: Int32Array }
 export type FromGramWorker = IntGram | { error: string };
 
-/** Below this many rows a worker's start-up (~0.3 s under tsx) costs more than it saves. */
+/** Below this many rows a worker's start-up costs more than it saves. */
 export const MIN_ROWS_FOR_WORKER = 8192;
+
+/** Claims chunks from a counter shared between threads. */
+export function sharedClaim(counter: Int32Array): ChunkClaim {
+  return () => Atomics.add(counter, 0, 1);
+}
 
 export async function intGramThreads(
   data: Uint8Array, n: number, d: number, features: Int32Array, threads: number, task: TaskOptions = {},
   workerModule = 'int-gram-worker', // tests name a missing one to exercise the fallback
 ): Promise<IntGram> {
   if (threads < 2 || n < MIN_ROWS_FOR_WORKER) return intGram(data, n, d, features, task);
-  const mine = Math.ceil(n / 2);
-  // A copy of the worker's rows: the caller's buffer may be a view it still uses.
-  const theirs: ToGramWorker = { data: data.slice(mine * d, n * d), n: n - mine, d, features };
-  const worker = spawnSiblingWorker(import.meta.url, workerModule, theirs);
+  // Both threads read the rows: one shared copy (the caller's buffer is not shareable).
+  const shared = new Uint8Array(new SharedArrayBuffer(n * d));
+  shared.set(data.subarray(0, n * d));
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const worker = spawnSiblingWorker(import.meta.url, workerModule, { data: shared, n, d, features, counter } satisfies ToGramWorker);
   const fromWorker = new Promise<IntGram>((resolve, reject) => {
     worker.once('message', (m: FromGramWorker) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once('error', reject);
@@ -34,15 +44,21 @@ export async function intGramThreads(
   });
   fromWorker.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   try {
-    const a = await intGram(data.subarray(0, mine * d), mine, d, features, {
-      signal: task.signal, onProgress: (p) => task.onProgress?.({ ...p, fraction: p.fraction * 0.95 }),
+    const mine = new Set<number>();
+    const take = sharedClaim(counter);
+    const a = await intGram(shared, n, d, features, task, () => {
+      const c = take();
+      mine.add(c);
+      return c;
     });
     let b: IntGram;
     try {
       b = await fromWorker;
     } catch {
       throwIfCancelled(task.signal);
-      b = await intGram(theirs.data, theirs.n, d, features, task);
+      const rest = Array.from({ length: Math.ceil(n / GRAM_CHUNK_ROWS) }, (_, c) => c).filter((c) => !mine.has(c));
+      let next = 0;
+      b = await intGram(shared, n, d, features, task, () => (next < rest.length ? rest[next++] : Number.MAX_SAFE_INTEGER));
     }
     for (let i = 0; i < a.sums.length; i++) a.sums[i] += b.sums[i];
     for (let i = 0; i < a.gram.length; i++) a.gram[i] += b.gram[i];

@@ -2,10 +2,14 @@
  * Exact column sums and Gram matrix X^T X of uint8 data (n x d, a subset of
  * columns), with the WebAssembly SIMD kernel of int-gram-kernel.ts.
  *
- * Rows are taken 2,048 at a time and transposed to int16; the kernel then
- * runs on tiles of 256 samples x 128 columns so the rows it re-reads stay in
- * the core's cache. int32 sums are exact while fewer than 32,768 rows are
- * added (255^2 * 32768 < 2^31); they are flushed to float64 before that.
+ * Rows are taken 4,096 at a time and transposed to int16; the kernel then
+ * runs over all of them for a panel of 64 columns, whose rows (512 KB) stay in
+ * the core's L2 cache while every row above the panel streams past them. Each
+ * int32 output entry is thus read and written once per chunk: with tiles of
+ * 256 samples (before) that traffic, 8 passes over a 21 MB matrix per 2,048
+ * rows, made the pass ~30 % slower on FER2013 (measured, one thread).
+ * int32 sums are exact while fewer than 32,768 rows are added
+ * (255^2 * 32768 < 2^31); they are flushed to float64 before that.
  */
 import { throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
@@ -25,9 +29,9 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-const CHUNK = 2048;
-const TILE_STEPS = 32; // x 8 samples
-const PANEL = 128;
+const CHUNK = 4096;
+const TILE_STEPS = CHUNK / 8; // x 8 samples: the whole chunk
+const PANEL = 64;
 const FLUSH_ROWS = 32768;
 
 let compiled: object | null | undefined;
@@ -41,6 +45,11 @@ function kernelModule(): object | null {
   return compiled;
 }
 
+function inOrder(): ChunkClaim {
+  let next = 0;
+  return () => next++;
+}
+
 export function intGramAvailable(): boolean {
   return kernelModule() !== null;
 }
@@ -52,7 +61,18 @@ export interface IntGram {
   gram: Float64Array;
 }
 
-export async function intGram(data: Uint8Array, n: number, d: number, features: Int32Array, task: TaskOptions = {}): Promise<IntGram> {
+/** Rows per chunk: the unit int-gram-threads.ts hands out to its threads. */
+export const GRAM_CHUNK_ROWS = CHUNK;
+
+/**
+ * Returns the index of the next chunk (of GRAM_CHUNK_ROWS rows) to sum; indices at or past
+ * the last chunk end the pass. Default: every chunk in order.
+ */
+export type ChunkClaim = () => number;
+
+export async function intGram(
+  data: Uint8Array, n: number, d: number, features: Int32Array, task: TaskOptions = {}, claim: ChunkClaim = inOrder(),
+): Promise<IntGram> {
   const mod = kernelModule();
   if (!mod || !wasmApi) throw new Error('WebAssembly SIMD is not available');
   const m = features.length;
@@ -68,8 +88,9 @@ export async function intGram(data: Uint8Array, n: number, d: number, features: 
   const sums = new Float64Array(m);
   const total = new Float64Array(m * m);
   let pending = 0;
-  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+  for (let c = claim(); c * CHUNK < n; c = claim()) {
     throwIfCancelled(task.signal);
+    const i0 = c * CHUNK;
     const r = Math.min(CHUNK, n - i0);
     if (pending + r > FLUSH_ROWS) {
       flush(out, total, m, m4);

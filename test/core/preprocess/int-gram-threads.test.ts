@@ -23,7 +23,7 @@ describe('covariance pass on two threads', () => {
     for (let i = 0; i < x.shape[0]; i++) data.set(faces.subarray(i * d, (i + 1) * d).reverse(), 2 * faces.length + i * d);
   });
 
-  it('gives exactly the single-thread sums and Gram matrix (integers: no rounding to differ)', async () => {
+  it('gives exactly the single-thread sums and Gram matrix, whichever thread took which rows', async () => {
     const one = await intGram(data, n, d, features);
     const two = await intGramThreads(data, n, d, features, 2);
     expect(two.sums).toEqual(one.sums);
@@ -34,6 +34,16 @@ describe('covariance pass on two threads', () => {
     const one = await intGram(data, n, d, features);
     const two = await intGramThreads(data, n, d, features, 2, {}, 'no-such-worker');
     expect(two.gram).toEqual(one.gram);
+  });
+
+  it('redoes the chunks a worker claimed before it died', async () => {
+    // All 2,304 pixels: a chunk takes this thread long enough for the worker to start and claim two.
+    const all = Int32Array.from({ length: d }, (_, j) => j);
+    const one = await intGram(data, n, d, all);
+    const two = await intGramThreads(data, n, d, all, 2, {}, '../../../test/core/preprocess/dying-gram-worker');
+    expect(two.sums).toEqual(one.sums);
+    // 5.3 M entries: count differences directly (a deep equality of that size takes ~25 s).
+    expect(two.gram.filter((v, i) => v !== one.gram[i]).length).toBe(0);
   });
 
   it('stops when cancelled (the worker is terminated on the way out)', async () => {

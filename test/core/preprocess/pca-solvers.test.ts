@@ -55,7 +55,7 @@ describe('covarianceMatrix', () => {
   });
 
   it('is exact on uint8 data with the integer SIMD kernel, across chunks and a column subset', async () => {
-    const n = 2100; // two chunks of the kernel
+    const n = 4200; // two chunks of the kernel (4,096 rows each)
     const d = 45; // not a multiple of 4: padded columns
     const rng = mulberry32(11);
     const data = Uint8Array.from({ length: n * d }, (_, i) => Math.floor(rng() * 256) ^ (i % 7 === 0 ? 255 : 0));
@@ -69,6 +69,18 @@ describe('covarianceMatrix', () => {
       expect(floats.cov[i]).toBeCloseTo(want[i], 5);
     }
     expect(ints.mean[4]).toBeCloseTo(Array.from({ length: n }, (_, i) => data[i * d + 44]).reduce((a, b) => a + b, 0) / n / 255, 12);
+  });
+
+  it('is exact with more columns than one kernel panel (64) and a partial last chunk', async () => {
+    const n = 4500;
+    const d = 150;
+    const rng = mulberry32(12);
+    const data = Uint8Array.from({ length: n * d }, () => Math.floor(rng() * 256));
+    const want = direct(data, n, d, 1 / 255);
+    const ints = await covarianceMatrix(data, n, d, { scale: 1 / 255 });
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(ints.cov[i] - want[i]));
+    expect(worst).toBeLessThan(1e-12);
   });
 });
 
