@@ -11,7 +11,6 @@ import { cascadePath, type CascadeName } from './models-dir.ts';
 import { loadOpenCv, toOpenCvError, type CvMat } from './opencv.ts';
 
 export type { CascadeName } from './models-dir.ts';
-export { startHaarHelper } from './haar-helper.ts';
 
 export interface Box { x: number; y: number; w: number; h: number }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
-import { detectFaces, disposeFaceDetectors, startHaarHelper } from '../../../src/core/face/haar.ts';
+import { detectFaces, disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { classifierFor } from '../../../src/core/face/haar-classifier.ts';
-import { haarHelperRunning, stopHaarHelper } from '../../../src/core/face/haar-helper.ts';
+import { haarHelperRunning, startHaarHelper, stopHaarHelper } from '../../../src/core/face/haar-helper.ts';
 import { groupDetections, pyramidWindows, rawDetections } from '../../../src/core/face/haar-levels.ts';
 import { cascadePath } from '../../../src/core/face/models-dir.ts';
 import { loadOpenCv, type OpenCv } from '../../../src/core/face/opencv.ts';
