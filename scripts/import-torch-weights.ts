@@ -12,7 +12,7 @@ import { initBackend } from '../src/core/backend/init-backend.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { predictProbs } from '../src/core/eval/evaluate.ts';
 import { saveModelDir } from '../src/core/model-io/model-files.ts';
-import { buildForManifest, metaForManifest, parseTorchManifest, setTorchWeights } from '../src/core/model-io/torch-weights.ts';
+import { buildForManifest, maxReferenceDiff, metaForManifest, parseTorchManifest, setTorchWeights } from '../src/core/model-io/torch-weights.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +32,7 @@ const meta = metaForManifest(manifest, model, values.manifest);
 const x = parseNpy(new Uint8Array(await fs.readFile(values.data!)), values.data!);
 const n = manifest.reference.length;
 const probs = await predictProbs({ model, meta, dir: values.out, pca: null }, (x.data as Uint8Array).subarray(0, n * 2304), new Uint8Array(n));
-let maxDiff = 0;
-manifest.reference.forEach((row, i) => row.forEach((p, c) => { maxDiff = Math.max(maxDiff, Math.abs(p - probs[i * row.length + c])); }));
+const maxDiff = maxReferenceDiff(manifest, probs);
 console.log(`${manifest.name}: ${model.countParams()} parameters; tfjs (${backend}) vs PyTorch on ${n} PublicTest images: max |dp| = ${maxDiff.toExponential(2)}`);
 if (!(maxDiff <= Number(values.tolerance))) throw new Error(`outputs differ by ${maxDiff} (> ${values.tolerance}): not written`);
 meta.options.importCheck = { images: n, maxAbsProbabilityDiff: maxDiff, backend };

@@ -113,6 +113,11 @@ function checkLayer(layer: tf.layers.Layer, t: TorchLayer, i: number, file: stri
   }
 }
 
+/** Largest |p - p_ref| between `probs` (row-major, as predictProbs returns) and the manifest's reference outputs. */
+export function maxReferenceDiff(m: TorchManifest, probs: Float32Array): number {
+  return m.reference.flat().reduce((d, p, i) => Math.max(d, Math.abs(p - probs[i])), 0);
+}
+
 /** meta.json for the imported model: the history of the weights that were exported (live or EMA). */
 export function metaForManifest(m: TorchManifest, model: tf.LayersModel, source: string): ModelMeta {
   const ema = m.best.weights === 'ema';

@@ -22,15 +22,19 @@ export interface SymmetricEigen {
 
 /** `a` is an n x n symmetric matrix, row-major; it is not modified. */
 export function symmetricEigen(a: Float64Array | Float32Array, n: number): SymmetricEigen {
-  if (a.length !== n * n) throw new Error(`symmetricEigen: expected ${n * n} values, got ${a.length}`);
+  const { w, d, e } = tridiagonalForm(a, n, 'symmetricEigen');
+  if (n > 0) tridiagonalQl(w, d, e, n);
+  return sortDescending(w, d, n);
+}
+
+/** A copy of `a` reduced to tridiagonal form: diagonal d, sub-diagonal e[1..], basis rows in w. */
+function tridiagonalForm(a: Float64Array | Float32Array, n: number, caller: string): { w: Float64Array; d: Float64Array; e: Float64Array } {
+  if (a.length !== n * n) throw new Error(`${caller}: expected ${n * n} values, got ${a.length}`);
   const w = Float64Array.from(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n > 0) {
-    tridiagonalize(w, d, e, n);
-    tridiagonalQl(w, d, e, n);
-  }
-  return sortDescending(w, d, n);
+  if (n > 0) tridiagonalize(w, d, e, n);
+  return { w, d, e };
 }
 
 /** Leading eigenvectors as coefficients in a basis: vector i = sum_j coefficients[i][j] * basis row j. */
@@ -52,12 +56,8 @@ export interface LeadingEigen {
  * wanted, the plain QL with vectors is used.
  */
 export function symmetricEigenLeading(a: Float64Array | Float32Array, n: number, pick: (values: Float64Array) => number): LeadingEigen {
-  if (a.length !== n * n) throw new Error(`symmetricEigenLeading: expected ${n * n} values, got ${a.length}`);
-  const w = Float64Array.from(a);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
+  const { w, d, e } = tridiagonalForm(a, n, 'symmetricEigenLeading');
   if (n === 0) return { values: d, k: 0, coefficients: d, basis: null };
-  tridiagonalize(w, d, e, n);
   const diag = d.slice();
   const off = new Float64Array(n);
   for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
