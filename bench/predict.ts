@@ -23,7 +23,7 @@ import { detectFaces } from '../src/core/face/haar.ts';
 import { startHaarHelper, stopHaarHelper } from '../src/core/face/haar-helper.ts';
 import { cascadePath } from '../src/core/face/models-dir.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
-import { pixelsForModel } from '../src/core/models/model-input.ts';
+import { pixelsForModel, TTA_VIEWS } from '../src/core/models/model-input.ts';
 import { predictImage } from '../src/core/predict/predict-image.ts';
 import { havePython, pythonJson } from './lib/python.ts';
 import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
@@ -46,11 +46,12 @@ async function photo512(tmp: string): Promise<string> {
   return out;
 }
 
-function baseline(photo: string): PyResult | null {
+function baseline(photo: string, cnnStages: string): PyResult | null {
   if (!havePython('cv2, torch', 'python3-opencv python3-torch')) return null;
   const s = SETTINGS;
   return pythonJson<PyResult>(['bench/baselines/predict_cv_torch.py', photo, cascadePath('default'), '--runs', String(runs), '--threads', values.threads!,
-    '--scale-factor', String(s.scaleFactor), '--min-neighbors', String(s.minNeighbors), '--min-size-fraction', String(s.minSizeFraction), '--margin', String(s.margin)],
+    '--scale-factor', String(s.scaleFactor), '--min-neighbors', String(s.minNeighbors), '--min-size-fraction', String(s.minSizeFraction), '--margin', String(s.margin),
+    '--views', String(TTA_VIEWS.length), ...(cnnStages ? ['--cnn-stages', cnnStages] : [])],
   { quietStderr: true }); // stderr: libpng's iCCP warnings
 }
 
@@ -81,7 +82,7 @@ try {
       if (largest) {
         const crop = cropFace(img.gray, img.width, img.height, largest, SETTINGS.margin, 48);
         const ds: Dataset = { format: 'folder', source: photo, classes: [], count: 1, height: 48, width: 48, channels: 1, images: crop, labels: new Uint8Array(1), split: null };
-        for (const model of models) await predictProbs(model, pixelsForModel(model.meta, ds), ds.labels);
+        for (const model of models) await predictProbs(model, pixelsForModel(model.meta, ds), ds.labels, { tta: true }); // as predictImage
       }
       const t3 = performance.now();
       m.decode.push(t1 - t0); m.detect.push(t2 - t1); m.classify.push(t3 - t2);
@@ -94,7 +95,8 @@ try {
   const two = await measure();
   await stopHaarHelper();
 
-  const py = baseline(photo);
+  const stages = models[0].meta.options.stages;
+  const py = baseline(photo, typeof stages === 'string' ? stages : '');
   const pyMs = (v: number | undefined): number | null => (py && v !== undefined ? v * 1000 : null);
   const base = `Python OpenCV ${py?.versions.opencv ?? ''} + PyTorch ${py?.versions.torch ?? ''}, ${values.threads} threads`;
   const archNote = models.map((m) => {
@@ -108,7 +110,7 @@ try {
   };
   const rows: BenchRow[] = [
     row('predict end-to-end (app: 2 detection threads)', median(two.total), pyMs(py?.total), '<= 1.0x Python OpenCV + PyTorch',
-      `median of ${runs}; ${two.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN; Haar levels alternate between 2 threads as OpenCV uses 2${archNote ? `; ${archNote}` : ''}`),
+      `median of ${runs}; ${two.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels alternate between 2 threads as OpenCV uses 2${archNote ? `; ${archNote}` : ''}`),
     row('predict end-to-end (fer predict: 1 thread)', median(one.total), pyMs(py?.total), 'none (one-shot CLI)', 'no helper thread: starting one costs more than it saves for one photo'),
     row('predict stage: read + decode', median(two.decode), pyMs(py?.decode), 'none (stage timing)', 'sharp vs cv2.imread + cvtColor'),
     row('predict stage: Haar detect, 2 threads', median(two.detect), pyMs(py?.detect), 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),

@@ -4,7 +4,9 @@ The same steps as FER Studio's predictImage: read and decode the file, convert
 to gray (BT.601, as the project), equalize the histogram, Haar detection with
 the project's cascade and detectMultiScale settings, crop the largest face
 with the same margin, resize to 48x48 (INTER_AREA, as the project's area
-averaging), then the CNN and the RNN twins (random weights: speed only).
+averaging), then the CNN and the RNN twins (random weights: speed only), each on the
+same test-time-augmentation views as the app (--views 4: the face and a 1.1x centre
+zoom, each also mirrored, as one batch; --cnn-stages: the shipped CNN's filters).
 
   /usr/bin/python3 bench/baselines/predict_cv_torch.py PHOTO CASCADE [--runs 50] [--threads 2]
 
@@ -21,9 +23,10 @@ import time
 import cv2
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fer_models import build  # noqa: E402
+from fer_models import CNN_STAGES, FerCnn, build  # noqa: E402
 
 
 def expand_box(x, y, w, h, width, height, margin):
@@ -51,6 +54,8 @@ def main():
     ap.add_argument('--min-neighbors', type=int, default=5)
     ap.add_argument('--min-size-fraction', type=float, default=0.05)
     ap.add_argument('--margin', type=float, default=0.2)
+    ap.add_argument('--views', type=int, choices=[1, 2, 4], default=4)
+    ap.add_argument('--cnn-stages', default='', help='e.g. "48;96,96;192,192;384" (default: fer_models.CNN_STAGES)')
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -58,7 +63,16 @@ def main():
     clf = cv2.CascadeClassifier(a.cascade)  # loaded once, reused: as the project caches its detector
     if clf.empty():
         sys.exit(f'cannot load cascade {a.cascade}')
-    models = {k: build(k).eval() for k in ('cnn', 'rnn')}
+    stages = [[int(v) for v in st.split(',')] for st in a.cnn_stages.split(';')] if a.cnn_stages else CNN_STAGES
+    models = {'cnn': FerCnn(7, stages=stages).eval(), 'rnn': build('rnn').eval()}
+
+    def views(x):
+        # The app's TTA_VIEWS (src/core/models/model-input.ts), stacked into one batch.
+        out = [x, torch.flip(x, dims=[3])][:a.views]
+        if a.views == 4:
+            z = F.interpolate(x[:, :, 2:46, 2:46], size=(48, 48), mode='bilinear', align_corners=False)
+            out += [z, torch.flip(z, dims=[3])]
+        return torch.cat(out)
 
     def once():
         t0 = time.perf_counter()
@@ -77,8 +91,9 @@ def main():
             crop = cv2.resize(gray[y0:y0 + ch, x0:x0 + cw], (48, 48), interpolation=cv2.INTER_AREA)
             x_in = torch.from_numpy(crop.astype(np.float32) / np.float32(255)).reshape(1, 1, 48, 48)
             with torch.no_grad():
+                x_in = views(x_in)
                 for m in models.values():
-                    torch.softmax(m(x_in), dim=1).numpy()
+                    torch.softmax(m(x_in), dim=1).mean(0).numpy()
         t3 = time.perf_counter()
         return t3 - t0, t1 - t0, t2 - t1, t3 - t2, n
 
@@ -88,7 +103,7 @@ def main():
     med = lambda i: statistics.median(r[i] for r in runs)  # noqa: E731
     print(json.dumps({
         'total': med(0), 'decode': med(1), 'detect': med(2), 'classify': med(3), 'faces': runs[-1][4], 'runs': a.runs,
-        'threads': a.threads, 'params': {k: keras_param_count(m) for k, m in models.items()},
+        'threads': a.threads, 'views': a.views, 'params': {k: keras_param_count(m) for k, m in models.items()},
         'versions': {'opencv': cv2.__version__, 'torch': torch.__version__},
     }))
 

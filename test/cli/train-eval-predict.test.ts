@@ -99,11 +99,11 @@ describe('fer train, eval, predict', () => {
     expect(correct / n).toBeGreaterThan(1 / 7);
   });
 
-  it('eval --tta says when mirror averaging does not apply (this model reads PCA coefficients)', async () => {
+  it('eval --tta says when view averaging does not apply (this model reads PCA coefficients)', async () => {
     const run = await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/accuracy [\d.]+ % on 140 images/);
-    expect(run.stdout).not.toContain('mirror TTA');
+    expect(run.stdout).not.toContain('TTA');
     const [r] = jsonLines(await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta', '--json']));
     expect(r).toMatchObject({ n: 140, tta: false });
   });

@@ -56,7 +56,7 @@ describe.each(['cnn', 'rnn'])('shipped %s model', (kind) => {
     m.model.dispose();
   });
 
-  it('classifies the fixture with mirror averaging (as fer predict and the app do) as the report says', async () => {
+  it('classifies the fixture with TTA view averaging (as fer predict and the app do) as the report says', async () => {
     const m = await loadFerModel(`models/${kind}`);
     const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
     const predictions = Array.from(argmaxRows(await predictProbs(m, ds.images, ds.labels, { tta: true }), 7));

@@ -25,7 +25,7 @@ export async function evaluate(a: { modelDir: string; data: string; split?: Spli
 }
 
 function printReport(ctx: CliContext, r: EvalReport & { tta: boolean }, what: string): void {
-  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ' (mirror TTA)' : ''}`);
+  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ' (TTA: 4 views)' : ''}`);
   const w = Math.max(8, ...r.classes.map((c) => c.length));
   ctx.print(`  ${'class'.padEnd(w)}  precision  recall     F1  support`);
   for (const c of r.classes) {

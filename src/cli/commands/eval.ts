@@ -27,8 +27,9 @@ Evaluates a model saved by "fer train" on any dataset whose class names it knows
   --split <name>   only the images of that split (train, validation, test);
                    default: every image of the dataset. A .csv's Usage column gives
                    Training = train, PublicTest = validation, PrivateTest = test.
-  --tta            average each image with its mirror image (test-time augmentation,
-                   as "fer predict" and the app classify faces)
+  --tta            average four views of each image: itself, a 1.1x centre zoom, and
+                   the mirror image of each (test-time augmentation, as "fer predict"
+                   and the app classify faces)
   --json           print {"accuracy","n","perClass","confusion","classes","split","backend",...}`,
   async run(args, ctx) {
     const { values } = parseCommand(args, options, usage, false);

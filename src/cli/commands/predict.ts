@@ -23,7 +23,8 @@ finds faces with the Haar cascade, crops each with a margin and classifies it.
   --model <dir>    a model saved by "fer train"; give it twice (e.g. a CNN and an
                    RNN) to compare: each face then carries every model's answer
   --whole-image    when no face is found, classify the whole image instead
-  --no-tta         classify each face once, not averaged with its mirror image
+  --no-tta         classify each face once, not averaged over its four TTA views
+                   (itself, a 1.1x centre zoom, and their mirror images)
   --json           one line per image:
                    {"file","faces":[{"box":[x,y,w,h],"label","probabilities":{class:p}}]}
                    (no face: "faces": [])

@@ -3,15 +3,18 @@ import { alignClasses } from '../dataset/class-names.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { FerError } from '../errors.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { pixelsForModel, sourceForModel, supportsTta } from '../models/model-input.ts';
+import { pixelsForModel, sourceForModel, supportsTta, TTA_VIEWS } from '../models/model-input.ts';
 import type { TaskOptions } from '../task.ts';
+import type { BatchSource } from '../train/batch-source.ts';
 import { argmaxRows, predictAll } from '../train/infer.ts';
 import { computeMetrics, type EvalReport } from './metrics.ts';
 
 export interface EvaluateOptions extends TaskOptions {
   indices?: Uint32Array;
-  /** Average the predictions for each image and its mirror image (test-time augmentation). */
+  /** Average the predictions over TTA_VIEWS (test-time augmentation: mirror and centre zoom). */
   tta?: boolean;
+  /** Images per forward pass (default 256). */
+  batchSize?: number;
 }
 
 export async function evaluateModel(m: FerModel, ds: Dataset, opts: EvaluateOptions = {}): Promise<EvalReport & { tta: boolean }> {
@@ -27,13 +30,32 @@ export async function evaluateModel(m: FerModel, ds: Dataset, opts: EvaluateOpti
   return { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta: !!opts.tta && supportsTta(m.meta) };
 }
 
-/** Class probabilities for model-ready pixels, with optional mirror averaging. */
+/** Class probabilities for model-ready pixels, optionally averaged over the TTA views. */
 export async function predictProbs(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: EvaluateOptions = {}): Promise<Float32Array> {
-  const probs = await predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, opts);
-  if (!opts.tta || !supportsTta(m.meta)) return probs;
-  const mirrored = await predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca, true), m.meta.inputShape, opts);
-  for (let i = 0; i < probs.length; i++) probs[i] = (probs[i] + mirrored[i]) / 2;
-  return probs;
+  if (!opts.tta || !supportsTta(m.meta)) return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, opts);
+  const views = TTA_VIEWS.map((view) => sourceForModel(m.meta, pixels, labels, m.pca, view));
+  const probs = await predictAll(m.model, stackedViews(views), m.meta.inputShape, opts);
+  const per = probs.length / views.length;
+  const mean = new Float32Array(per);
+  for (let v = 0; v < views.length; v++) for (let i = 0; i < per; i++) mean[i] += probs[v * per + i] / views.length;
+  return mean;
+}
+
+/**
+ * All views as one source, view after view, so a single face's views share one forward
+ * pass (what `fer predict` and the app classify) and a dataset's share one progress bar.
+ */
+function stackedViews(views: BatchSource[]): BatchSource {
+  const n = views[0].count;
+  const size = views[0].featureSize;
+  const labels = new Uint8Array(n * views.length);
+  views.forEach((v, i) => labels.set(v.labels, i * n));
+  return {
+    count: labels.length, labels, featureSize: size,
+    fill: (indices, out) => {
+      for (let b = 0; b < indices.length; b++) views[Math.floor(indices[b] / n)].fill([indices[b] % n], out.subarray(b * size, (b + 1) * size), null);
+    },
+  };
 }
 
 /** A view of `ds` restricted to `indices` (copies pixels; labels/splits follow). */

@@ -118,24 +118,41 @@ export function maxReferenceDiff(m: TorchManifest, probs: Float32Array): number 
   return m.reference.flat().reduce((d, p, i) => Math.max(d, Math.abs(p - probs[i])), 0);
 }
 
-/** meta.json for the imported model: the history of the weights that were exported (live or EMA). */
-export function metaForManifest(m: TorchManifest, model: tf.LayersModel, source: string): ModelMeta {
+/** The epochs of a run as the app records them: the history of the weights that were exported (live or EMA). */
+function epochsOf(m: TorchManifest, offset = 0): EpochRecord[] {
   const ema = m.best.weights === 'ema';
-  const history: EpochRecord[] = m.history.map((h) => ({
-    epoch: h.epoch, loss: h.loss, accuracy: h.accuracy,
+  return m.history.map((h) => ({
+    epoch: h.epoch + offset, loss: h.loss, accuracy: h.accuracy,
     valLoss: ema ? h.emaValLoss : h.valLoss, valAccuracy: ema ? h.emaValAccuracy : h.valAccuracy, seconds: h.seconds,
   }));
+}
+
+const machineOf = (m: TorchManifest) => (m.environment.device === 'cpu'
+  ? `${m.environment.cpus} CPU cores (PyTorch on CPU)`
+  : `${m.environment.device} GPU, ${m.environment.cpus} CPU cores (a lent machine)`);
+
+/**
+ * meta.json for the imported model. `prior` is the run this one started from (`--init`:
+ * fine-tuning or distillation); its epochs come first in the history, numbered on, so the
+ * curves and the training time cover the model's whole life.
+ */
+export function metaForManifest(m: TorchManifest, model: tf.LayersModel, source: string, prior?: { manifest: TorchManifest; source: string }): ModelMeta {
+  const before = prior ? epochsOf(prior.manifest) : [];
+  const history = [...before, ...epochsOf(m, before.length)];
   const last = history[history.length - 1];
   return {
     format: 'fer-studio-model', version: 1, kind: m.kind, classes: [...FER_CLASSES],
     inputShape: m.kind === 'cnn' ? [48, 48, 1] : [48, 48],
     preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
     history,
-    metrics: { lastTrainAccuracy: last?.accuracy ?? 0, bestValAccuracy: m.best.valAccuracy, bestEpoch: m.best.epoch },
+    metrics: { lastTrainAccuracy: last?.accuracy ?? 0, bestValAccuracy: m.best.valAccuracy, bestEpoch: m.best.epoch + before.length },
     backend: `pytorch ${m.environment.torch}`,
-    machine: `${m.environment.device} GPU, ${m.environment.cpus} CPU cores (a lent machine)`,
-    seconds: m.seconds, seed: Number(m.options.seed ?? 0), params: model.countParams(),
-    options: { trainer: 'scripts/gpu/train_torch_gpu.py', source, selected: `${m.best.weights} weights of epoch ${m.best.epoch}`, ...m.options },
+    machine: prior ? `${machineOf(prior.manifest)}, then ${machineOf(m)}` : machineOf(m),
+    seconds: m.seconds + (prior?.manifest.seconds ?? 0), seed: Number(m.options.seed ?? 0), params: model.countParams(),
+    options: {
+      trainer: 'scripts/gpu/train_torch_gpu.py', source, selected: `${m.best.weights} weights of epoch ${m.best.epoch + before.length}`, ...m.options,
+      ...(prior ? { init: prior.source, priorEpochs: before.length, priorSeconds: prior.manifest.seconds } : {}),
+    },
     createdAt: new Date().toISOString(),
   };
 }

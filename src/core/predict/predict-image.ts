@@ -32,8 +32,9 @@ export interface PredictOptions {
   /** Classify the whole image when no face is found (default false: report "no face found"). */
   wholeImageIfNoFace?: boolean;
   margin?: number;
-  /** Average each face with its mirror image (test-time augmentation, as `fer eval --tta`
-   * measures it); default true: +1 point on PublicTest for one extra forward pass per face. */
+  /** Average each face over TTA_VIEWS (itself, a 1.1x centre zoom, their mirror images; as
+   * `fer eval --tta` measures it); default true: +1 to 1.5 points on PublicTest for one
+   * forward pass of 4 images instead of 1 per face. */
   tta?: boolean;
 }
 

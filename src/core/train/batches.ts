@@ -13,6 +13,11 @@ export interface AugmentOptions {
   jitter: number;
   /** Always mirror (test-time augmentation), regardless of `flip`. */
   mirror?: boolean;
+  /**
+   * Test-time only: magnify the centre by this factor (e.g. 1.1: the central 44x44 of a
+   * 48x48 face, resized back bilinearly), applied instead of shift and jitter.
+   */
+  zoom?: number;
 }
 
 export const NO_AUGMENT: AugmentOptions = { flip: false, shift: 0, jitter: 0 };
@@ -27,6 +32,7 @@ export function fillBatch(
   images: Uint8Array, size: number, indices: ArrayLike<number>, out: Float32Array,
   aug: AugmentOptions = NO_AUGMENT, rng: Rng = Math.random,
 ): Float32Array {
+  if (aug.zoom && aug.zoom !== 1) return fillZoomed(images, size, indices, out, aug.zoom, !!aug.mirror);
   const px = size * size;
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b] * px;
@@ -46,6 +52,44 @@ export function fillBatch(
         if (flip) sx = size - 1 - sx;
         const v = images[row + sx] * scale + offset;
         out[dst + y * size + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The centre n x n (n = round(size / zoom)) resized back to size x size, bilinear with
+ * half-pixel centres (PyTorch's interpolate with align_corners=False, which the GPU
+ * training scripts' TTA used), optionally mirrored; scaled to 0..1.
+ */
+function fillZoomed(images: Uint8Array, size: number, indices: ArrayLike<number>, out: Float32Array, zoom: number, mirror: boolean): Float32Array {
+  const n = Math.round(size / zoom);
+  const o = Math.floor((size - n) / 2);
+  // Source taps per output coordinate; the same for rows and columns.
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const w = new Float32Array(size);
+  for (let x = 0; x < size; x++) {
+    const s = Math.max(0, (x + 0.5) * (n / size) - 0.5);
+    const i = Math.min(n - 1, Math.floor(s));
+    lo[x] = o + i;
+    hi[x] = o + Math.min(n - 1, i + 1);
+    w[x] = s - i;
+  }
+  const px = size * size;
+  for (let b = 0; b < indices.length; b++) {
+    const src = indices[b] * px;
+    const dst = b * px;
+    for (let y = 0; y < size; y++) {
+      const r0 = src + lo[y] * size;
+      const r1 = src + hi[y] * size;
+      const wy = w[y];
+      for (let x = 0; x < size; x++) {
+        const c = mirror ? size - 1 - x : x;
+        const top = images[r0 + lo[c]] + (images[r0 + hi[c]] - images[r0 + lo[c]]) * w[c];
+        const bottom = images[r1 + lo[c]] + (images[r1 + hi[c]] - images[r1 + lo[c]]) * w[c];
+        out[dst + y * size + x] = (top + (bottom - top) * wy) / 255;
       }
     }
   }
