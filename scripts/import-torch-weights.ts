@@ -4,7 +4,10 @@
  * PublicTest images (the manifest carries them), through the app's own input path.
  *
  *   npx tsx scripts/import-torch-weights.ts --manifest models/torch-runs/run2/cnn.json \
- *       --weights runs/gpu/cnn.bin --out models/cnn
+ *       --weights runs/gpu/cnn.bin --out models/cnn [--prior M0.json]
+ *
+ * --prior: the manifest of the run this one started from (train_torch_gpu.py --init), so
+ * meta.json's history and training time include it.
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +19,7 @@ import { buildForManifest, maxReferenceDiff, metaForManifest, parseTorchManifest
 
 const { values } = parseArgs({
   options: {
-    manifest: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' },
+    manifest: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, prior: { type: 'string' },
     data: { type: 'string', default: '../shared/datasets/fer2013/publictest.X.npy' }, tolerance: { type: 'string', default: '1e-4' },
   },
 });
@@ -27,7 +30,10 @@ const bytes = await fs.readFile(values.weights);
 const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 const model = buildForManifest(manifest);
 setTorchWeights(model, manifest, flat, values.weights);
-const meta = metaForManifest(manifest, model, values.manifest);
+const prior = values.prior
+  ? { manifest: parseTorchManifest(JSON.parse(await fs.readFile(values.prior, 'utf8')), values.prior), source: values.prior }
+  : undefined;
+const meta = metaForManifest(manifest, model, values.manifest, prior);
 
 const x = parseNpy(new Uint8Array(await fs.readFile(values.data!)), values.data!);
 const n = manifest.reference.length;

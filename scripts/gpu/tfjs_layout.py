@@ -38,3 +38,49 @@ def export_layers(net, kind, stages=None):
     if stages is not None:
         out['stages'] = stages
     return out
+
+
+def load_export(manifest_path):
+    """A run's manifest and its per-layer arrays, read back from <name>.json + <name>.bin."""
+    import json
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    flat = np.fromfile(manifest_path[:-len('.json')] + '.bin', dtype='<f4')
+    layers, off = [], 0
+    for layer in manifest['layers']:
+        arrays = []
+        for shape in layer['shapes']:
+            size = int(np.prod(shape))
+            arrays.append(flat[off:off + size].reshape(shape))
+            off += size
+        layers.append({'type': layer['type'], 'arrays': arrays})
+    if off != flat.size:
+        raise ValueError(f'{manifest_path}: the .bin holds {flat.size} floats, the manifest lists {off}')
+    return manifest, layers
+
+
+def import_layers(net, layers):
+    """The inverse of export_layers: sets net's weights from tfjs-layout arrays (fine-tuning, teachers)."""
+    import torch
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a))  # noqa: E731
+    mods = [m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d, nn.LSTM, nn.Linear))]
+    if len(mods) != len(layers):
+        raise ValueError(f'the export has {len(layers)} weighted layers, the network {len(mods)}')
+    with torch.no_grad():
+        for m, layer in zip(mods, layers):
+            a = layer['arrays']
+            if isinstance(m, nn.Conv2d):
+                m.weight.copy_(t(a[0].transpose(3, 2, 0, 1)))
+            elif isinstance(m, nn.BatchNorm2d):
+                for dst, src in zip((m.weight, m.bias, m.running_mean, m.running_var), a):
+                    dst.copy_(t(src))
+            elif isinstance(m, nn.LSTM):
+                for k, sfx in enumerate(('', '_reverse')):
+                    getattr(m, f'weight_ih_l0{sfx}').copy_(t(a[3 * k].T))
+                    getattr(m, f'weight_hh_l0{sfx}').copy_(t(a[3 * k + 1].T))
+                    getattr(m, f'bias_ih_l0{sfx}').copy_(t(a[3 * k + 2]))
+                    getattr(m, f'bias_hh_l0{sfx}').zero_()  # export summed the two biases
+            else:
+                m.weight.copy_(t(a[0].T))
+                m.bias.copy_(t(a[1]))
+    return net

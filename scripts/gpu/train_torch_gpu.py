@@ -41,7 +41,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'bench', 'baselines'))
 from fer_models import FerCnn, FerRnn, CNN_STAGES  # noqa: E402
 from train_torch import balanced_weights  # noqa: E402  (the app's formula, shared with the CPU baseline)
-from tfjs_layout import export_layers  # noqa: E402
+from tfjs_layout import export_layers, import_layers, load_export  # noqa: E402
 
 
 def load_npy(path):
@@ -114,6 +114,25 @@ def build(a):
     return FerRnn(7, dropout=a.dropout if a.dropout >= 0 else 0.3), None
 
 
+def net_for_manifest(path):
+    """The PyTorch network an exported run describes, with its weights (a teacher, or --init)."""
+    manifest, layers = load_export(path)
+    o = manifest['options']
+    if manifest['kind'] == 'cnn':
+        stages = [[int(v) for v in s.split(',')] for s in o['stages'].split(';')] if o.get('stages') else CNN_STAGES
+        net = FerCnn(7, stages=stages)
+    else:
+        net = FerRnn(7)
+    return import_layers(net, layers)
+
+
+def distill_loss(logits, teacher, t):
+    """Hinton et al.'s soft-target term: KL(teacher || student) at temperature t, scaled by t^2
+    so its gradients keep their size as t changes. `teacher` holds probabilities."""
+    soft = F.softmax(teacher.clamp_min(1e-8).log() / t, 1)
+    return F.kl_div(F.log_softmax(logits / t, 1), soft, reduction='batchmean') * t * t
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--kind', choices=['cnn', 'rnn'], required=True)
@@ -140,12 +159,19 @@ def main():
     p.add_argument('--ema', type=float, default=0.999)
     p.add_argument('--limit', type=int, default=0, help='first N train images (smoke tests)')
     p.add_argument('--seed', type=int, default=42)
+    p.add_argument('--init', default='', help='start from an exported run (its .json; the .bin beside it): fine-tuning')
+    p.add_argument('--teacher', default='', help='float32 [n, 7] soft targets for the train split (teacher_probs.py): distillation')
+    p.add_argument('--alpha', type=float, default=0.7, help='weight of the soft-target term (the labels get 1 - alpha)')
+    p.add_argument('--temperature', type=float, default=2.0)
+    p.add_argument('--threads', type=int, default=0, help='CPU threads (0: PyTorch default)')
     p.add_argument('--cpu', action='store_true')
     a = p.parse_args()
     lr = a.lr or (0.1 if a.opt == 'sgd' else 2e-3)
     wd = a.wd or (5e-4 if a.opt == 'sgd' else 0.05)
 
     dev = torch.device('cuda' if torch.cuda.is_available() and not a.cpu else 'cpu')
+    if a.threads:
+        torch.set_num_threads(a.threads)
     # bf16 autocast for the CNN's convolutions only: cuDNN's LSTM is kept in float32.
     amp = dev.type == 'cuda' and a.kind == 'cnn'
     torch.manual_seed(a.seed)
@@ -160,15 +186,23 @@ def main():
     y_train = load_npy(os.path.join(a.data, 'train.Y.npy')).astype(np.int64)
     x_val = load_npy(os.path.join(a.data, 'publictest.X.npy'))
     y_val = load_npy(os.path.join(a.data, 'publictest.Y.npy')).astype(np.int64)
+    soft = np.load(a.teacher).astype(np.float32) if a.teacher else None
+    if soft is not None and soft.shape != (len(y_train), 7):
+        raise SystemExit(f'--teacher {a.teacher}: shape {soft.shape}, the train split needs ({len(y_train)}, 7)')
     if a.limit:
         x_train, y_train = x_train[:a.limit], y_train[:a.limit]
+        soft = soft[:a.limit] if soft is not None else None
         x_val, y_val = x_val[:max(64, a.limit // 4)], y_val[:max(64, a.limit // 4)]
     xt, yt = torch.from_numpy(np.ascontiguousarray(x_train)).to(dev), torch.from_numpy(y_train).to(dev)
     xv, yv = torch.from_numpy(np.ascontiguousarray(x_val)).to(dev), torch.from_numpy(y_val).to(dev)
+    st = torch.from_numpy(soft).to(dev) if soft is not None else None
     n = len(yt)
     steps_per_epoch = n // a.batch  # drop the last partial batch: batch norm on a handful of images is noise
 
     model, stages = build(a)
+    if a.init:
+        _, init_layers = load_export(a.init)
+        import_layers(model, init_layers)
     model = model.to(dev).to(memory_format=torch.channels_last)
     ema = copy.deepcopy(model).eval()
     for q in ema.parameters():
@@ -220,6 +254,8 @@ def main():
             with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=amp):
                 logits = model(x)
                 loss = criterion(logits.float(), y)
+                if st is not None:
+                    loss = (1 - a.alpha) * loss + a.alpha * distill_loss(logits.float(), st[idx], a.temperature)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
