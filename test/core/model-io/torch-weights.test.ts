@@ -89,4 +89,18 @@ describe('PyTorch weights import', () => {
     expect(meta.backend).toBe('pytorch 2.11.0');
     expect(meta.params).toBe(source.countParams());
   });
+
+  it('puts the run a distillation started from (--init) first in the history, numbered on, with both machines and times', () => {
+    const { manifest: prior } = exportOf(source, 'cnn', SMALL);
+    const { manifest: tuned } = exportOf(source, 'cnn', SMALL);
+    tuned.environment = { ...tuned.environment, device: 'cpu', cpus: 2 };
+    tuned.best = { ...tuned.best, epoch: 1, weights: 'live' };
+    const meta = metaForManifest(tuned, source, 'runs/kd/x.json', { manifest: prior, source: 'models/torch-runs/run2/x.json' });
+    expect(meta.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    expect(meta.history.map((h) => Math.round(h.valAccuracy! * 100))).toEqual([51, 52, 41, 42]); // EMA then live figures, as each run exported
+    expect(meta.metrics.bestEpoch).toBe(3);
+    expect(meta.seconds).toBe(8);
+    expect(meta.machine).toBe('NVIDIA H200 GPU, 16 CPU cores (a lent machine), then 2 CPU cores (PyTorch on CPU)');
+    expect(meta.options).toMatchObject({ init: 'models/torch-runs/run2/x.json', priorEpochs: 2, selected: 'live weights of epoch 3' });
+  });
 });
