@@ -10,22 +10,22 @@ import { percent } from '../progress-bar.ts';
 import { splitIndices } from '../split-select.ts';
 import { progressReporter } from '../task-progress.ts';
 
-export async function evaluate(a: { modelDir: string; data: string; split?: SplitName; tta?: boolean }, ctx: CliContext): Promise<number> {
+export async function evaluate(a: { modelDir: string; data: string; split?: SplitName; tta?: boolean; zoom?: boolean }, ctx: CliContext): Promise<number> {
   const { modelDir, data, split } = a;
   const backend = await initBackend();
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const model = await loadFerModel(modelDir);
   const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
   const indices = split ? splitIndices(ds, split) : undefined;
-  const report = await evaluateModel(model, ds, { indices, tta: a.tta, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
+  const report = await evaluateModel(model, ds, { indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
   ctx.clearStatus();
   if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
   else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);
   return EXIT.ok;
 }
 
-function printReport(ctx: CliContext, r: EvalReport & { tta: boolean }, what: string): void {
-  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ' (TTA: 4 views)' : ''}`);
+function printReport(ctx: CliContext, r: EvalReport & { tta: boolean; ttaViews: number }, what: string): void {
+  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ` (TTA: ${r.ttaViews} views)` : ''}`);
   const w = Math.max(8, ...r.classes.map((c) => c.length));
   ctx.print(`  ${'class'.padEnd(w)}  precision  recall     F1  support`);
   for (const c of r.classes) {

@@ -6,7 +6,7 @@ import { predictImage, type FacePrediction, type ImagePrediction } from '../../c
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 
-export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean }, ctx: CliContext): Promise<number> {
+export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean }, ctx: CliContext): Promise<number> {
   const backend = await initBackend();
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const models: FerModel[] = [];
@@ -19,7 +19,7 @@ export async function predict(a: { modelDirs: string[]; files: string[]; wholeIm
     throwIfCancelled(ctx.signal);
     let result: ImagePrediction;
     try {
-      result = await predictImage(models, file, { wholeImageIfNoFace: a.wholeImage, tta: a.tta });
+      result = await predictImage(models, file, { wholeImageIfNoFace: a.wholeImage, tta: a.tta, zoom: a.zoom });
     } catch (e) {
       // A bad file among several: report it on its own line and go on with the rest.
       if (!isFerError(e) || e.kind === 'cancelled') throw e;

@@ -32,10 +32,11 @@ export interface PredictOptions {
   /** Classify the whole image when no face is found (default false: report "no face found"). */
   wholeImageIfNoFace?: boolean;
   margin?: number;
-  /** Average each face over TTA_VIEWS (itself, a 1.1x centre zoom, their mirror images; as
-   * `fer eval --tta` measures it); default true: +1 to 1.5 points on PublicTest for one
-   * forward pass of 4 images instead of 1 per face. */
+  /** Average each face with its mirror image (TTA_VIEWS, as `fer eval --tta` measures it);
+   * default true: about +0.5 to 0.8 points on PublicTest for a forward pass of 2 images instead of 1. */
   tta?: boolean;
+  /** With `tta`: also a 1.1x centre zoom and its mirror (ZOOM_TTA_VIEWS; `fer eval --tta-zoom`). */
+  zoom?: boolean;
 }
 
 export async function predictImage(models: FerModel[], file: string, opts: PredictOptions = {}, bytes?: Uint8Array): Promise<ImagePrediction> {
@@ -49,7 +50,7 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
     images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
   };
   for (const m of crops.length ? models : []) {
-    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta ?? true });
+    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta ?? true, zoom: opts.zoom });
     const k = m.meta.classes.length;
     faces.forEach((f, i) => {
       const p = Object.fromEntries(m.meta.classes.map((c, j) => [c, probs[i * k + j]]));
