@@ -120,18 +120,9 @@ async function paperSection(): Promise<string[]> {
 
 /** How a model trained by scripts/gpu/train_torch_gpu.py is reproduced (its options are in meta.json). */
 function gpuSteps(kind: string, o: Record<string, unknown>): string {
-  if (typeof o.teacher === 'string') return distillSteps(kind, o);
   const stages = typeof o.stages === 'string' && o.stages ? ` --stages "${o.stages}"` : '';
   const train = `python3 scripts/gpu/train_torch_gpu.py --kind ${String(o.kind)} --name ${String(o.name)} --opt ${String(o.opt)}${stages} --epochs ${String(o.epochs)} --seed ${String(o.seed)} --data <FER2013 folder> --out runs/gpu`;
   return `on a CUDA machine \`${train}\` (see [RUNS.md](RUNS.md): it ran beside two other trainings on one GPU), then \`npx tsx scripts/import-torch-weights.ts --manifest ${String(o.source)} --weights runs/gpu/${String(o.name)}.bin --out models/${kind}\` (checks tfjs reproduces PyTorch's outputs)`;
-}
-
-/** A model distilled on the CPU from the run it started at (--init) and an ensemble teacher. */
-function distillSteps(kind: string, o: Record<string, unknown>): string {
-  const stages = typeof o.stages === 'string' && o.stages ? ` --stages "${o.stages}"` : '';
-  const epochs = `--epochs ${String(o.finalEpochs ?? o.epochs)}`;
-  const train = `python3 scripts/gpu/train_torch_gpu.py --cpu --threads ${String(o.threads)} --kind ${String(o.kind)} --name ${String(o.name)}${stages} --init ${String(o.init)} --teacher runs/kd/teacher.npy --alpha ${String(o.alpha)} --temperature ${String(o.temperature)} --lr ${String(o.lr)} --warmup ${String(o.warmup)} --batch ${String(o.batch)} ${epochs} --seed ${String(o.seed)} --data ../shared/datasets/fer2013 --out runs/kd`;
-  return `the teacher's soft targets (\`python3 scripts/gpu/teacher_probs.py --data ../shared/datasets/fer2013 --out runs/kd/teacher.npy\` with the three run-2 manifests, see [RUNS.md](RUNS.md)), then \`${train}\`, then \`npx tsx scripts/import-torch-weights.ts --manifest ${String(o.source)} --weights runs/kd/${String(o.name)}.bin --prior ${String(o.init)} --out models/${kind}\``;
 }
 
 interface PaperSummary { finalTrainAccuracy: number; finalTrainBinaryAccuracy: number | null; finalPublicTestAccuracy: number; bestPublicTestAccuracy: number; epochs: number; command: string }

@@ -12,6 +12,11 @@ CNN_STAGES = [[32], [64, 64], [128, 128], [256]]
 RNN_STEM = [32, 64]
 
 
+def parse_stages(text):
+    """CNN filters as the scripts' --stages option spells them ("32;64,64;128,128;256"); '' = the shipped stages."""
+    return [[int(v) for v in s.split(',')] for s in text.split(';')] if text else CNN_STAGES
+
+
 def conv_bn_relu(cin, cout):
     # Keras BatchNormalization defaults: epsilon 1e-3, momentum 0.99 (torch: 0.01).
     return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout, eps=1e-3, momentum=0.01), nn.ReLU(inplace=True)]

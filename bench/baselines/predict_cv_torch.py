@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fer_models import CNN_STAGES, FerCnn, build  # noqa: E402
+from fer_models import FerCnn, build, parse_stages  # noqa: E402
 
 
 def expand_box(x, y, w, h, width, height, margin):
@@ -63,8 +63,7 @@ def main():
     clf = cv2.CascadeClassifier(a.cascade)  # loaded once, reused: as the project caches its detector
     if clf.empty():
         sys.exit(f'cannot load cascade {a.cascade}')
-    stages = [[int(v) for v in st.split(',')] for st in a.cnn_stages.split(';')] if a.cnn_stages else CNN_STAGES
-    models = {'cnn': FerCnn(7, stages=stages).eval(), 'rnn': build('rnn').eval()}
+    models = {'cnn': FerCnn(7, stages=parse_stages(a.cnn_stages)).eval(), 'rnn': build('rnn').eval()}
 
     def views(x):
         # The app's TTA_VIEWS (src/core/models/model-input.ts), stacked into one batch.

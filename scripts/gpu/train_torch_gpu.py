@@ -39,7 +39,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'bench', 'baselines'))
-from fer_models import FerCnn, FerRnn, CNN_STAGES  # noqa: E402
+from fer_models import FerCnn, FerRnn, parse_stages  # noqa: E402
 from train_torch import balanced_weights  # noqa: E402  (the app's formula, shared with the CPU baseline)
 from tfjs_layout import export_layers, import_layers, load_export  # noqa: E402
 
@@ -109,7 +109,7 @@ def lr_at(step, total, warm, base):
 
 def build(a):
     if a.kind == 'cnn':
-        stages = [[int(v) for v in s.split(',')] for s in a.stages.split(';')] if a.stages else CNN_STAGES
+        stages = parse_stages(a.stages)
         return FerCnn(7, stages=stages, dropout=a.dropout if a.dropout >= 0 else 0.4), stages
     return FerRnn(7, dropout=a.dropout if a.dropout >= 0 else 0.3), None
 
@@ -119,8 +119,7 @@ def net_for_manifest(path):
     manifest, layers = load_export(path)
     o = manifest['options']
     if manifest['kind'] == 'cnn':
-        stages = [[int(v) for v in s.split(',')] for s in o['stages'].split(';')] if o.get('stages') else CNN_STAGES
-        net = FerCnn(7, stages=stages)
+        net = FerCnn(7, stages=parse_stages(o.get('stages', '')))
     else:
         net = FerRnn(7)
     return import_layers(net, layers)

@@ -3,7 +3,7 @@ import { alignClasses } from '../dataset/class-names.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { FerError } from '../errors.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { pixelsForModel, sourceForModel, supportsTta, TTA_VIEWS, ZOOM_TTA_VIEWS } from '../models/model-input.ts';
+import { pixelsForModel, sourceForModel, supportsTta, ttaViews } from '../models/model-input.ts';
 import type { TaskOptions } from '../task.ts';
 import type { BatchSource } from '../train/batch-source.ts';
 import { argmaxRows, predictAll } from '../train/infer.ts';
@@ -11,7 +11,7 @@ import { computeMetrics, type EvalReport } from './metrics.ts';
 
 export interface EvaluateOptions extends TaskOptions {
   indices?: Uint32Array;
-  /** Average the predictions over TTA_VIEWS (test-time augmentation: the mirror image). */
+  /** Average the predictions over ttaViews(zoom) (test-time augmentation: the mirror image). */
   tta?: boolean;
   /** With `tta`: over ZOOM_TTA_VIEWS instead (adds a 1.1x centre zoom and its mirror). */
   zoom?: boolean;
@@ -30,13 +30,13 @@ export async function evaluateModel(m: FerModel, ds: Dataset, opts: EvaluateOpti
   const labels = subset.labels.map((l) => map[l]);
   const probs = await predictProbs(m, pixelsForModel(m.meta, subset), labels, opts);
   const tta = !!opts.tta && supportsTta(m.meta);
-  return { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? (opts.zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS).length : 1 };
+  return { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? ttaViews(opts.zoom).length : 1 };
 }
 
 /** Class probabilities for model-ready pixels, optionally averaged over the TTA views. */
 export async function predictProbs(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: EvaluateOptions = {}): Promise<Float32Array> {
   if (!opts.tta || !supportsTta(m.meta)) return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, opts);
-  const views = (opts.zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS).map((view) => sourceForModel(m.meta, pixels, labels, m.pca, view));
+  const views = ttaViews(opts.zoom).map((view) => sourceForModel(m.meta, pixels, labels, m.pca, view));
   const probs = await predictAll(m.model, stackedViews(views), m.meta.inputShape, opts);
   const per = probs.length / views.length;
   const mean = new Float32Array(per);

@@ -29,6 +29,8 @@ export const TTA_VIEWS: readonly TtaView[] = [{ mirror: false, zoom: 1 }, { mirr
  */
 export const ZOOM_TTA_VIEWS: readonly TtaView[] = [...TTA_VIEWS, { mirror: false, zoom: 1.1 }, { mirror: true, zoom: 1.1 }];
 
+export const ttaViews = (zoom?: boolean): readonly TtaView[] => (zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS);
+
 /** Whether flip test-time augmentation applies (image inputs; PCA features have no left and right). */
 export function supportsTta(meta: ModelMeta): boolean {
   return !meta.preprocessing.pca;
