@@ -17,6 +17,12 @@ def parse_stages(text):
     return [[int(v) for v in s.split(',')] for s in text.split(';')] if text else CNN_STAGES
 
 
+def centre_zoom(x):
+    """The app's 1.1x test-time zoom (ZOOM_TTA_VIEWS): the central 44x44 of [N, 1, 48, 48], bilinear back to 48x48."""
+    import torch.nn.functional as F
+    return F.interpolate(x[:, :, 2:46, 2:46], size=(48, 48), mode='bilinear', align_corners=False)
+
+
 def conv_bn_relu(cin, cout):
     # Keras BatchNormalization defaults: epsilon 1e-3, momentum 0.99 (torch: 0.01).
     return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout, eps=1e-3, momentum=0.01), nn.ReLU(inplace=True)]

@@ -23,10 +23,9 @@ import time
 import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fer_models import FerCnn, build, parse_stages  # noqa: E402
+from fer_models import FerCnn, build, centre_zoom, parse_stages  # noqa: E402
 
 
 def expand_box(x, y, w, h, width, height, margin):
@@ -69,7 +68,7 @@ def main():
         # The app's TTA_VIEWS (src/core/models/model-input.ts), stacked into one batch.
         out = [x, torch.flip(x, dims=[3])][:a.views]
         if a.views == 4:
-            z = F.interpolate(x[:, :, 2:46, 2:46], size=(48, 48), mode='bilinear', align_corners=False)
+            z = centre_zoom(x)
             out += [z, torch.flip(z, dims=[3])]
         return torch.cat(out)
 

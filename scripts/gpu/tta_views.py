@@ -17,7 +17,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_torch_gpu import load_npy, net_for_manifest  # noqa: E402
+from train_torch_gpu import load_npy, net_for_manifest  # noqa: E402  (also puts bench/baselines on the path)
+from fer_models import centre_zoom  # noqa: E402
 
 SHIFTS = [(-2, 0), (2, 0), (0, -2), (0, 2), (-2, -2), (2, 2), (-2, 2), (2, -2)]
 
@@ -25,7 +26,7 @@ SHIFTS = [(-2, 0), (2, 0), (0, -2), (0, 2), (-2, -2), (2, 2), (-2, 2), (2, -2)]
 def views(x):
     """Every view, each also mirrored: name -> [n, 1, 48, 48]."""
     pad = F.pad(x, (2, 2, 2, 2), mode='replicate')  # edge pixels repeat, like the app's shift
-    zoom = F.interpolate(x[:, :, 2:46, 2:46], size=(48, 48), mode='bilinear', align_corners=False)
+    zoom = centre_zoom(x)
     out = {'face': x, 'zoom': zoom}
     out.update({f'shift{dx},{dy}': pad[:, :, 2 + dy:50 + dy, 2 + dx:50 + dx] for dx, dy in SHIFTS})
     return {**out, **{f'{k} mirrored': torch.flip(v, dims=[3]) for k, v in out.items()}}

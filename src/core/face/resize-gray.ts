@@ -7,10 +7,13 @@
 
 export interface Rect { x: number; y: number; w: number; h: number }
 
-interface Taps { index: Int32Array; weight: Float32Array; start: Int32Array }
+export interface Taps { index: Int32Array; weight: Float32Array; start: Int32Array }
 
-/** For each output sample along one axis: the source indices and weights that make it. */
-function taps(srcStart: number, srcLen: number, dstLen: number): Taps {
+/**
+ * For each output sample along one axis: the source indices and weights that make it
+ * (output o uses index/weight[start[o] .. start[o + 1])).
+ */
+export function taps(srcStart: number, srcLen: number, dstLen: number): Taps {
   const ratio = srcLen / dstLen;
   const index: number[] = [];
   const weight: number[] = [];

@@ -13,7 +13,7 @@ export interface BatchSource {
 
 /**
  * `augment` applies when the trainer passes an rng; `alwaysAugment` applies it in
- * evaluation too (used for the deterministic mirror of test-time augmentation).
+ * evaluation too (used for the deterministic views of test-time augmentation).
  */
 export function imageSource(images: Uint8Array, labels: Uint8Array, size: number, augment: AugmentOptions = DEFAULT_AUGMENT, alwaysAugment = false): BatchSource {
   return {

@@ -3,6 +3,7 @@
  * train on. Works directly from the uint8 store into one reused Float32Array per
  * batch: no per-image allocation, and the dataset never exists as floats.
  */
+import { taps } from '../face/resize-gray.ts';
 import type { Rng } from '../random.ts';
 
 export interface AugmentOptions {
@@ -59,37 +60,27 @@ export function fillBatch(
 }
 
 /**
- * The centre n x n (n = round(size / zoom)) resized back to size x size, bilinear with
- * half-pixel centres (PyTorch's interpolate with align_corners=False, which the GPU
- * training scripts' TTA used), optionally mirrored; scaled to 0..1.
+ * The centre n x n (n = round(size / zoom)) resized back to size x size with the crop
+ * resizer's bilinear taps (pixel centres aligned, edges clamped: PyTorch's interpolate
+ * with align_corners=False, which the GPU scripts' TTA used), optionally mirrored, scaled
+ * to 0..1; kept in floats rather than rounded to uint8 like a crop.
  */
 function fillZoomed(images: Uint8Array, size: number, indices: ArrayLike<number>, out: Float32Array, zoom: number, mirror: boolean): Float32Array {
   const n = Math.round(size / zoom);
-  const o = Math.floor((size - n) / 2);
-  // Source taps per output coordinate; the same for rows and columns.
-  const lo = new Int32Array(size);
-  const hi = new Int32Array(size);
-  const w = new Float32Array(size);
-  for (let x = 0; x < size; x++) {
-    const s = Math.max(0, (x + 0.5) * (n / size) - 0.5);
-    const i = Math.min(n - 1, Math.floor(s));
-    lo[x] = o + i;
-    hi[x] = o + Math.min(n - 1, i + 1);
-    w[x] = s - i;
-  }
+  const { index, weight, start } = taps(Math.floor((size - n) / 2), n, size); // the same along rows and columns
   const px = size * size;
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b] * px;
     const dst = b * px;
     for (let y = 0; y < size; y++) {
-      const r0 = src + lo[y] * size;
-      const r1 = src + hi[y] * size;
-      const wy = w[y];
+      const ky = start[y];
+      const r0 = src + index[ky] * size;
+      const r1 = src + index[ky + 1] * size;
       for (let x = 0; x < size; x++) {
-        const c = mirror ? size - 1 - x : x;
-        const top = images[r0 + lo[c]] + (images[r0 + hi[c]] - images[r0 + lo[c]]) * w[c];
-        const bottom = images[r1 + lo[c]] + (images[r1 + hi[c]] - images[r1 + lo[c]]) * w[c];
-        out[dst + y * size + x] = (top + (bottom - top) * wy) / 255;
+        const kx = start[mirror ? size - 1 - x : x];
+        const top = images[r0 + index[kx]] * weight[kx] + images[r0 + index[kx + 1]] * weight[kx + 1];
+        const bottom = images[r1 + index[kx]] * weight[kx] + images[r1 + index[kx + 1]] * weight[kx + 1];
+        out[dst + y * size + x] = (top * weight[ky] + bottom * weight[ky + 1]) / 255;
       }
     }
   }
