@@ -10,6 +10,7 @@ import { initBackend } from '../core/backend/init-backend.ts';
 import { FerError } from '../core/errors.ts';
 import { startHaarHelper, stopHaarHelper } from '../core/face/haar-helper.ts';
 import { cascadePath } from '../core/face/models-dir.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../core/predict/classify-helper.ts';
 import { datasetEntry } from './dataset-entry.ts';
 import { JobRunner } from './job-runner.ts';
 import { evaluateOnTest } from './jobs/evaluate-job.ts';
@@ -36,11 +37,12 @@ export interface AppServiceOptions {
   /** Folder holding the shipped cnn/ and rnn/ models; null to start without them. */
   pretrainedDir: string | null;
   /**
-   * Threads for Haar face detection. 2 starts a helper thread in the
-   * background (haar-helper.ts) that halves the cascade's time from the
-   * second prediction on; the shells pass 2 where there are 2 cores. Default 1.
+   * Threads for prediction. 2 starts two helper threads in the background:
+   * one takes half the Haar cascade's levels (haar-helper.ts), the other runs
+   * the RNN while this thread runs the CNN (classify-helper.ts); the shells
+   * pass 2 where there are 2 cores. Default 1.
    */
-  faceThreads?: number;
+  predictThreads?: number;
 }
 
 export type EventListener = (e: AppEvent) => void;
@@ -57,7 +59,7 @@ export class AppService {
   constructor(private readonly opts: AppServiceOptions) {
     this.uploads = new UploadStore(opts.uploadsDir);
     // Warm-up only: until it is ready (or if it cannot start) detection runs on this thread.
-    if ((opts.faceThreads ?? 1) > 1) startHaarHelper(cascadePath('default')).catch(() => undefined);
+    if ((opts.predictThreads ?? 1) > 1) startHaarHelper(cascadePath('default')).catch(() => undefined);
     this.jobs = new JobRunner((e) => {
       this.emit(e);
       if (e.type === 'job-finished' && e.outcome !== 'done') this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
@@ -78,6 +80,7 @@ export class AppService {
         } else this.log(`The shipped ${MODEL_LABELS[p.slot]} could not be loaded: ${p.error}`, 'warn');
       }
       if (!this.session.models.cnn && !this.session.models.rnn) this.log('No pretrained models found: train the CNN or the RNN to predict');
+      this.warmClassifyHelper();
       this.emitState();
     })();
     return this.ready;
@@ -121,6 +124,19 @@ export class AppService {
     this.session.dispose();
     await this.uploads.clear();
     await stopHaarHelper();
+    await stopClassifyHelper();
+  }
+
+  /**
+   * Warm-up only, in the background: loads the session's models into the
+   * classification helper so a prediction never waits for that (a model it has
+   * not loaded is loaded on first use; until the helper is ready this thread
+   * classifies alone).
+   */
+  private warmClassifyHelper(): void {
+    if ((this.opts.predictThreads ?? 1) < 2) return;
+    const models = [this.session.models.cnn, this.session.models.rnn].flatMap((m) => (m ? [m.fer] : []));
+    startClassifyHelper(models).catch(() => undefined);
   }
 
   private async handle(req: AnyRequest): Promise<unknown> {
@@ -155,7 +171,7 @@ export class AppService {
         return { jobId: this.jobs.start('train', `Training ${label}`, (ctx) => {
           this.log(`Training the ${label}: ${req.args.epochs} epochs, batch ${req.args.batchSize}, on ${s.pre!.summary.counts.train} images (validation ${s.pre!.summary.counts.validation})`);
           return trainJob(this.deps, ctx, req.args);
-        }, (out) => trainFinished(this.deps, out), req.args.model) };
+        }, (out) => { trainFinished(this.deps, out); this.warmClassifyHelper(); }, req.args.model) };
       }
       case 'cancel':
         return { cancelled: this.jobs.cancel(req.args.jobId) };

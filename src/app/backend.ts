@@ -27,7 +27,7 @@ export function sessionUploadsDir(): string {
 }
 
 /** Face-detection threads for a long-lived app: a helper thread where there is a second core. */
-export function faceThreads(): number {
+export function predictThreads(): number {
   return Math.min(2, os.availableParallelism());
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { IPC } from '../contract/contract.ts';
 import { EventBacklog } from '../app/event-backlog.ts';
-import { faceThreads, sessionUploadsDir } from '../app/backend.ts';
+import { predictThreads, sessionUploadsDir } from '../app/backend.ts';
 import { workerBackend } from '../app/worker/worker-backend.ts';
 import { pickDatasetPath } from './dialogs.ts';
 import { desktopPaths } from './electron-paths.ts';
@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   const paths = desktopPaths(app);
   // The worker's Haar cascade lookup: the packaged models/ folder lives in resources.
   process.env.FER_MODELS_DIR ??= path.join(paths.modelsDir, 'haar');
-  const backend = workerBackend({ dataDir: paths.dataDir, workDir: paths.workDir, uploadsDir: sessionUploadsDir(), pretrainedDir: paths.modelsDir, faceThreads: faceThreads() });
+  const backend = workerBackend({ dataDir: paths.dataDir, workDir: paths.workDir, uploadsDir: sessionUploadsDir(), pretrainedDir: paths.modelsDir, predictThreads: predictThreads() });
   const backlog = new EventBacklog();
   backend.onEvent((e) => {
     backlog.record(e);

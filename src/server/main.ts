@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { appPaths, appRoot } from '../app/app-paths.ts';
-import { faceThreads, sessionUploadsDir } from '../app/backend.ts';
+import { predictThreads, sessionUploadsDir } from '../app/backend.ts';
 import { workerBackend } from '../app/worker/worker-backend.ts';
 import { parseServerArgs } from './server-options.ts';
 import { startWebServer } from './web-server.ts';
@@ -24,7 +24,7 @@ if (!existsSync(path.join(paths.rendererDir, 'index.html'))) {
 }
 const backend = workerBackend({
   dataDir: paths.dataDir, workDir: options.workDir, uploadsDir: sessionUploadsDir(),
-  pretrainedDir: options.pretrained ? paths.modelsDir : null, faceThreads: faceThreads(),
+  pretrainedDir: options.pretrained ? paths.modelsDir : null, predictThreads: predictThreads(),
 });
 const server = await startWebServer({ host: options.host, port: options.port, backend, rendererDir: paths.rendererDir });
 console.log(`FER Studio (web mode) at ${server.url}`);

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, SessionSnapshot, WireResult } from '../../src/contract/contract.ts';
 import { inProcessBackend } from '../../src/app/backend.ts';
 import { haarHelperRunning } from '../../src/core/face/haar-helper.ts';
+import { classifyHelperRunning } from '../../src/core/predict/classify-helper.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-app-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, faceThreads: 2 });
+const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, predictThreads: 2 });
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 
@@ -134,6 +135,7 @@ describe('AppService', () => {
     expect(await ok('predict', { uploadId: cat, wholeImage: false })).toMatchObject({ faces: [], wholeImage: false });
     expect(await ok('predict', { uploadId: cat, wholeImage: true })).toMatchObject({ faces: [{}], wholeImage: true });
     expect(logs()).toContain('No face found in chelsea.png');
-    expect(haarHelperRunning()).toBe(true); // faceThreads: 2 shares the cascade's levels with a helper thread
+    expect(haarHelperRunning()).toBe(true); // predictThreads: 2 shares the cascade's levels with a helper thread
+    expect(classifyHelperRunning()).toBe(true); // ... and runs a second model on another
   });
 });

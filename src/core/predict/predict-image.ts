@@ -6,9 +6,8 @@ import { readInputFile } from '../dataset/read-input.ts';
 import { decodeImage } from '../face/decode-image.ts';
 import { findFaces } from '../face/find-faces.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { predictProbs } from '../eval/evaluate.ts';
 import type { Dataset } from '../dataset/types.ts';
-import { pixelsForModel } from '../models/model-input.ts';
+import { classifyCrops } from './classify-crops.ts';
 
 export interface FacePrediction {
   box: [number, number, number, number];
@@ -49,8 +48,9 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
     format: 'folder', source: file, classes: [], count: crops.length, height: 48, width: 48, channels: 1,
     images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
   };
-  for (const m of crops.length ? models : []) {
-    const probs = await predictProbs(m, pixelsForModel(m.meta, ds), ds.labels, { tta: opts.tta ?? true, zoom: opts.zoom });
+  const perModel = crops.length ? await classifyCrops(models, ds, { tta: opts.tta ?? true, zoom: opts.zoom }) : [];
+  for (const [mi, probs] of perModel.entries()) {
+    const m = models[mi];
     const k = m.meta.classes.length;
     faces.forEach((f, i) => {
       const p = Object.fromEntries(m.meta.classes.map((c, j) => [c, probs[i * k + j]]));

@@ -1,0 +1,38 @@
+/** Worker-thread entry of the classification helper (classify-helper.ts): runs the models it is sent, by folder. */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../backend/init-backend.ts';
+import { predictProbs } from '../eval/evaluate.ts';
+import { serveHelperRequests } from '../helper-thread.ts';
+import { loadFerModel, type FerModel } from '../model-io/load-fer-model.ts';
+import type { ToClassifyHelper } from './classify-helper.ts';
+
+/** The app holds a CNN and an RNN; retraining replaces one, so a few entries cover every switch. */
+const MAX_MODELS = 4;
+const models = new Map<string, FerModel>();
+const backend = initBackend();
+
+function forget(dir: string): void {
+  models.get(dir)?.model.dispose();
+  models.delete(dir);
+}
+
+async function modelAt(dir: string, createdAt: string): Promise<FerModel> {
+  const have = models.get(dir);
+  if (have?.meta.createdAt === createdAt) return have;
+  forget(dir);
+  const m = await loadFerModel(dir);
+  if (m.meta.createdAt !== createdAt) {
+    m.model.dispose();
+    throw new Error(`${dir} was rewritten after the caller loaded it`);
+  }
+  models.set(dir, m);
+  for (const old of models.keys()) if (models.size > MAX_MODELS) forget(old);
+  return m;
+}
+
+serveHelperRequests<ToClassifyHelper, Float32Array>(parentPort!, async (job) => {
+  await backend;
+  const m = await modelAt(job.dir, job.createdAt);
+  if (job.count === 0) return new Float32Array(0); // warm-up
+  return predictProbs(m, job.pixels, new Uint8Array(job.count), { tta: job.tta, zoom: job.zoom });
+}, (probs) => [probs.buffer as ArrayBuffer]);
