@@ -115,7 +115,7 @@ try {
     row('predict end-to-end (app: 2 threads)', median(two.total), pyMs(py?.total), '<= 1.0x Python OpenCV + PyTorch',
       `median of ${runs}; ${two.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
     row('predict end-to-end (fer predict: 1 thread)', median(one.total), pyMs(py?.total), 'none (one-shot CLI)', 'no helper thread: starting one costs more than it saves for one photo'),
-    row('predict stage: read + decode', median(two.decode), pyMs(py?.decode), 'none (stage timing)', 'sharp vs cv2.imread + cvtColor'),
+    row('predict stage: read + decode', median(two.decode), pyMs(py?.decode), 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
     row('predict stage: Haar detect, 2 threads', median(two.detect), pyMs(py?.detect), 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
     row('predict stage: Haar detect, 1 thread', median(one.detect), pyMs(py?.detect), 'none (stage timing)', 'opencv.js on one thread vs native OpenCV on 2'),
     row('predict stage: crop + CNN + RNN, 2 threads', median(two.classify), pyMs(py?.classify), 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { FerError } from '../errors.ts';
 import { decodeBmp, isBmp } from './bmp.ts';
 import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, pixelLimitError } from './limits.ts';
+import { decodePlainPng } from './plain-png.ts';
 
 export { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from './limits.ts';
 
@@ -81,6 +82,8 @@ export async function decodeImage(input: Uint8Array | string, opts: DecodeOption
   const w = meta.width ?? 0;
   const h = meta.pageHeight ?? meta.height ?? 0;
   if (w * h > maxPixels) throw pixelLimitError(w, h, maxPixels, file);
+  const plain = meta.format === 'png' ? decodePlainPng(bytes, maxPixels) : null;
+  if (plain) return { ...plain, gray: rgbToGray(plain.rgb) };
 
   try {
     // limitInputPixels again as a second line of defence; 'truncated' (not
