@@ -1,7 +1,7 @@
 /** The PNG fast path gives sharp's pixels exactly, and hands every file it does not fully understand back to sharp. */
 import zlib from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type PngOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../src/core/face/decode-image.ts';
 import { decodePlainPng } from '../../../src/core/face/plain-png.ts';
@@ -79,7 +79,7 @@ describe('decodePlainPng', () => {
   it('sends to sharp what it does not handle', async () => {
     const [w, h] = [8, 6];
     const rgb = pixels(w * h * 3);
-    const viaSharp = (opts: sharp.PngOptions, channels: 3 | 4 = 3) =>
+    const viaSharp = (opts: PngOptions, channels: 3 | 4 = 3) =>
       sharp(channels === 3 ? Buffer.from(rgb) : Buffer.from(pixels(w * h * 4)), { raw: { width: w, height: h, channels } }).png(opts).toBuffer();
     const plain = encodePng(w, h, 3, rgb, [4]);
     expect(decodePlainPng(plain, 1e8)).not.toBeNull(); // the control
