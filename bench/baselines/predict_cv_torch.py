@@ -10,7 +10,8 @@ zoom, each also mirrored, as one batch; --cnn-stages: the shipped CNN's filters)
 
   /usr/bin/python3 bench/baselines/predict_cv_torch.py PHOTO CASCADE [--runs 50] [--threads 2]
 
-Prints one JSON object: median seconds of the whole path and of each stage.
+Prints one JSON object: median seconds of the whole path and of each stage, and every
+run's [total, decode, detect, classify] seconds as samples.
 """
 import argparse
 import json
@@ -101,6 +102,7 @@ def main():
     med = lambda i: statistics.median(r[i] for r in runs)  # noqa: E731
     print(json.dumps({
         'total': med(0), 'decode': med(1), 'detect': med(2), 'classify': med(3), 'faces': runs[-1][4], 'runs': a.runs,
+        'samples': [list(r[:4]) for r in runs],  # so a caller can pool interleaved rounds
         'threads': a.threads, 'views': a.views, 'params': {k: keras_param_count(m) for k, m in models.items()},
         'versions': {'opencv': cv2.__version__, 'torch': torch.__version__},
     }))
