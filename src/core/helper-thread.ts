@@ -68,6 +68,37 @@ export class HelperThread<Q extends object, R> {
 }
 
 /**
+ * The one helper of its kind a module keeps: started on demand (again after it
+ * stopped), readable as ready/running, stopped for tests and shutdown.
+ */
+export class HelperSlot<Q extends object, R> {
+  private thread: HelperThread<Q, R> | null = null;
+
+  constructor(private readonly baseUrl: string, private readonly name: string, private readonly label: string) {}
+
+  /** The running helper, started if there is none. */
+  get(): HelperThread<Q, R> {
+    if (!this.thread?.running) this.thread = new HelperThread(this.baseUrl, this.name, this.label);
+    return this.thread;
+  }
+
+  /** The helper when it is ready for work, else null ("do it yourself"). */
+  ifReady(): HelperThread<Q, R> | null {
+    return this.thread?.ready ? this.thread : null;
+  }
+
+  get running(): boolean {
+    return this.thread?.running ?? false;
+  }
+
+  async stop(): Promise<void> {
+    const t = this.thread;
+    this.thread = null;
+    if (t) await t.stop();
+  }
+}
+
+/**
  * The worker side: answers each request with `handle`'s result (transferring the
  * buffers `transfer` picks from it) or with its error's message.
  */

@@ -9,38 +9,30 @@
  * loads its own opencv.js (about a second), which a one-shot `fer predict`
  * would only wait for. Until it is ready, detection runs on one thread.
  */
-import { HelperThread } from '../helper-thread.ts';
+import { HelperSlot } from '../helper-thread.ts';
 
 export type ToHaarHelper = { gray: Uint8Array; width: number; height: number; cascadeFile: string; sides: number[]; scaleFactor: number };
 
-let helper: HelperThread<ToHaarHelper, Int32Array> | null = null;
+const helper = new HelperSlot<ToHaarHelper, Int32Array>(import.meta.url, 'haar-helper-worker', 'face detection helper');
 
 /** Starts the helper (idempotent) and resolves when it has loaded opencv.js and `cascadeFile`. */
 export async function startHaarHelper(cascadeFile: string): Promise<void> {
-  if (!helper?.running) helper = new HelperThread(import.meta.url, 'haar-helper-worker', 'face detection helper');
-  const h = helper;
+  const h = helper.get();
   await h.request({ gray: new Uint8Array(0), width: 0, height: 0, cascadeFile, sides: [], scaleFactor: 1.1 });
   h.ready = h.running;
 }
 
 /** True once the helper has loaded opencv.js: callers can skip preparing a job before that. */
 export function haarHelperReady(): boolean {
-  return helper?.ready ?? false;
+  return helper.ifReady() !== null;
 }
 
 /** Sends levels to the helper when it is ready; null means "do them yourself". */
 export function helperDetections(job: ToHaarHelper): Promise<Int32Array> | null {
-  if (!helper?.ready) return null;
-  return helper.request(job);
+  return helper.ifReady()?.request(job) ?? null;
 }
 
 /** Stops the helper thread (tests, shutdown). */
-export async function stopHaarHelper(): Promise<void> {
-  const h = helper;
-  helper = null;
-  if (h) await h.stop();
-}
+export const stopHaarHelper = (): Promise<void> => helper.stop();
 
-export function haarHelperRunning(): boolean {
-  return helper?.running ?? false;
-}
+export const haarHelperRunning = (): boolean => helper.running;

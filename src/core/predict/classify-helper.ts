@@ -12,40 +12,32 @@
  * caller classifies itself) rather than answered with other weights.
  */
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { HelperThread } from '../helper-thread.ts';
+import { HelperSlot } from '../helper-thread.ts';
 
 export type ToClassifyHelper = { dir: string; createdAt: string; pixels: Uint8Array; count: number; tta: boolean; zoom: boolean };
 
-let helper: HelperThread<ToClassifyHelper, Float32Array> | null = null;
+const helper = new HelperSlot<ToClassifyHelper, Float32Array>(import.meta.url, 'classify-helper-worker', 'classification helper');
 
 const job = (m: FerModel, pixels: Uint8Array, count: number, opts: { tta?: boolean; zoom?: boolean }): ToClassifyHelper =>
   ({ dir: m.dir, createdAt: m.meta.createdAt, pixels, count, tta: opts.tta ?? false, zoom: opts.zoom ?? false });
 
 /** Starts the helper (idempotent) and resolves when it has started tfjs and loaded `models`. */
 export async function startClassifyHelper(models: FerModel[]): Promise<void> {
-  if (!helper?.running) helper = new HelperThread(import.meta.url, 'classify-helper-worker', 'classification helper');
-  const h = helper;
+  const h = helper.get();
   for (const m of models) await h.request(job(m, new Uint8Array(0), 0, {}));
   h.ready = h.running;
 }
 
 export function classifyHelperReady(): boolean {
-  return helper?.ready ?? false;
+  return helper.ifReady() !== null;
 }
 
 /** `m`'s probabilities for `count` images, computed by the helper; null when it is not ready ("do it yourself"). */
 export function helperProbs(m: FerModel, pixels: Uint8Array, count: number, opts: { tta?: boolean; zoom?: boolean }): Promise<Float32Array> | null {
-  if (!helper?.ready) return null;
-  return helper.request(job(m, pixels, count, opts));
+  return helper.ifReady()?.request(job(m, pixels, count, opts)) ?? null;
 }
 
 /** Stops the helper thread (tests, shutdown). */
-export async function stopClassifyHelper(): Promise<void> {
-  const h = helper;
-  helper = null;
-  if (h) await h.stop();
-}
+export const stopClassifyHelper = (): Promise<void> => helper.stop();
 
-export function classifyHelperRunning(): boolean {
-  return helper?.running ?? false;
-}
+export const classifyHelperRunning = (): boolean => helper.running;
