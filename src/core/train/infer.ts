@@ -1,10 +1,11 @@
 /** Batched forward passes over a BatchSource (validation, evaluation). */
 import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled } from '../errors.ts';
+import { foldedPredict } from '../models/folded-forward.ts';
 import type { TaskOptions } from '../task.ts';
 import type { BatchSource } from './batch-source.ts';
 
-/** Softmax outputs [count x classes] for every example of `source`, in order. */
+/** Softmax outputs [count x classes] for every example of `source`, in order (batch norm folded into the convolutions). */
 export async function predictAll(
   model: tf.LayersModel, source: BatchSource, inputShape: number[], opts: TaskOptions & { batchSize?: number } = {},
 ): Promise<Float32Array> {
@@ -17,7 +18,7 @@ export async function predictAll(
     const n = Math.min(batch, source.count - start);
     const idx = Array.from({ length: n }, (_, i) => start + i);
     source.fill(idx, buf, null);
-    const probs = tf.tidy(() => model.predict(tf.tensor(buf.subarray(0, n * source.featureSize), [n, ...inputShape])) as tf.Tensor);
+    const probs = tf.tidy(() => foldedPredict(model, tf.tensor(buf.subarray(0, n * source.featureSize), [n, ...inputShape])));
     out.set(await probs.data(), start * classes);
     probs.dispose();
     opts.onProgress?.({ stage: 'predict', fraction: (start + n) / source.count });
