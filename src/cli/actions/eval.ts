@@ -1,10 +1,12 @@
 /** The work of `fer eval` (imported once the arguments are valid: it loads TensorFlow.js). */
+import { availableParallelism } from 'node:os';
 import { initBackend } from '../../core/backend/init-backend.ts';
 import { loadDataset } from '../../core/dataset/load-dataset.ts';
 import type { SplitName } from '../../core/dataset/types.ts';
 import { evaluateModel } from '../../core/eval/evaluate.ts';
 import type { EvalReport } from '../../core/eval/metrics.ts';
 import { loadFerModel } from '../../core/model-io/load-fer-model.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../../core/predict/classify-helper.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 import { splitIndices } from '../split-select.ts';
@@ -15,14 +17,26 @@ export async function evaluate(a: { modelDir: string; data: string; split?: Spli
   const backend = await initBackend();
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const model = await loadFerModel(modelDir);
-  const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
-  const indices = split ? splitIndices(ds, split) : undefined;
-  const report = await evaluateModel(model, ds, { indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
-  ctx.clearStatus();
-  if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
-  else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);
-  return EXIT.ok;
+  // A second thread for the forward passes (parallel-probs.ts), started while the data loads:
+  // its ~1.5 s start-up pays from about a thousand images on (bench/eval.ts).
+  const helper = availableParallelism() >= 2 ? startClassifyHelper([model]).catch(() => undefined) : Promise.resolve();
+  try {
+    const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
+    const indices = split ? splitIndices(ds, split) : undefined;
+    if ((indices?.length ?? ds.count) < MIN_IMAGES_FOR_HELPER) await stopClassifyHelper();
+    else await helper; // until it is ready this thread would work alone
+    const report = await evaluateModel(model, ds, { indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
+    ctx.clearStatus();
+    if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
+    else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);
+    return EXIT.ok;
+  } finally {
+    await stopClassifyHelper();
+  }
 }
+
+/** Below this many images the helper's start-up costs about what it saves. */
+const MIN_IMAGES_FOR_HELPER = 1024;
 
 function printReport(ctx: CliContext, r: EvalReport & { tta: boolean; ttaViews: number }, what: string): void {
   ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ` (TTA: ${r.ttaViews} views)` : ''}`);
