@@ -8,20 +8,39 @@
  *
  * Layers it does not fold run as themselves (layer.apply, inference mode), so
  * any sequential model works; the output equals model.predict up to float
- * rounding (tested). The folded weights are copies: they are refolded whenever
- * one of the source variables has been assigned since (training, setWeights).
+ * rounding (tested). The folded weights are kept as tensors for the model's
+ * life: the wasm backend packs a filter for XNNPACK once per tensor, and new
+ * filter tensors on every call made a face's forward pass slower, not faster.
+ * They are refolded (the old ones freed) whenever a source variable has been
+ * assigned since (training, setWeights), and freed by the model's own dispose().
  */
 import * as tf from '@tensorflow/tfjs';
 
 type Layer = tf.layers.Layer;
 /** One step of the plan: folded weights (plain arrays: no tensors outlive a call) or a layer run as itself. */
 type Step =
-  | { kind: 'conv'; filter: Float32Array; shape: [number, number, number, number]; bias: Float32Array; pad: 'same' | 'valid'; relu: boolean }
+  | { kind: 'conv'; filter: tf.Tensor4D; bias: tf.Tensor1D; pad: 'same' | 'valid'; relu: boolean }
   | { kind: 'layer'; layer: Layer };
 
 interface Plan { sources: tf.Tensor[]; ids: object[]; steps: Step[] }
 
-const plans = new WeakMap<tf.LayersModel, Plan | null>();
+/** The folded tensors of one model, freed on refolding and with the model. */
+interface Held { tensors: tf.Tensor[] }
+
+const plans = new WeakMap<tf.LayersModel, { plan: Plan | null; held: Held }>();
+const release = (held: Held): void => {
+  for (const t of held.tensors) if (!t.isDisposed) t.dispose();
+  held.tensors = [];
+};
+
+/** Frees the folded tensors whenever the model itself is disposed, wherever that happens. */
+function disposeWithModel(model: tf.LayersModel, held: Held): void {
+  const dispose = model.dispose.bind(model);
+  model.dispose = () => {
+    release(held);
+    return dispose();
+  };
+}
 
 const cfg = (l: Layer): Record<string, unknown> => l.getConfig() as Record<string, unknown>;
 const ones = (v: unknown): boolean => (Array.isArray(v) ? v.every((x) => x === 1) : v === 1 || v === undefined);
@@ -62,7 +81,11 @@ function makePlan(model: tf.LayersModel): Plan | null {
     const s = Float32Array.from(g, (gi, k) => gi / Math.sqrt(v[k] + eps));
     const filter = Float32Array.from(kernel.dataSync(), (w, idx) => w * s[idx % out]); // [kh, kw, in, out]: out varies fastest
     const bias = Float32Array.from(b, (bk, k) => bk + ((b0?.[k] ?? 0) - mu[k]) * s[k]);
-    steps.push({ kind: 'conv', filter, shape: kernel.shape as [number, number, number, number], bias, pad: cfg(l).padding === 'same' ? 'same' : 'valid', relu });
+    steps.push({
+      kind: 'conv', pad: cfg(l).padding === 'same' ? 'same' : 'valid', relu,
+      // Kept: made inside a caller's tidy, they must outlive it.
+      filter: tf.keep(tf.tensor4d(filter, kernel.shape as [number, number, number, number])), bias: tf.keep(tf.tensor1d(bias)),
+    });
     i += relu ? 2 : 1;
   }
   return steps.some((st) => st.kind === 'conv') ? { sources, ids: sources.map((t) => t.dataId), steps } : null;
@@ -70,12 +93,19 @@ function makePlan(model: tf.LayersModel): Plan | null {
 
 /** The model's plan, refolded when a source variable was assigned since it was made. */
 function planFor(model: tf.LayersModel): Plan | null {
-  let plan = plans.get(model);
-  if (plan === undefined || (plan && plan.sources.some((t, k) => t.dataId !== plan!.ids[k]))) {
-    plan = makePlan(model);
-    plans.set(model, plan);
+  let entry = plans.get(model);
+  const stale = entry?.plan?.sources.some((t, k) => t.dataId !== entry!.plan!.ids[k]) ?? false;
+  if (!entry || stale) {
+    if (!entry) {
+      entry = { plan: null, held: { tensors: [] } };
+      plans.set(model, entry);
+      disposeWithModel(model, entry.held);
+    }
+    release(entry.held);
+    entry.plan = makePlan(model);
+    entry.held.tensors = entry.plan?.steps.flatMap((st) => (st.kind === 'conv' ? [st.filter, st.bias] : [])) ?? [];
   }
-  return plan;
+  return entry.plan;
 }
 
 /** How many convolutions the plan folds (0: the model runs as model.predict). */
@@ -91,7 +121,7 @@ export function foldedPredict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   for (const st of plan.steps) {
     y = st.kind === 'layer'
       ? (st.layer.apply(y, { training: false }) as tf.Tensor)
-      : tf.fused.conv2d({ x: y as tf.Tensor4D, filter: tf.tensor4d(st.filter, st.shape), strides: 1, pad: st.pad, bias: tf.tensor1d(st.bias), activation: st.relu ? 'relu' : 'linear' });
+      : tf.fused.conv2d({ x: y as tf.Tensor4D, filter: st.filter, strides: 1, pad: st.pad, bias: st.bias, activation: st.relu ? 'relu' : 'linear' });
   }
   return y;
 }

@@ -17,6 +17,10 @@ function maxDiff(model: tf.LayersModel, x: tf.Tensor): number {
 
 /** Batch norms with statistics far from the identity, so a wrong fold shows. */
 function randomiseNorms(model: tf.LayersModel, seed: number): void {
+  tf.tidy(() => randomiseNormsIn(model, seed));
+}
+
+function randomiseNormsIn(model: tf.LayersModel, seed: number): void {
   for (const l of model.layers) {
     if (l.getClassName() !== 'BatchNormalization') continue;
     const n = l.getWeights()[0].shape[0];
@@ -73,6 +77,21 @@ describe('foldedPredict', () => {
       x.dispose();
       model.dispose();
     }
+  });
+
+  it('frees its folded weights with the model, and refolding frees the previous ones', () => {
+    const start = tf.memory().numTensors;
+    const model = buildCnn([16, 16, 1], 3, { stages: [[4], [8]] });
+    const x = tf.zeros([1, 16, 16, 1]);
+    const withModel = tf.memory().numTensors;
+    tf.tidy(() => { foldedPredict(model, x); });
+    expect(tf.memory().numTensors).toBe(withModel + 4); // two folded filters and biases
+    randomiseNorms(model, 5);
+    tf.tidy(() => { foldedPredict(model, x); });
+    expect(tf.memory().numTensors).toBe(withModel + 4);
+    model.dispose();
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('runs a model with nothing to fold as model.predict does', () => {
