@@ -46,4 +46,3 @@ function stackedViews(views: BatchSource[]): BatchSource {
     },
   };
 }
-
