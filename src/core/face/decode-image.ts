@@ -83,7 +83,7 @@ export async function decodeImage(input: Uint8Array | string, opts: DecodeOption
   const h = meta.pageHeight ?? meta.height ?? 0;
   if (w * h > maxPixels) throw pixelLimitError(w, h, maxPixels, file);
   const plain = meta.format === 'png' ? decodePlainPng(bytes, maxPixels) : null;
-  if (plain) return { ...plain, gray: rgbToGray(plain.rgb) };
+  if (plain) return { width: plain.width, height: plain.height, rgb: plain.rgb, gray: plain.gray ?? rgbToGray(plain.rgb) };
 
   try {
     // limitInputPixels again as a second line of defence; 'truncated' (not

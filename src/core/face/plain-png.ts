@@ -1,8 +1,9 @@
 /**
  * A fast path for the commonest PNG photos: 8-bit gray or RGB, no alpha, not
- * interlaced. Why: the libpng bundled with sharp unfilters a 512 x 512 photo in
- * ~12 ms where OpenCV's (SSE2) takes ~4 (bench/predict.ts), and decoding is the
- * first step of every prediction; Node's zlib plus the loops below take ~4 ms.
+ * interlaced. Why: sharp decoded the 512 x 512 benchmark photo in ~12-14 ms
+ * where cv2.imread takes ~4, and decoding is the first step of every
+ * prediction; Node's zlib plus the loops below take ~7 ms (the bench's read +
+ * decode stage went 17.2 -> 13-14 ms, bench/predict.ts).
  *
  * It only ever answers for files it fully understands: any other layout, an
  * unknown chunk, a bad CRC, a short or corrupt stream returns null, and sharp
@@ -10,7 +11,13 @@
  */
 import zlib from 'node:zlib';
 
-export interface PlainPng { width: number; height: number; rgb: Uint8Array }
+export interface PlainPng {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  /** The pixels themselves for a gray PNG (no need to derive luma from RGB); absent for RGB. */
+  gray?: Uint8Array;
+}
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 /**
@@ -21,7 +28,7 @@ const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
  */
 const HARMLESS = new Set(['PLTE', 'iCCP', 'sRGB', 'pHYs', 'tIME', 'tEXt', 'zTXt', 'iTXt', 'bKGD']);
 
-/** Decoded pixels as RGB, or null: "let sharp do it". */
+/** Decoded pixels as RGB (and gray for a gray PNG), or null: "let sharp do it". */
 export function decodePlainPng(bytes: Uint8Array, maxPixels: number): PlainPng | null {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,7 +61,8 @@ export function decodePlainPng(bytes: Uint8Array, maxPixels: number): PlainPng |
   }
   if (raw.length !== height * (stride + 1)) return null;
   const px = unfilter(raw, width, height, channels);
-  return px && { width, height, rgb: channels === 3 ? px : grayToRgb(px) };
+  if (!px) return null;
+  return channels === 3 ? { width, height, rgb: px } : { width, height, rgb: grayToRgb(px), gray: px };
 }
 
 function plainHeader(d: Uint8Array): { width: number; height: number; channels: number } | null {
