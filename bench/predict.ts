@@ -102,11 +102,11 @@ try {
   await startClassifyHelper(models);
   const stages = models[0].meta.options.stages;
   const perRound = Math.ceil(runs / ROUNDS);
-  let two: Samples | undefined;
+  const two: Samples = { total: [], faces: 0, decode: [], detect: [], classify: [] }; // pooled over the rounds
   let py: PyResult | null = null;
   const pySamples: number[][] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    two = await measure(perRound, two);
+    await measure(perRound, two);
     py = baseline(photo, typeof stages === 'string' ? stages : '', perRound);
     pySamples.push(...(py?.samples ?? []));
   }
@@ -125,13 +125,13 @@ try {
     return { name, unit: 'ms', ours, baseline: b, baselineName: py ? base : null, speedup: s, target, met: target.startsWith('<=') ? (s === null ? null : s >= 1) : null, notes };
   };
   const rows: BenchRow[] = [
-    row('predict end-to-end (app: 2 threads)', median(two!.total), pyTotals.total, '<= 1.0x Python OpenCV + PyTorch',
-      `median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two!.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
+    row('predict end-to-end (app: 2 threads)', median(two.total), pyTotals.total, '<= 1.0x Python OpenCV + PyTorch',
+      `median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
     row('predict end-to-end (fer predict: 1 thread)', median(one.total), pyTotals.total, 'none (one-shot CLI)', 'no helper thread: starting one costs more than it saves for one photo'),
-    row('predict stage: read + decode', median(two!.decode), pyTotals.decode, 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
-    row('predict stage: Haar detect, 2 threads', median(two!.detect), pyTotals.detect, 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
+    row('predict stage: read + decode', median(two.decode), pyTotals.decode, 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
+    row('predict stage: Haar detect, 2 threads', median(two.detect), pyTotals.detect, 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
     row('predict stage: Haar detect, 1 thread', median(one.detect), pyTotals.detect, 'none (stage timing)', 'opencv.js on one thread vs native OpenCV on 2'),
-    row('predict stage: crop + CNN + RNN, 2 threads', median(two!.classify), pyTotals.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),
+    row('predict stage: crop + CNN + RNN, 2 threads', median(two.classify), pyTotals.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),
     row('predict stage: crop + CNN + RNN, 1 thread', median(one.classify), pyTotals.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch on 2; one model after the other`),
   ];
   printRows(rows);
