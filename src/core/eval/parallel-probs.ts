@@ -13,6 +13,7 @@
 import { throwIfCancelled } from '../errors.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import { classifyHelperReady, helperProbs } from '../predict/classify-helper.ts';
+import type { ThreadWork } from '../thread-work.ts';
 import { predictProbs, type EvaluateOptions } from './predict-probs.ts';
 
 /** Images per chunk: one forward batch, so progress moves every few seconds and a cancel lands soon. */
@@ -20,9 +21,18 @@ export const PARALLEL_CHUNK = 256;
 /** Chunks the helper holds at once: one it works on, one waiting. */
 const HELPER_DEPTH = 2;
 
-export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: EvaluateOptions = {}): Promise<Float32Array> {
+export interface ParallelOptions extends EvaluateOptions {
+  /** Counts the images each thread classified. */
+  work?: ThreadWork;
+}
+
+export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: ParallelOptions = {}): Promise<Float32Array> {
   const n = labels.length;
-  if (n < 2 * PARALLEL_CHUNK || !classifyHelperReady()) return predictProbs(m, pixels, labels, opts);
+  const work = opts.work ?? { here: 0, helper: 0 };
+  if (n < 2 * PARALLEL_CHUNK || !classifyHelperReady()) {
+    work.here += n;
+    return predictProbs(m, pixels, labels, opts);
+  }
   const per = pixels.length / n;
   const classes = m.meta.classes.length;
   const out = new Float32Array(n * classes);
@@ -43,9 +53,11 @@ export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labe
       throwIfCancelled(opts.signal);
       const part = chunk(c);
       let probs: Float32Array;
+      let byHelper = false;
       const viaHelper = remote && !helperFailed ? helperProbs(m, part.px, part.hi - part.lo, views) : null;
       try {
         probs = viaHelper ? await viaHelper : await local(part);
+        byHelper = viaHelper !== null;
       } catch (e) {
         if (!viaHelper) throw e;
         helperFailed = true;
@@ -55,6 +67,8 @@ export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labe
       throwIfCancelled(opts.signal); // also when the last chunks were already out
       out.set(probs, part.lo * classes);
       done += part.hi - part.lo;
+      if (byHelper) work.helper += part.hi - part.lo;
+      else work.here += part.hi - part.lo;
       opts.onProgress?.({ stage: 'predict', fraction: done / n });
       // The wasm backend's reads resolve as microtasks: without a turn of the event loop here the
       // helper's replies (messages) would wait until this thread had done every chunk itself.

@@ -14,6 +14,7 @@
 import { throwIfCancelled } from '../errors.ts';
 import { spawnSiblingWorker } from '../spawn-sibling-worker.ts';
 import type { TaskOptions } from '../task.ts';
+import type { ThreadWork } from '../thread-work.ts';
 import { GRAM_CHUNK_ROWS, intGram, type ChunkClaim, type IntGram } from './int-gram.ts';
 
 export interface ToGramWorker { data: Uint8Array; n: number; d: number; features: Int32Array; counter: Int32Array }
@@ -22,16 +23,26 @@ export type FromGramWorker = IntGram | { error: string };
 /** Below this many rows a worker's start-up costs more than it saves. */
 export const MIN_ROWS_FOR_WORKER = 8192;
 
+export interface GramTask extends TaskOptions {
+  /** Counts the chunks of GRAM_CHUNK_ROWS rows each thread summed. */
+  work?: ThreadWork;
+}
+
 /** Claims chunks from a counter shared between threads. */
 export function sharedClaim(counter: Int32Array): ChunkClaim {
   return () => Atomics.add(counter, 0, 1);
 }
 
 export async function intGramThreads(
-  data: Uint8Array, n: number, d: number, features: Int32Array, threads: number, task: TaskOptions = {},
+  data: Uint8Array, n: number, d: number, features: Int32Array, threads: number, task: GramTask = {},
   workerModule = 'int-gram-worker', // tests name a missing one to exercise the fallback
 ): Promise<IntGram> {
-  if (threads < 2 || n < MIN_ROWS_FOR_WORKER) return intGram(data, n, d, features, task);
+  const chunks = Math.ceil(n / GRAM_CHUNK_ROWS);
+  const work = task.work ?? { here: 0, helper: 0 };
+  if (threads < 2 || n < MIN_ROWS_FOR_WORKER) {
+    work.here += chunks;
+    return intGram(data, n, d, features, task);
+  }
   // Both threads read the rows: one shared copy (the caller's buffer is not shareable).
   const shared = new Uint8Array(new SharedArrayBuffer(n * d));
   shared.set(data.subarray(0, n * d));
@@ -48,15 +59,19 @@ export async function intGramThreads(
     const take = sharedClaim(counter);
     const a = await intGram(shared, n, d, features, task, () => {
       const c = take();
-      mine.add(c);
+      if (c < chunks) mine.add(c);
       return c;
     });
     let b: IntGram;
     try {
       b = await fromWorker;
+      // Every chunk is claimed once, so the worker summed exactly those this thread did not.
+      work.helper += chunks - mine.size;
+      work.here += mine.size;
     } catch {
       throwIfCancelled(task.signal);
-      const rest = Array.from({ length: Math.ceil(n / GRAM_CHUNK_ROWS) }, (_, c) => c).filter((c) => !mine.has(c));
+      work.here += chunks;
+      const rest = Array.from({ length: chunks }, (_, c) => c).filter((c) => !mine.has(c));
       let next = 0;
       b = await intGram(shared, n, d, features, task, () => (next < rest.length ? rest[next++] : Number.MAX_SAFE_INTEGER));
     }

@@ -40,7 +40,12 @@ const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i)
 describe('predictProbsParallel', () => {
   it('gives one thread\'s probabilities, with progress rising to 1', async () => {
     const seen: number[] = [];
-    const shared = await predictProbsParallel(rnn, pixels, labels, { tta: true, onProgress: (p) => seen.push(p.fraction) });
+    const work = { here: 0, helper: 0 };
+    const shared = await predictProbsParallel(rnn, pixels, labels, { tta: true, work, onProgress: (p) => seen.push(p.fraction) });
+    // Both threads took chunks (whole ones: the short last chunk may fall to either).
+    expect(work.here + work.helper).toBe(N);
+    expect(work.here).toBeGreaterThanOrEqual(PARALLEL_CHUNK / 2);
+    expect(work.helper).toBeGreaterThanOrEqual(PARALLEL_CHUNK / 2);
     expect(shared.length).toBe(alone.length);
     expect(maxDiff(shared, alone)).toBeLessThan(1e-5);
     expect(seen.length).toBe(Math.ceil(N / PARALLEL_CHUNK));
@@ -60,7 +65,9 @@ describe('predictProbsParallel', () => {
     const copy = await loadFerModel(dir);
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
     await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, createdAt: new Date(0).toISOString() }));
-    const shared = await predictProbsParallel(copy, pixels, labels, { tta: true });
+    const work = { here: 0, helper: 0 };
+    const shared = await predictProbsParallel(copy, pixels, labels, { tta: true, work });
+    expect(work).toEqual({ here: N, helper: 0 });
     expect(maxDiff(shared, alone)).toBeLessThan(1e-5);
     copy.model.dispose();
   });

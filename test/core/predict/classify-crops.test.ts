@@ -37,7 +37,9 @@ describe('classifyCrops', () => {
     expect(classifyHelperReady()).toBe(true);
     // The RNN (second) is computed by the helper: its own request proves it runs there.
     expect(Array.from(await helperProbs(models[1], faces.images, faces.count, { tta: true })!)).toEqual(Array.from(alone[1]));
-    expect((await classifyCrops(models, faces, { tta: true })).map((p) => Array.from(p))).toEqual(alone.map((p) => Array.from(p)));
+    const work = { here: 0, helper: 0 };
+    expect((await classifyCrops(models, faces, { tta: true, work })).map((p) => Array.from(p))).toEqual(alone.map((p) => Array.from(p)));
+    expect(work).toEqual({ here: 1, helper: 1 }); // the CNN here, the RNN answered by the helper
     expect((await classifyCrops(models, faces)).map((p) => Array.from(p))).toEqual(plain.map((p) => Array.from(p)));
     expect(Array.from(alone[1])).not.toEqual(Array.from(plain[1])); // TTA reaches the helper
   });
@@ -50,7 +52,9 @@ describe('classifyCrops', () => {
     await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, createdAt: new Date(0).toISOString() }));
     await startClassifyHelper([]);
     await expect(helperProbs(rnn, faces.images, faces.count, {})!).rejects.toThrow(/rewritten after the caller loaded it/);
-    const [, viaFallback] = await classifyCrops([models[0], rnn], faces);
+    const work = { here: 0, helper: 0 };
+    const [, viaFallback] = await classifyCrops([models[0], rnn], faces, { work });
+    expect(work).toEqual({ here: 2, helper: 0 });
     expect(Array.from(viaFallback)).toEqual(Array.from((await classifyCrops([models[1]], faces))[0]));
     rnn.model.dispose();
   });

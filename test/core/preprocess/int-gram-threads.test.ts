@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../../../src/core/dataset/npy.ts';
-import { intGram } from '../../../src/core/preprocess/int-gram.ts';
+import { GRAM_CHUNK_ROWS, intGram, type IntGram } from '../../../src/core/preprocess/int-gram.ts';
 import { intGramThreads, MIN_ROWS_FOR_WORKER } from '../../../src/core/preprocess/int-gram-threads.ts';
 
 // Real FER2013 faces, enough rows for the worker to start; every 12th pixel keeps it quick.
@@ -32,15 +32,34 @@ describe('covariance pass on two threads', () => {
 
   it('redoes the worker\'s rows itself when the worker cannot start', async () => {
     const one = await intGram(data, n, d, features);
-    const two = await intGramThreads(data, n, d, features, 2, {}, 'no-such-worker');
+    const work = { here: 0, helper: 0 };
+    const two = await intGramThreads(data, n, d, features, 2, { work }, 'no-such-worker');
+    expect(work).toEqual({ here: Math.ceil(n / GRAM_CHUNK_ROWS), helper: 0 });
     expect(two.gram).toEqual(one.gram);
   });
 
+  // All 2,304 pixels: a chunk takes this thread long enough for the worker to start and claim some
+  // (with 192 this thread sums every chunk before the worker has started).
+  const all = Int32Array.from({ length: d }, (_, j) => j);
+  let allOne: IntGram | undefined;
+  const oneAll = async (): Promise<IntGram> => (allOne ??= await intGram(data, n, d, all));
+
+  it('has both threads sum chunks when each chunk takes a while', async () => {
+    const one = await oneAll();
+    const work = { here: 0, helper: 0 };
+    const two = await intGramThreads(data, n, d, all, 2, { work });
+    expect(work.here + work.helper).toBe(Math.ceil(n / GRAM_CHUNK_ROWS));
+    expect(work.here).toBeGreaterThan(0);
+    expect(work.helper).toBeGreaterThan(0);
+    expect(two.sums).toEqual(one.sums);
+    expect(two.gram.filter((v, i) => v !== one.gram[i]).length).toBe(0);
+  });
+
   it('redoes the chunks a worker claimed before it died', async () => {
-    // All 2,304 pixels: a chunk takes this thread long enough for the worker to start and claim two.
-    const all = Int32Array.from({ length: d }, (_, j) => j);
-    const one = await intGram(data, n, d, all);
-    const two = await intGramThreads(data, n, d, all, 2, {}, '../../../test/core/preprocess/dying-gram-worker');
+    const one = await oneAll();
+    const work = { here: 0, helper: 0 };
+    const two = await intGramThreads(data, n, d, all, 2, { work }, '../../../test/core/preprocess/dying-gram-worker');
+    expect(work).toEqual({ here: Math.ceil(n / GRAM_CHUNK_ROWS), helper: 0 });
     expect(two.sums).toEqual(one.sums);
     // 5.3 M entries: count differences directly (a deep equality of that size takes ~25 s).
     expect(two.gram.filter((v, i) => v !== one.gram[i]).length).toBe(0);
