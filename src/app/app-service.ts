@@ -13,6 +13,7 @@ import { cascadePath } from '../core/face/models-dir.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../core/predict/classify-helper.ts';
 import { datasetEntry } from './dataset-entry.ts';
 import { JobRunner } from './job-runner.ts';
+import { LiveFrames } from './live-frames.ts';
 import { evaluateOnTest } from './jobs/evaluate-job.ts';
 import type { JobDeps } from './jobs/job-deps.ts';
 import { loadJob } from './jobs/load-job.ts';
@@ -55,6 +56,7 @@ export class AppService {
   private readonly deps: JobDeps;
   private ready: Promise<void> | null = null;
   private lastPhoto: string | null = null;
+  private readonly live = new LiveFrames(this.session);
 
   constructor(private readonly opts: AppServiceOptions) {
     this.uploads = new UploadStore(opts.uploadsDir);
@@ -192,6 +194,12 @@ export class AppService {
         const result = await this.jobs.run('predict', 'Predicting', (ctx) => predictJob(s, ctx, photo, req.args.wholeImage));
         this.log(predictionLine(result));
         return result;
+      }
+      case 'liveFrame': {
+        // A training or any other job needs the cores: the page stops the camera and says so.
+        const job = this.jobs.current();
+        if (job) throw new FerError(`camera stopped: ${job.label.toLowerCase()} needs the processor; start it again when it is done`, { kind: 'busy' });
+        return this.live.analyse(req.args);
       }
       case 'pickDataset':
         throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', { kind: 'usage' });

@@ -7,9 +7,11 @@
  * Electron IPC (invoke + send) or HTTP POST JSON + raw upload + WebSocket.
  */
 import type { EpochPoint, JobKind, JobSummary, ModelSlot, PredictionResult, SessionSnapshot } from './snapshot.ts';
+import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
 
 export * from './snapshot.ts';
+export * from './live.ts';
 export { ContractError } from './validators.ts';
 
 /** What a shell will accept; the renderer checks before sending, the backend enforces. */
@@ -51,6 +53,8 @@ export const REQUESTS = {
   predict: obj({ uploadId, wholeImage: bool }),
   /** Electron only: the main process shows its own dialog (opening in data/); no path crosses. */
   pickDataset: obj({ mode: oneOf(['file', 'folder'] as const) }),
+  /** One camera frame: its faces and every model's probabilities (the live view sends one at a time). */
+  liveFrame: LIVE_FRAME,
 } satisfies Record<string, Validator<unknown>>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -70,6 +74,7 @@ export interface Responses {
   predict: PredictionResult;
   /** null when the user closed the dialog. */
   pickDataset: JobStarted | null;
+  liveFrame: LiveFrameResult;
 }
 
 export type AnyRequest = { [N in RequestName]: { name: N; args: RequestArgs<N> } }[RequestName];

@@ -1,0 +1,64 @@
+/**
+ * The backend side of the live view: one camera frame -> faces and every
+ * loaded model's probabilities. One frame at a time: the page sends the next
+ * frame only after this one's answer, and a frame that arrives while another
+ * is analysed (a second tab) is refused as busy rather than queued, so the
+ * answer the page gets is never about an old frame.
+ */
+import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
+import { FerError } from '../core/errors.ts';
+import { decodeImage } from '../core/face/decode-image.ts';
+import { analyseFrame, rgbaFrame, type FrameDetector, type FrameImage } from '../core/live/analyse-frame.ts';
+import { haarFrameDetector } from '../core/live/haar-frame-detector.ts';
+import type { Session } from './session.ts';
+
+export class LiveFrames {
+  private inFlight = false;
+  private detector: { name: string; detect: FrameDetector } | null = null;
+
+  constructor(private readonly session: Session) {}
+
+  async analyse(args: RequestArgs<'liveFrame'>): Promise<LiveFrameResult> {
+    const slots = MODEL_SLOTS.filter((s) => this.session.models[s]);
+    if (!slots.length) throw new FerError('no model to recognise expressions with yet: train the CNN or the RNN first', { kind: 'usage' });
+    if (this.inFlight) throw new FerError('frame dropped: the previous frame is still being analysed', { kind: 'busy' });
+    this.inFlight = true;
+    try {
+      const t0 = performance.now();
+      const frame = await decodeFrame(args);
+      const t1 = performance.now();
+      const detector = this.detectorInUse();
+      const models = slots.map((s) => this.session.models[s]!.fer);
+      const a = await analyseFrame(models, frame, detector.detect);
+      const classes: Partial<Record<ModelSlot, string[]>> = {};
+      slots.forEach((s, i) => { classes[s] = [...models[i].meta.classes]; });
+      return {
+        width: frame.width, height: frame.height, classes, detector: detector.name,
+        backend: `TensorFlow.js ${this.session.backend ?? ''}`.trim(),
+        faces: a.faces.map((f) => ({
+          box: f.box, score: f.score,
+          probabilities: Object.fromEntries(slots.map((s, i) => [s, Array.from(f.probabilities[i] ?? [])])),
+        })),
+        timings: { decode: t1 - t0, detect: a.timings.detect, classify: a.timings.classify, total: performance.now() - t0 },
+      };
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private detectorInUse(): { name: string; detect: FrameDetector } {
+    this.detector ??= { name: 'Haar cascade (opencv.js)', detect: haarFrameDetector() };
+    return this.detector;
+  }
+}
+
+async function decodeFrame(args: RequestArgs<'liveFrame'>): Promise<FrameImage> {
+  const bytes = new Uint8Array(Buffer.from(args.image, 'base64'));
+  if (args.format === 'rgba') {
+    if (bytes.length !== args.width * args.height * 4) throw new FerError(`camera frame: ${bytes.length} bytes for a ${args.width}x${args.height} RGBA frame`);
+    return rgbaFrame(bytes, args.width, args.height);
+  }
+  const img = await decodeImage(bytes, { file: 'camera frame', maxPixels: args.width * args.height });
+  if (img.width !== args.width || img.height !== args.height) throw new FerError(`camera frame: ${img.width}x${img.height}, announced as ${args.width}x${args.height}`);
+  return img;
+}
