@@ -124,6 +124,7 @@ export class AppService {
     if (job) this.jobs.cancel(job.id);
     await this.jobs.idle();
     this.session.dispose();
+    await this.live.close();
     await this.uploads.clear();
     await stopHaarHelper();
     await stopClassifyHelper();
