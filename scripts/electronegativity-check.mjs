@@ -9,6 +9,10 @@
 // - Scans a staged copy (src/electron, renderer/index.html, renderer/src, and a package.json
 //   naming the installed Electron version) so the version is known without the network and
 //   nothing else in the repository (tests, node_modules) is scanned.
+// - The page's policy is a response header of both shells (src/app/security-headers.ts), which
+//   the scanner cannot see (it reads only literal strings in HTML or webRequest handlers): the
+//   staged index.html gets that same policy as a <meta> tag, so the scanner evaluates the
+//   policy the app really sends (and reports NO_CSP if it were ever missing).
 // - Skips AvailableSecurityFixesGlobalCheck: it downloads Electron's release list, which
 //   CI machines without internet cannot; `npm audit` covers known advisories instead.
 // - A finding is accepted only if it is listed in ACCEPTED below AND SECURITY.md names its id
@@ -19,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import run from '@doyensec/electronegativity';
+import { tsImport } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FAILING = new Set(['MEDIUM', 'HIGH', 'CRITICAL']);
@@ -40,6 +45,7 @@ process.exit(code);
 async function scan() {
   cpSync(path.join(root, 'src/electron'), path.join(stage, 'src/electron'), { recursive: true });
   cpSync(path.join(root, 'renderer/index.html'), path.join(stage, 'renderer/index.html'));
+  await stagePolicy(path.join(stage, 'renderer/index.html'));
   cpSync(path.join(root, 'renderer/src'), path.join(stage, 'renderer/src'), { recursive: true });
   const electron = JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'fer-studio-scan', devDependencies: { electron } }));
@@ -72,4 +78,13 @@ async function scan() {
   if (failing.length || missing.length) return 1;
   console.log(`electronegativity: ${findings.length} findings, none of severity MEDIUM or higher outside the accepted list (${ACCEPTED.length})`);
   return 0;
+}
+
+/** Writes the shells' Content-Security-Policy header into the staged page as a <meta> tag. */
+async function stagePolicy(page) {
+  const { CONTENT_SECURITY_POLICY } = await tsImport('../src/app/security-headers.ts', import.meta.url);
+  const html = readFileSync(page, 'utf8');
+  const meta = `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`;
+  if (!html.includes('<meta charset="utf-8">')) throw new Error('renderer/index.html: no <meta charset="utf-8"> to put the policy after');
+  writeFileSync(page, html.replace('<meta charset="utf-8">', meta));
 }

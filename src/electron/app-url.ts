@@ -40,3 +40,19 @@ export function resolveAppUrl(root: string, url: string): { file: string; type: 
 export function isAppUrl(url: string): boolean {
   return url.startsWith(`${APP_ORIGIN}/`);
 }
+
+/**
+ * True when `origin` is the app's own origin, written with or without the trailing slash
+ * (Chromium hands permission handlers a URL spec, `app://fer/`). WHATWG URL gives custom
+ * schemes an opaque origin ("null"), so scheme, host and an empty path are compared instead.
+ */
+export function isAppOrigin(origin: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return false;
+  }
+  return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && (u.pathname === '' || u.pathname === '/')
+    && !u.username && !u.password && !u.search && !u.hash;
+}

@@ -4,7 +4,7 @@
  * owns the window, the menu, the dialogs and the IPC relay.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { IPC } from '../contract/contract.ts';
 import { EventBacklog } from '../app/event-backlog.ts';
 import { predictThreads, sessionUploadsDir } from '../app/backend.ts';
@@ -14,7 +14,8 @@ import { desktopPaths } from './electron-paths.ts';
 import { registerIpc } from './ipc.ts';
 import { setupMenu } from './menu.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
-import { createMainWindow, denyAllPermissions, trustedSender } from './window.ts';
+import { guardPermissions } from './permissions.ts';
+import { createMainWindow, trustedSender } from './window.ts';
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -34,7 +35,8 @@ async function start(): Promise<void> {
     if (win && !win.isDestroyed()) win.webContents.send(IPC.event, e);
   });
 
-  denyAllPermissions();
+  // The camera for the live view, to this window only; every other permission is denied.
+  guardPermissions(session.defaultSession, () => win);
   serveRenderer(paths.rendererDir);
   setupMenu();
   registerIpc(ipcMain, {

@@ -1,9 +1,9 @@
 /**
  * The main window, locked down per Electron's security checklist: context
  * isolation, sandbox, no Node in the renderer, web security on, no
- * navigation away from the app, no new windows, no webviews, no permissions.
+ * navigation away from the app, no new windows, no webviews (permissions: permissions.ts).
  */
-import { BrowserWindow, session, type WebContents } from 'electron';
+import { BrowserWindow, type WebContents } from 'electron';
 import { APP_START_URL, isAppUrl } from './app-url.ts';
 import type { InvokeEventLike } from './ipc.ts';
 
@@ -34,12 +34,6 @@ function lockDown(contents: WebContents): void {
   contents.on('will-attach-webview', (e) => e.preventDefault());
   // The app opens no windows; exports use downloads, which need none.
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
-
-/** No camera, microphone, notifications, geolocation...: the app needs none. */
-export function denyAllPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
 /** The IPC sender check: only this window's main frame, showing the app's own page. */

@@ -11,7 +11,7 @@ import { handleRequest, handleUpload, sendError } from './api.ts';
 import { EventHub } from './event-hub.ts';
 import { isLoopback, refuseReason, type GuardOptions } from './guard.ts';
 import { serveStatic } from './static-files.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
+import { SECURITY_HEADERS } from '../app/security-headers.ts';
 
 export interface WebServerOptions {
   host: string;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAppUrl, resolveAppUrl } from '../../src/electron/app-url.ts';
+import { isAppOrigin, isAppUrl, resolveAppUrl } from '../../src/electron/app-url.ts';
 
 describe('resolveAppUrl', () => {
   const root = path.resolve('/app/dist/renderer');
@@ -21,5 +21,12 @@ describe('resolveAppUrl', () => {
     expect(isAppUrl('app://fer/index.html')).toBe(true);
     expect(isAppUrl('app://ferx/index.html')).toBe(false);
     expect(isAppUrl('https://fer/')).toBe(false);
+  });
+  it('recognises the app origin, with or without the trailing slash, and nothing longer', () => {
+    expect(isAppOrigin('app://fer')).toBe(true);
+    expect(isAppOrigin('app://fer/')).toBe(true);
+    for (const o of ['app://fer/index.html', 'app://ferx', 'app://fer:1', 'app://u:p@fer/', 'app://fer/?x', 'https://fer', 'null', '']) {
+      expect(isAppOrigin(o), o).toBe(false);
+    }
   });
 });
