@@ -1,12 +1,13 @@
 /** The work of `fer predict` (imported once the arguments are valid: it loads TensorFlow.js and OpenCV). */
 import { initBackend } from '../../core/backend/init-backend.ts';
 import { FerError, isFerError, throwIfCancelled } from '../../core/errors.ts';
+import { createFaceDetector, describeDetector, type DetectorKind } from '../../core/face/detector.ts';
 import { loadFerModel, type FerModel } from '../../core/model-io/load-fer-model.ts';
 import { predictImage, type FacePrediction, type ImagePrediction } from '../../core/predict/predict-image.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 
-export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean }, ctx: CliContext): Promise<number> {
+export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean; detector?: DetectorKind }, ctx: CliContext): Promise<number> {
   const backend = await initBackend();
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const models: FerModel[] = [];
@@ -14,21 +15,27 @@ export async function predict(a: { modelDirs: string[]; files: string[]; wholeIm
   const kinds = models.map((m) => m.meta.kind);
   // Per-model results are keyed by kind, so two models of one kind would overwrite each other.
   if (new Set(kinds).size !== kinds.length) throw new FerError(`give models of different kinds (got ${kinds.join(', ')})`, { kind: 'usage' });
+  const detector = await createFaceDetector({ kind: a.detector ?? 'yunet' });
+  if (!ctx.json) ctx.print(`detector: ${describeDetector(detector)}${detector.fallback ? ` (YuNet unavailable: ${detector.fallback})` : ''}`);
   let failed = false;
-  for (const file of a.files) {
-    throwIfCancelled(ctx.signal);
-    let result: ImagePrediction;
-    try {
-      result = await predictImage(models, file, { wholeImageIfNoFace: a.wholeImage, tta: a.tta, zoom: a.zoom });
-    } catch (e) {
-      // A bad file among several: report it on its own line and go on with the rest.
-      if (!isFerError(e) || e.kind === 'cancelled') throw e;
-      ctx.error(e.message);
-      failed = true;
-      continue;
+  try {
+    for (const file of a.files) {
+      throwIfCancelled(ctx.signal);
+      let result: ImagePrediction;
+      try {
+        result = await predictImage(models, file, { wholeImageIfNoFace: a.wholeImage, tta: a.tta, zoom: a.zoom, detector });
+      } catch (e) {
+        // A bad file among several: report it on its own line and go on with the rest.
+        if (!isFerError(e) || e.kind === 'cancelled') throw e;
+        ctx.error(e.message);
+        failed = true;
+        continue;
+      }
+      if (ctx.json) ctx.emit(toJson(result, models.length > 1));
+      else printPrediction(ctx, result, models.length > 1);
     }
-    if (ctx.json) ctx.emit(toJson(result, models.length > 1));
-    else printPrediction(ctx, result, models.length > 1);
+  } finally {
+    await detector.dispose();
   }
   return failed ? EXIT.failure : EXIT.ok;
 }
@@ -39,7 +46,8 @@ function toJson(r: ImagePrediction, perModel: boolean): object {
     width: r.width,
     height: r.height,
     wholeImage: r.wholeImage,
-    faces: r.faces.map((f) => ({ box: f.box, label: f.label, probabilities: f.probabilities, ...(perModel ? { models: f.models } : {}) })),
+    detector: r.detector,
+    faces: r.faces.map((f) => ({ box: f.box, ...(f.score !== undefined ? { score: f.score } : {}), label: f.label, probabilities: f.probabilities, ...(perModel ? { models: f.models } : {}) })),
   };
 }
 

@@ -98,3 +98,26 @@ export async function createFaceDetector(opts: FaceDetectorOptions = {}): Promis
   }
   return haarDetector(opts.haar ?? {}, problems.length ? problems.join('; ') : 'no ONNX Runtime allowed');
 }
+
+const shared = new Map<string, Promise<FaceDetector>>();
+
+/**
+ * One detector per distinct options for the whole process (photo Predict, `fer predict`):
+ * opening the ONNX session costs more than a detection. A failed open is not kept.
+ */
+export function sharedFaceDetector(opts: FaceDetectorOptions = {}): Promise<FaceDetector> {
+  const key = JSON.stringify(opts);
+  let p = shared.get(key);
+  if (!p) {
+    shared.set(key, (p = createFaceDetector(opts)));
+    p.catch(() => shared.delete(key));
+  }
+  return p;
+}
+
+/** Closes every shared detector (service shutdown, tests). */
+export async function disposeSharedFaceDetectors(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  for (const p of all) await (await p.catch(() => null))?.dispose();
+}

@@ -1,9 +1,10 @@
 /**
- * Prediction on a photo: decode, find faces with the Haar cascade, crop each
- * with a margin, and classify every face with every given model.
+ * Prediction on a photo: decode, find faces (YuNet by default, or the Haar
+ * cascade), crop each with a margin, and classify every face with every given model.
  */
 import { readInputFile } from '../dataset/read-input.ts';
 import { decodeImage } from '../face/decode-image.ts';
+import { describeDetector, sharedFaceDetector, type DetectorKind, type FaceDetector } from '../face/detector.ts';
 import { findFaces } from '../face/find-faces.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import type { Dataset } from '../dataset/types.ts';
@@ -11,6 +12,8 @@ import { classifyCrops } from './classify-crops.ts';
 
 export interface FacePrediction {
   box: [number, number, number, number];
+  /** The detector's confidence (YuNet); absent for Haar and the whole image. */
+  score?: number;
   /** Per model kind (e.g. "cnn", "rnn"): the winning label and all probabilities. */
   models: Record<string, { label: string; probabilities: Record<string, number> }>;
   /** The first model's answer, for the CLI's flat output. */
@@ -25,6 +28,8 @@ export interface ImagePrediction {
   faces: FacePrediction[];
   /** True when no face was found and the whole image was classified instead. */
   wholeImage: boolean;
+  /** The detector that looked, e.g. "YuNet (onnxruntime-node)" (describeDetector). */
+  detector: string;
 }
 
 export interface PredictOptions {
@@ -36,13 +41,20 @@ export interface PredictOptions {
   tta?: boolean;
   /** With `tta`: also a 1.1x centre zoom and its mirror (ZOOM_TTA_VIEWS; `fer eval --tta-zoom`). */
   zoom?: boolean;
+  /**
+   * Which face detector: a kind (the process-wide one of that kind, sharedFaceDetector)
+   * or an open detector. Default 'yunet' (falls back to Haar where no ONNX Runtime loads).
+   */
+  detector?: DetectorKind | FaceDetector;
 }
 
 export async function predictImage(models: FerModel[], file: string, opts: PredictOptions = {}, bytes?: Uint8Array): Promise<ImagePrediction> {
   const img = await decodeImage(bytes ?? (await readInputFile(file, 'image')), { file });
-  const crops = await findFaces(img, { margin: opts.margin, size: 48, wholeImageIfNone: opts.wholeImageIfNoFace });
+  const d = opts.detector;
+  const detector = typeof d === 'object' ? d : await sharedFaceDetector({ kind: d ?? 'yunet' });
+  const crops = await findFaces(img, { margin: opts.margin, size: 48, wholeImageIfNone: opts.wholeImageIfNoFace, detector });
   const whole = crops.some((c) => c.wholeImage);
-  const faces: FacePrediction[] = crops.map((c) => ({ box: c.box, models: {}, label: '', probabilities: {} }));
+  const faces: FacePrediction[] = crops.map((c) => ({ box: c.box, ...(c.score !== undefined ? { score: c.score } : {}), models: {}, label: '', probabilities: {} }));
   // The crops are the same for every model: stack them once (none found -> nothing to classify).
   const ds: Dataset = {
     format: 'folder', source: file, classes: [], count: crops.length, height: 48, width: 48, channels: 1,
@@ -59,7 +71,7 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
       if (!f.label) Object.assign(f, { label, probabilities: p });
     });
   }
-  return { file, width: img.width, height: img.height, faces, wholeImage: whole };
+  return { file, width: img.width, height: img.height, faces, wholeImage: whole, detector: describeDetector(detector) };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

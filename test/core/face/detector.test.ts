@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
 import { createFaceDetector, describeDetector, type FaceDetector } from '../../../src/core/face/detector.ts';
+import { findFaces } from '../../../src/core/face/find-faces.ts';
 import { disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { PHOTOS } from './image-fixtures.ts';
 
@@ -113,6 +114,35 @@ describe('faces found / none found on the shared photos', () => {
     }
     const [f] = await d.detect(big, 2048, 2048, 3);
     for (let i = 0; i < 4; i++) expect(Math.abs(f.box[i] - 4 * small[0].box[i])).toBeLessThan(12);
+  });
+});
+
+describe('findFaces with a detector', () => {
+  it('YuNet: a face cut by the left edge gets a whole-pixel box inside the photo, with its score', async () => {
+    const d = await open();
+    const { rgb, gray } = photos.astronaut;
+    // Columns 200..511: the face (x 178..268) loses its left 22 px.
+    const w = 312;
+    const cut = { width: w, height: 512, rgb: new Uint8Array(w * 512 * 3), gray: new Uint8Array(w * 512) };
+    for (let y = 0; y < 512; y++) {
+      cut.rgb.set(rgb.subarray((y * 512 + 200) * 3, (y * 512 + 512) * 3), y * w * 3);
+      cut.gray.set(gray.subarray(y * 512 + 200, y * 512 + 512), y * w);
+    }
+    const raw = await d.detect(cut.rgb, w, 512, 3);
+    expect(raw).toHaveLength(1);
+    expect(raw[0].box[0]).toBeLessThan(0);
+    const [f] = await findFaces(cut, { detector: d });
+    expect(f.box[0]).toBe(0);
+    expect(f.box.every(Number.isInteger)).toBe(true);
+    expect(f.box[2]).toBe(Math.round(raw[0].box[0] + raw[0].box[2]));
+    expect(f.score).toBe(raw[0].score);
+    expect(f.crop).toHaveLength(48 * 48);
+  });
+
+  it('a detector without the RGB image is a clear error', async () => {
+    const d = await open();
+    const { gray, width, height } = photos.astronaut;
+    await expect(findFaces({ gray, width, height }, { detector: d })).rejects.toThrow(/needs the RGB image/);
   });
 });
 
