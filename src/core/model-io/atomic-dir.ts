@@ -45,7 +45,8 @@ async function removeStaleTemps(dir: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` still runs (a temp file named after a live writer is left alone). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
