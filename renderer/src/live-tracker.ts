@@ -1,6 +1,7 @@
 /**
  * Faces across camera frames: each detection is matched to the track it
- * overlaps most (box IoU, greedy, best pairs first), and each track's
+ * overlaps most (box IoU, greedy, best pairs first; failing that, the nearest
+ * track within a short jump), and each track's
  * probabilities are smoothed with an exponential moving average whose weight
  * follows the time between frames, so labels do not flicker whatever the
  * frame rate. A detection matching no track starts a new track with a new id
@@ -31,6 +32,12 @@ export interface Track {
 export interface TrackerOptions {
   /** Least box overlap for a detection to continue a track. Default 0.25. */
   minIou?: number;
+  /**
+   * Without that overlap (a fast move, or a slow frame rate), a detection still
+   * continues the nearest track whose centre is within this many box sizes.
+   * Default 0.8.
+   */
+  maxJump?: number;
   /** Time constant of the probability average, ms: about how long a change takes to show. Default 400. */
   smoothingMs?: number;
   /** Time constant of the box average, ms (boxes follow faster than labels). Default 60. */
@@ -58,6 +65,8 @@ export function meanProbabilities(p: SlotProbs): number[] {
   return lists[0].map((_, i) => lists.reduce((a, l) => a + (l[i] ?? 0), 0) / lists.length);
 }
 
+const centreDistance = (a: Box, b: Box): number => Math.hypot(a[0] + a[2] / 2 - b[0] - b[2] / 2, a[1] + a[3] / 2 - b[1] - b[3] / 2);
+
 const argmax = (v: number[]): number => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
 
 export class FaceTracker {
@@ -66,7 +75,7 @@ export class FaceTracker {
   private readonly o: Required<TrackerOptions>;
 
   constructor(opts: TrackerOptions = {}) {
-    this.o = { minIou: 0.25, smoothingMs: 400, boxSmoothingMs: 60, forgetMs: 1000, labelMargin: 0.08, ...opts };
+    this.o = { minIou: 0.25, maxJump: 0.8, smoothingMs: 400, boxSmoothingMs: 60, forgetMs: 1000, labelMargin: 0.08, ...opts };
   }
 
   /** Starts over (a new camera session): ids restart at 1. */
@@ -81,7 +90,10 @@ export class FaceTracker {
     const pairs: { d: number; t: number; overlap: number }[] = [];
     detections.forEach((det, d) => this.tracks.forEach((tr, t) => {
       const overlap = iou(det.box, tr.box);
-      if (overlap >= this.o.minIou) pairs.push({ d, t, overlap });
+      if (overlap >= this.o.minIou) return pairs.push({ d, t, overlap });
+      // Overlapping pairs first (positive), then the nearest centres (negative, nearer = higher).
+      const jump = centreDistance(det.box, tr.box) / Math.max(1, (det.box[2] + det.box[3] + tr.box[2] + tr.box[3]) / 4);
+      if (jump <= this.o.maxJump) pairs.push({ d, t, overlap: -jump });
     }));
     pairs.sort((a, b) => b.overlap - a.overlap);
     const trackOf = new Map<number, Track>();

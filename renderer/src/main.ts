@@ -1,5 +1,5 @@
 /**
- * Renderer entry: the six buttons, the views and the log, driven only by the
+ * Renderer entry: the action buttons, the views and the log, driven only by the
  * contract through whichever transport the shell provides.
  */
 import { MODEL_LABELS, MODEL_SLOTS, type AppEvent, type ModelSlot, type SessionSnapshot } from '../../src/contract/contract.ts';
@@ -12,12 +12,13 @@ import { initialState, reduce, type UiState } from './ui-state.ts';
 import { ChartView } from './views/chart-view.ts';
 import { renderComparison } from './views/compare-view.ts';
 import { download, downloadText, numbersCsv, numbersJson } from './views/export.ts';
+import { LiveView } from './views/live-view.ts';
 import { LogView } from './views/log-view.ts';
 import { renderPrediction } from './views/predict-view.ts';
 import { StatusView } from './views/status-view.ts';
 import { renderDataset } from './views/dataset-view.ts';
 
-type View = 'data' | 'chart' | 'predict';
+type View = 'data' | 'chart' | 'predict' | 'live';
 
 const t = pickTransport();
 let state: UiState = initialState;
@@ -25,6 +26,7 @@ const log = new LogView(byId('log'));
 const status = new StatusView((jobId) => void act(() => t.request('cancel', { jobId })));
 const chart = new ChartView(byId<HTMLCanvasElement>('chart'));
 const buttons = new Map<ActionId, { button: HTMLButtonElement; why: HTMLElement }>();
+const live = new LiveView(t, (text) => { status.say(text); log.append(text, 'warn'); });
 
 for (const a of ACTIONS) {
   const box = el('div', undefined, 'action');
@@ -38,7 +40,8 @@ for (const a of ACTIONS) {
 }
 
 function show(view: View): void {
-  for (const v of ['data', 'chart', 'predict'] as const) byId(`view-${v}`).hidden = v !== view;
+  if (view !== 'live') live.stop('Camera released: you left the live view.');
+  for (const v of ['data', 'chart', 'predict', 'live'] as const) byId(`view-${v}`).hidden = v !== view;
   for (const tab of document.querySelectorAll<HTMLButtonElement>('#tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
 }
 
@@ -77,6 +80,8 @@ function onEvent(e: AppEvent): void {
   state = reduce(state, e);
   if (e.type === 'log') log.append(e.text, e.level, e.time);
   if (e.type === 'job-finished') status.say(e.message);
+  // A job needs the processor: the camera is released (and the backend refuses frames meanwhile).
+  if (e.type === 'job-started') live.stop(`Camera stopped: ${e.job.label.toLowerCase()} needs the processor; start it again when it is done.`);
   if (e.type === 'job-started' && e.job.kind === 'train') show('chart');
   render();
 }
@@ -152,6 +157,10 @@ const handlers: Record<ActionId, () => Promise<unknown>> = {
   predict: async () => {
     show('predict');
     byId<HTMLInputElement>('photo-input').click();
+  },
+  live: async () => {
+    show('live');
+    await live.start();
   },
 };
 for (const [id, { button }] of buttons) button.onclick = () => void act(handlers[id]);

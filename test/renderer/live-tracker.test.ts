@@ -87,3 +87,13 @@ describe('FaceTracker', () => {
     expect(t.update([det([0, 0, 50, 50])], 10)[0].id).toBe(1);
   });
 });
+
+describe('FaceTracker at a low frame rate', () => {
+  it('follows a face that moved past any overlap between two frames, but not one that jumped across the frame', () => {
+    const t = new FaceTracker();
+    const id = t.update([det([100, 100, 60, 60])], 0)[0].id;
+    // 45 px right: IoU 0.08, centre 0.75 box sizes away.
+    expect(t.update([det([145, 100, 60, 60])], 500)[0].id).toBe(id);
+    expect(t.update([det([400, 300, 60, 60])], 1000)[0].id).not.toBe(id);
+  });
+});

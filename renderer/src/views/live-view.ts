@@ -1,0 +1,389 @@
+/**
+ * The live camera: frames from getUserMedia go to the backend one at a time
+ * (the next is captured only when the previous answer is drawn, so a slow
+ * frame is skipped, never queued), the answers are tracked and smoothed
+ * (live-tracker.ts) and drawn over the video with the shared overlay.
+ *
+ * Why the backend and why a JPEG: the backend runs YuNet on onnxruntime-node
+ * (native, 15-19 ms a 640x480 frame on this machine against 51-87 ms for
+ * onnxruntime-web in a page: models/yunet's README) and the classifiers on
+ * its helper threads, where the page would run both on its one main thread
+ * beside the video; a 640x480 JPEG (quality 0.8) is ~30-50 KB against 1.2 MB
+ * of RGBA. bench/live.ts measures the whole loop and both frame formats.
+ *
+ * The camera is released (every track stopped) on Stop, when the view is left,
+ * when the window is hidden or closed, and when a job that needs the
+ * processor starts; the reason is shown.
+ */
+import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot } from '../../../src/contract/contract.ts';
+import { el } from '../format.ts';
+import { FaceTracker, meanProbabilities, type Track } from '../live-tracker.ts';
+import { RequestError } from '../request-error.ts';
+import { Timeline } from '../live-timeline.ts';
+import type { Transport } from '../transport.ts';
+import { download, downloadText } from './export.ts';
+import { canvasPoint, drawOverlay, faceAt, faceColour, type DrawnFace } from './face-overlay.ts';
+import { LiveChart } from './live-chart.ts';
+import { ProbBars } from './prob-bars.ts';
+
+/** Longer side of the frames sent: the detector's own input size (YuNet runs at 640). */
+const FRAME_MAX_SIDE = 640;
+const JPEG_QUALITY = 0.8;
+/** Frames of history for the fps and latency figures. */
+const STATS_WINDOW = 30;
+
+interface FaceCard { root: HTMLElement; title: HTMLElement; bars: Partial<Record<ModelSlot, ProbBars>>; chart: LiveChart; lastSeen: number }
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+export class LiveView {
+  private readonly video = byId<HTMLVideoElement>('live-video');
+  private readonly overlay = byId<HTMLCanvasElement>('live-overlay');
+  private readonly faces = byId('live-faces');
+  private readonly stats = byId('live-stats');
+  private readonly message = byId('live-message');
+  private readonly picker = byId<HTMLSelectElement>('live-camera');
+  private readonly mirror = byId<HTMLInputElement>('live-mirror');
+  private readonly startButton = byId<HTMLButtonElement>('live-start');
+  private readonly stopButton = byId<HTMLButtonElement>('live-stop');
+  private readonly snapshotButton = byId<HTMLButtonElement>('live-snapshot');
+  private readonly recordButton = byId<HTMLButtonElement>('live-record');
+  private readonly exportCsv = byId<HTMLButtonElement>('live-export-csv');
+  private readonly exportJson = byId<HTMLButtonElement>('live-export-json');
+  /** Two capture canvases: one is being analysed while the other holds the last drawn frame (for Snapshot). */
+  private readonly frames = [document.createElement('canvas'), document.createElement('canvas')];
+  private readonly tracker = new FaceTracker();
+  private readonly cards = new Map<number, FaceCard>();
+  private stream: MediaStream | null = null;
+  /** Bumped on every start and stop: a loop from an older session ends itself. */
+  private session = 0;
+  private startedAt = 0;
+  private drawn: DrawnFace[] = [];
+  private highlight: number | null = null;
+  private last: { result: LiveFrameResult; tracks: Track[]; frame: HTMLCanvasElement } | null = null;
+  private doneAt: number[] = [];
+  private latencies: number[] = [];
+  private detector = '';
+  private backend = '';
+  private timeline: Timeline | null = null;
+  private recorded: Timeline | null = null;
+
+  constructor(private readonly t: Transport, private readonly onMessage: (text: string) => void) {
+    this.startButton.onclick = () => void this.start();
+    this.stopButton.onclick = () => this.stop('Camera stopped and released.');
+    this.picker.onchange = () => { if (this.stream) void this.start(); };
+    this.mirror.onchange = () => { this.applyMirror(); this.redraw(); };
+    this.snapshotButton.onclick = () => void this.snapshot();
+    this.recordButton.onclick = () => this.toggleRecord();
+    this.exportCsv.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.csv`, this.recorded.csv(), 'text/csv');
+    this.exportJson.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.json`, this.recorded.json(), 'application/json');
+    this.overlay.onmousemove = (e) => this.setHighlight(this.faceUnder(e), false);
+    this.overlay.onmouseleave = () => this.setHighlight(null, false);
+    this.overlay.onclick = (e) => this.setHighlight(this.faceUnder(e), true);
+    document.addEventListener('visibilitychange', () => { if (document.hidden) this.stop('Camera released: the window was hidden.'); });
+    window.addEventListener('pagehide', () => this.stop('Camera released: the window was closed.'));
+    new ResizeObserver(() => this.redraw()).observe(this.video);
+    this.applyMirror();
+    this.renderStats();
+  }
+
+  get running(): boolean {
+    return this.stream !== null;
+  }
+
+  async start(): Promise<void> {
+    this.release();
+    const session = ++this.session;
+    this.say('Starting the camera…');
+    let stream: MediaStream;
+    try {
+      if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('this page cannot use a camera (it needs a secure context)', 'NotSupportedError');
+      const deviceId = this.picker.value;
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: { ideal: 640 }, height: { ideal: 480 } } });
+    } catch (e) {
+      if (session === this.session) this.say(cameraError(e));
+      return;
+    }
+    if (session !== this.session) { stream.getTracks().forEach((tr) => tr.stop()); return; }
+    this.stream = stream;
+    this.video.srcObject = stream;
+    await this.video.play().catch(() => undefined);
+    await this.listCameras(stream);
+    this.tracker.reset();
+    this.clearCards();
+    this.startedAt = performance.now();
+    this.doneAt = [];
+    this.latencies = [];
+    this.setButtons();
+    this.say('Camera on. Looking for faces…');
+    void this.loop(session);
+  }
+
+  /** Releases the camera (no-op when it is off) and says why. */
+  stop(reason: string): void {
+    if (!this.stream) return;
+    this.session++;
+    this.release();
+    this.say(reason);
+    this.onMessage(reason);
+  }
+
+  private release(): void {
+    this.stream?.getTracks().forEach((tr) => tr.stop());
+    this.stream = null;
+    this.video.srcObject = null;
+    if (this.timeline) this.toggleRecord();
+    this.overlay.getContext('2d')!.clearRect(0, 0, this.overlay.width, this.overlay.height);
+    this.overlay.dataset.faces = '[]';
+    this.setButtons();
+  }
+
+  private async loop(session: number): Promise<void> {
+    let buffer = 0;
+    let failures = 0;
+    while (session === this.session) {
+      await nextVideoFrame(this.video);
+      if (session !== this.session) return;
+      if (!this.video.videoWidth) continue;
+      const frame = this.frames[buffer];
+      const t0 = performance.now();
+      const image = captureJpeg(this.video, frame);
+      let result: LiveFrameResult;
+      try {
+        result = await this.t.request('liveFrame', { image, format: 'jpeg', width: frame.width, height: frame.height });
+        failures = 0;
+      } catch (e) {
+        if (session !== this.session) return;
+        const err = e instanceof RequestError ? e : new RequestError('internal', (e as Error).message);
+        if (err.kind === 'busy' && /camera stopped/.test(err.message)) return this.stop(capitalise(err.message));
+        if (err.kind === 'busy') continue; // another frame was being analysed: this one is skipped
+        if (++failures >= 3 || err.kind === 'usage') return this.stop(`Camera stopped: ${err.message}`);
+        this.say(`A frame failed: ${err.message}`);
+        continue;
+      }
+      if (session !== this.session) return;
+      this.show(result, frame, t0);
+      buffer = 1 - buffer;
+    }
+  }
+
+  private show(result: LiveFrameResult, frame: HTMLCanvasElement, t0: number): void {
+    const now = performance.now();
+    const tracks = this.tracker.update(result.faces.map((f) => ({ box: f.box, probabilities: f.probabilities })), now);
+    this.last = { result, tracks, frame };
+    this.detector = result.detector;
+    this.backend = result.backend;
+    this.redraw();
+    this.updateCards(result, tracks, now);
+    this.timeline?.add(now - this.startedAt, tracks, result.classes);
+    if (this.timeline) this.recordButton.textContent = `Stop recording (${this.timeline.rows.length} rows)`;
+    const done = performance.now();
+    this.latencies.push(done - t0);
+    this.doneAt.push(done);
+    if (this.latencies.length > STATS_WINDOW) { this.latencies.shift(); this.doneAt.shift(); }
+    this.say(tracks.length ? '' : 'No face in view.');
+    this.renderStats();
+  }
+
+  /** The overlay, at the video's displayed size, from the last answer. */
+  private redraw(): void {
+    const c = this.overlay;
+    const w = Math.round(this.video.clientWidth * devicePixelRatio);
+    const h = Math.round(this.video.clientHeight * devicePixelRatio);
+    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    const g = c.getContext('2d')!;
+    g.clearRect(0, 0, c.width, c.height);
+    if (!this.last || !this.stream || !w) return;
+    const { result, tracks } = this.last;
+    const faces = tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) }));
+    this.drawn = drawOverlay(g, faces, { scale: w / result.width, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 * devicePixelRatio, highlight: this.highlight });
+    // For the end-to-end test and assistive tools: what is drawn, in frame pixels.
+    c.dataset.faces = JSON.stringify(faces.map((f, i) => ({ id: f.id, box: f.box.map(Math.round), label: f.label, labelAt: rectList(this.drawn[i].label) })));
+    c.dataset.frameWidth = String(result.width);
+    c.dataset.frameHeight = String(result.height);
+  }
+
+  private updateCards(result: LiveFrameResult, tracks: Track[], now: number): void {
+    const seconds = (now - this.startedAt) / 1000;
+    for (const tr of tracks) {
+      let card = this.cards.get(tr.id);
+      if (!card) {
+        card = this.newCard(tr.id, result);
+        this.cards.set(tr.id, card);
+      }
+      card.lastSeen = now;
+      card.root.classList.remove('gone');
+      card.title.textContent = `Face ${tr.id}: ${shortLabel(tr, result).replace(/^\d+ /, '')}`;
+      for (const slot of MODEL_SLOTS) if (tr.probabilities[slot]) card.bars[slot]?.update(tr.probabilities[slot]!);
+      card.chart.push(seconds, meanProbabilities(tr.probabilities));
+    }
+    const shown = new Set(tracks.map((tr) => tr.id));
+    for (const [id, card] of this.cards) {
+      if (shown.has(id)) continue;
+      card.root.classList.add('gone');
+      // Gone for longer than the tracker remembers: the face would come back with a new id.
+      if (now - card.lastSeen > 1000) { card.chart.destroy(); card.root.remove(); this.cards.delete(id); }
+    }
+    this.faces.dataset.count = String(tracks.length);
+  }
+
+  private newCard(id: number, result: LiveFrameResult): FaceCard {
+    const root = el('section', undefined, 'face live-face');
+    root.dataset.faceId = String(id);
+    root.style.borderColor = faceColour(id);
+    const title = el('h3');
+    const cols = el('div', undefined, 'prob-columns');
+    const bars: FaceCard['bars'] = {};
+    for (const slot of MODEL_SLOTS) {
+      const classes = result.classes[slot];
+      if (!classes) continue;
+      bars[slot] = new ProbBars(slot, classes);
+      cols.append(bars[slot]!.element);
+    }
+    const box = el('div', undefined, 'live-chart');
+    const canvas = el('canvas');
+    box.append(canvas);
+    root.append(title, cols, box);
+    root.onmouseenter = () => this.setHighlight(id, false);
+    root.onmouseleave = () => this.setHighlight(null, false);
+    this.faces.append(root);
+    const classes = result.classes.cnn ?? result.classes.rnn ?? [];
+    return { root, title, bars, chart: new LiveChart(canvas, classes), lastSeen: 0 };
+  }
+
+  private clearCards(): void {
+    for (const c of this.cards.values()) { c.chart.destroy(); c.root.remove(); }
+    this.cards.clear();
+    this.last = null;
+  }
+
+  private setHighlight(id: number | null, scroll: boolean): void {
+    if (id === this.highlight && !scroll) return;
+    this.highlight = id;
+    for (const [cid, c] of this.cards) c.root.classList.toggle('highlight', cid === id);
+    if (scroll && id !== null) this.cards.get(id)?.root.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    this.redraw();
+  }
+
+  private faceUnder(e: MouseEvent): number | null {
+    const p = canvasPoint(this.overlay, e);
+    return faceAt(this.drawn, p.x, p.y);
+  }
+
+  private renderStats(): void {
+    const n = this.doneAt.length;
+    const fps = n > 1 ? ((n - 1) * 1000) / (this.doneAt[n - 1] - this.doneAt[0]) : 0;
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    const on = this.running && n > 1;
+    this.stats.dataset.fps = on ? fps.toFixed(1) : '';
+    this.stats.dataset.latencyP50 = on ? q(0.5).toFixed(0) : '';
+    this.stats.dataset.latencyP95 = on ? q(0.95).toFixed(0) : '';
+    const parts = [
+      `${on ? fps.toFixed(1) : '–'} fps`,
+      `latency ${on ? `${q(0.5).toFixed(0)} ms (p95 ${q(0.95).toFixed(0)} ms)` : '–'}`,
+      `detector: ${this.detector || 'shown once the camera runs'}`,
+      `backend: ${this.backend || '–'}`,
+    ];
+    this.stats.textContent = parts.join(' · ');
+  }
+
+  private toggleRecord(): void {
+    if (this.timeline) {
+      this.recorded = this.timeline;
+      this.timeline = null;
+      this.recordButton.textContent = 'Record';
+      this.recordButton.setAttribute('aria-pressed', 'false');
+    } else {
+      this.timeline = new Timeline();
+      this.recordButton.textContent = 'Stop recording (0 rows)';
+      this.recordButton.setAttribute('aria-pressed', 'true');
+    }
+    this.setButtons();
+  }
+
+  /** The analysed frame with its overlay as PNG, and the predictions as JSON. */
+  private async snapshot(): Promise<void> {
+    if (!this.last) return;
+    const { result, tracks, frame } = this.last;
+    const c = document.createElement('canvas');
+    c.width = frame.width;
+    c.height = frame.height;
+    const g = c.getContext('2d')!;
+    if (this.mirror.checked) { g.save(); g.scale(-1, 1); g.drawImage(frame, -c.width, 0); g.restore(); } else g.drawImage(frame, 0, 0);
+    drawOverlay(g, tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) })), { scale: 1, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 });
+    const name = `fer-live-${stamp()}`;
+    download(`${name}.png`, c.toDataURL('image/png'));
+    const faces = tracks.map((tr) => ({
+      id: tr.id, box: tr.box.map(Math.round), label: shortLabel(tr, result).replace(/^\d+ /, ''),
+      probabilities: Object.fromEntries(MODEL_SLOTS.filter((s) => tr.probabilities[s]).map((s) => [s, Object.fromEntries(result.classes[s]!.map((cls, i) => [cls, tr.probabilities[s]![i]]))])),
+    }));
+    downloadText(`${name}.json`, JSON.stringify({ time: new Date().toISOString(), width: result.width, height: result.height, detector: result.detector, backend: result.backend, faces }, null, 1), 'application/json');
+  }
+
+  private async listCameras(stream: MediaStream): Promise<void> {
+    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
+    const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
+    this.picker.replaceChildren(...devices.map((d, i) => {
+      const o = el('option', d.label || `Camera ${i + 1}`);
+      o.value = d.deviceId;
+      o.selected = d.deviceId === current;
+      return o;
+    }));
+  }
+
+  private applyMirror(): void {
+    this.video.classList.toggle('mirrored', this.mirror.checked);
+  }
+
+  private setButtons(): void {
+    const on = this.running;
+    this.startButton.disabled = on;
+    this.stopButton.disabled = !on;
+    this.snapshotButton.disabled = !on;
+    this.recordButton.disabled = !on && !this.timeline;
+    this.exportCsv.disabled = this.exportJson.disabled = !this.recorded?.rows.length;
+  }
+
+  private say(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = !text;
+  }
+}
+
+/** "3 happy": the face's id and the models' mean smoothed label. */
+function shortLabel(tr: Track, r: LiveFrameResult): string {
+  const classes = r.classes.cnn ?? r.classes.rnn ?? [];
+  return `${tr.id} ${classes[tr.label] ?? '?'}`;
+}
+
+/** Draws the video into `canvas` at most FRAME_MAX_SIDE wide or tall; returns the JPEG's base64. */
+function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement): string {
+  const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
+  const w = Math.round(video.videoWidth * scale);
+  const h = Math.round(video.videoHeight * scale);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  canvas.getContext('2d')!.drawImage(video, 0, 0, w, h);
+  const url = canvas.toDataURL('image/jpeg', JPEG_QUALITY);
+  return url.slice(url.indexOf(',') + 1);
+}
+
+/** Resolves on the next new video frame (or after 100 ms, so a stalled camera cannot hang the loop). */
+function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    video.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(); });
+  });
+}
+
+function cameraError(e: unknown): string {
+  const name = (e as DOMException)?.name;
+  if (name === 'NotAllowedError') return 'The camera was not allowed: allow it for this page (or in the system settings) and press Start.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera found: connect one and press Start.';
+  if (name === 'NotReadableError') return 'The camera is in use by another application.';
+  return `The camera could not start: ${(e as Error)?.message ?? String(e)}`;
+}
+
+const rectList = (r: { x: number; y: number; w: number; h: number }): number[] => [r.x, r.y, r.w, r.h].map(Math.round);
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
