@@ -21,9 +21,10 @@ export interface EvaluateOptions extends TaskOptions {
 
 /** Class probabilities for model-ready pixels, optionally averaged over the TTA views. */
 export async function predictProbs(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: EvaluateOptions = {}): Promise<Float32Array> {
-  if (!opts.tta || !supportsTta(m.meta)) return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, opts);
+  const run = { ...opts, modelDir: m.dir }; // the ONNX export is cached beside the model's files
+  if (!opts.tta || !supportsTta(m.meta)) return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, run);
   const views = ttaViews(opts.zoom).map((view) => sourceForModel(m.meta, pixels, labels, m.pca, view));
-  const probs = await predictAll(m.model, stackedViews(views), m.meta.inputShape, opts);
+  const probs = await predictAll(m.model, stackedViews(views), m.meta.inputShape, run);
   const per = probs.length / views.length;
   const mean = new Float32Array(per);
   for (let v = 0; v < views.length; v++) for (let i = 0; i < per; i++) mean[i] += probs[v * per + i] / views.length;
