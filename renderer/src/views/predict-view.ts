@@ -1,11 +1,18 @@
 /**
- * The photo with its face boxes and labels drawn on a canvas, and for each
- * face the 7-class probabilities of the CNN and the RNN side by side.
+ * The photo, as large as the space allows, with its face boxes and short
+ * labels ("2 happy") drawn by the overlay the live view uses (labels never
+ * collide), and for each face a card with the 7-class probabilities of the
+ * CNN and the RNN side by side. Hovering or clicking a face highlights its card.
  */
-import { MODEL_LABELS, MODEL_SLOTS, type PredictionResult } from '../../../src/contract/contract.ts';
-import { el, pct } from '../format.ts';
+import { MODEL_LABELS, MODEL_SLOTS, type FacePrediction, type PredictionResult } from '../../../src/contract/contract.ts';
+import { el } from '../format.ts';
+import { canvasPoint, drawOverlay, faceAt, faceColour, type DrawnFace } from './face-overlay.ts';
+import { ProbBars } from './prob-bars.ts';
 
-const BOX_COLOURS = ['#2ea043', '#d29922', '#a371f7', '#db61a2'];
+/** Longer side of the canvas the photo is drawn on; CSS then fits it to the space on screen. */
+const CANVAS_SIDE = 1600;
+/** Label text height on screen, in CSS pixels. */
+const LABEL_PX = 15;
 
 export async function renderPrediction(root: HTMLElement, photo: Blob, p: PredictionResult, onWholeImage: () => void): Promise<void> {
   // Photo on the left, the answers on the right: both visible without scrolling.
@@ -14,7 +21,15 @@ export async function renderPrediction(root: HTMLElement, photo: Blob, p: Predic
   root.replaceChildren(left, right);
   const canvas = el('canvas', undefined, 'photo');
   left.append(canvas);
-  await drawPhoto(canvas, photo, p);
+  const cards: HTMLElement[] = [];
+  const drawn = await drawPhoto(canvas, photo, p);
+  const highlight = (id: number | null, scroll: boolean) => {
+    cards.forEach((c, i) => c.classList.toggle('highlight', i + 1 === id));
+    if (scroll && id) cards[id - 1]?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
+  canvas.onmousemove = (e) => { const q = canvasPoint(canvas, e); highlight(faceAt(drawn, q.x, q.y), false); };
+  canvas.onmouseleave = () => highlight(null, false);
+  canvas.onclick = (e) => { const q = canvasPoint(canvas, e); highlight(faceAt(drawn, q.x, q.y), true); };
   const used = MODEL_SLOTS.filter((s) => p.modelsUsed[s]).map((s) => `${MODEL_LABELS[s]}: ${p.modelsUsed[s]}`);
   left.append(el('p', `Models in use — ${used.join('; ')}`, 'note models-used'));
   if (!p.faces.length) {
@@ -30,59 +45,47 @@ export async function renderPrediction(root: HTMLElement, photo: Blob, p: Predic
   if (p.wholeImage) right.append(el('p', 'No face was found: the whole image was classified.', 'note'));
   p.faces.forEach((face, i) => {
     const card = el('section', undefined, 'face');
+    card.dataset.faceId = String(i + 1);
+    if (!p.wholeImage) card.style.borderColor = faceColour(i + 1);
+    card.onmouseenter = () => highlight(i + 1, false);
+    card.onmouseleave = () => highlight(null, false);
+    cards.push(card);
     const labels = MODEL_SLOTS.filter((s) => face.models[s]).map((s) => `${MODEL_LABELS[s]} says ${face.models[s]!.label}`);
     card.append(el('h3', `Face ${i + 1}: ${labels.join(', ')}`));
     const cols = el('div', undefined, 'prob-columns');
     for (const slot of MODEL_SLOTS) {
       const m = face.models[slot];
       if (!m) continue;
-      const col = el('div', undefined, 'prob-column');
-      col.dataset.model = slot;
-      col.append(el('h4', MODEL_LABELS[slot]));
-      for (const [cls, prob] of Object.entries(m.probabilities)) {
-        const r = el('div', undefined, cls === m.label ? 'prob-row top' : 'prob-row');
-        const bar = el('span', undefined, 'bar');
-        const fill = el('span', undefined, 'fill');
-        fill.style.width = `${(prob * 100).toFixed(1)}%`;
-        bar.append(fill);
-        r.append(el('span', cls, 'cls'), bar, el('span', pct(prob), 'val'));
-        col.append(r);
-      }
-      cols.append(col);
+      const bars = new ProbBars(slot, Object.keys(m.probabilities));
+      bars.update(Object.values(m.probabilities));
+      cols.append(bars.element);
     }
     card.append(cols);
     right.append(card);
   });
 }
 
-async function drawPhoto(canvas: HTMLCanvasElement, photo: Blob, p: PredictionResult): Promise<void> {
+async function drawPhoto(canvas: HTMLCanvasElement, photo: Blob, p: PredictionResult): Promise<DrawnFace[]> {
   const bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
-  const scale = Math.min(1, 420 / bitmap.width, 400 / bitmap.height);
+  // Drawn large (small photos enlarged too), then shown fitted to the space by CSS: the labels stay sharp.
+  const scale = CANVAS_SIDE / Math.max(bitmap.width, bitmap.height);
   canvas.width = Math.round(bitmap.width * scale);
   canvas.height = Math.round(bitmap.height * scale);
   const g = canvas.getContext('2d')!;
   g.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  // Boxes are in the decoded image's pixels, which may differ from the bitmap's (EXIF rotation).
-  const sx = canvas.width / p.width;
-  const sy = canvas.height / p.height;
-  g.lineWidth = 3;
-  g.font = 'bold 15px system-ui, sans-serif';
-  p.faces.forEach((f, i) => {
-    if (p.wholeImage) return;
-    const [x, y, w, h] = f.box;
-    const colour = BOX_COLOURS[i % BOX_COLOURS.length];
-    g.strokeStyle = colour;
-    g.strokeRect(x * sx, y * sy, w * sx, h * sy);
-    const label = `${i + 1}: ${MODEL_SLOTS.filter((s) => f.models[s]).map((s) => `${MODEL_LABELS[s]} ${f.models[s]!.label}`).join(' / ')}`;
-    const ty = Math.max(18, y * sy - 6);
-    const width = g.measureText(label).width + 8;
-    // Keep the label inside the canvas even for faces near the right edge.
-    const tx = Math.max(0, Math.min(x * sx, canvas.width - width));
-    g.fillStyle = 'rgba(0,0,0,0.65)';
-    g.fillRect(tx, ty - 16, width, 20);
-    g.fillStyle = '#fff';
-    g.fillText(label, tx + 4, ty);
-  });
-  canvas.dataset.faces = String(p.wholeImage ? 0 : p.faces.length);
   bitmap.close();
+  canvas.dataset.faces = String(p.wholeImage ? 0 : p.faces.length);
+  if (p.wholeImage) return [];
+  // Labels the same size on screen whatever the photo's size: canvas pixels per CSS pixel.
+  const shown = canvas.getBoundingClientRect().width || Math.min(canvas.width, 640);
+  const faces = p.faces.map((f, i) => ({ id: i + 1, box: f.box, label: `${i + 1} ${shortLabel(f)}` }));
+  // Boxes are in the decoded image's pixels, which may differ from the bitmap's (EXIF rotation).
+  return drawOverlay(g, faces, { scale: canvas.width / p.width, sourceWidth: p.width, fontPx: (LABEL_PX * canvas.width) / shown });
+}
+
+/** One word per face: the class the models' mean probability ranks first. */
+function shortLabel(f: FacePrediction): string {
+  const sum: Record<string, number> = {};
+  for (const slot of MODEL_SLOTS) for (const [cls, v] of Object.entries(f.models[slot]?.probabilities ?? {})) sum[cls] = (sum[cls] ?? 0) + v;
+  return Object.entries(sum).reduce((a, b) => (b[1] > a[1] ? b : a), ['?', -1])[0];
 }
