@@ -45,13 +45,13 @@ const torch = havePython('torch', 'python3-torch');
 console.log(`eval: PublicTest ${count} of ${ds.count} images; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 
 /** Median images/second of `runs` full evaluations after a warm-up batch, and the accuracy they gave. */
-async function imagesPerSecond(m: FerModel): Promise<{ rate: number; accuracy: number }> {
-  await evaluateModel(m, ds, { indices: Uint32Array.from({ length: Math.min(256, count) }, (_, i) => i) });
+async function imagesPerSecond(m: FerModel, threads: number): Promise<{ rate: number; accuracy: number }> {
+  await evaluateModel(m, ds, { threads, indices: Uint32Array.from({ length: Math.min(256, count) }, (_, i) => i) });
   const times: number[] = [];
   let accuracy = 0;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
-    accuracy = (await evaluateModel(m, ds, { indices })).accuracy;
+    accuracy = (await evaluateModel(m, ds, { threads, indices })).accuracy;
     times.push((performance.now() - t) / 1000);
   }
   return { rate: count / median(times), accuracy };
@@ -60,9 +60,9 @@ async function imagesPerSecond(m: FerModel): Promise<{ rate: number; accuracy: n
 const rows: BenchRow[] = [];
 for (const kind of values.models!.split(',')) {
   const m = await loadFerModel(path.join('models', kind));
-  const one = await imagesPerSecond(m);
+  const one = await imagesPerSecond(m, 1);
   await startClassifyHelper([m]);
-  const two = await imagesPerSecond(m);
+  const two = await imagesPerSecond(m, 2);
   await stopClassifyHelper();
   const py = torch ? baseline(kind, count) : null;
   const arch = py && py.params !== m.model.countParams() ? `; shipped ${kind} has ${m.model.countParams()} params, PyTorch twin ${py.params}` : '';

@@ -7,6 +7,7 @@
 import { parseRequest, type AnyRequest, type AppEvent, type JobStarted, type RequestArgs, type RequestName, type Responses, type WireResult } from '../contract/contract.ts';
 import { MODEL_LABELS } from '../contract/contract.ts';
 import { initBackend } from '../core/backend/init-backend.ts';
+import { applyRuntimeOptions, DEFAULT_RUNTIME, type RuntimeOptions } from '../core/runtime-options.ts';
 import { FerError } from '../core/errors.ts';
 import { startHaarHelper, stopHaarHelper } from '../core/face/haar-helper.ts';
 import { cascadePath } from '../core/face/models-dir.ts';
@@ -38,12 +39,14 @@ export interface AppServiceOptions {
   /** Folder holding the shipped cnn/ and rnn/ models; null to start without them. */
   pretrainedDir: string | null;
   /**
-   * Threads for prediction. 2 starts two helper threads in the background:
-   * one takes half the Haar cascade's levels (haar-helper.ts), the other runs
-   * the RNN while this thread runs the CNN (classify-helper.ts); the shells
-   * pass 2 where there are 2 cores. Default 1.
+   * What this process runs with, built by the shell from its flags and environment
+   * (runtime-env.ts); default DEFAULT_RUNTIME. `predictThreads` 2 starts two helper
+   * threads in the background: one takes half the Haar cascade's levels
+   * (haar-helper.ts), the other runs the RNN while this thread runs the CNN and
+   * half of an evaluation's images (classify-helper.ts); the shells pass 2 where
+   * there are 2 cores.
    */
-  predictThreads?: number;
+  runtime?: RuntimeOptions;
 }
 
 export type EventListener = (e: AppEvent) => void;
@@ -57,23 +60,26 @@ export class AppService {
   private ready: Promise<void> | null = null;
   private lastPhoto: string | null = null;
   private readonly live = new LiveFrames(this.session);
+  private readonly runtime: RuntimeOptions;
 
   constructor(private readonly opts: AppServiceOptions) {
     this.uploads = new UploadStore(opts.uploadsDir);
+    this.runtime = opts.runtime ?? DEFAULT_RUNTIME;
+    applyRuntimeOptions(this.runtime);
     // Warm-up only: until it is ready (or if it cannot start) detection runs on this thread.
-    if ((opts.predictThreads ?? 1) > 1) startHaarHelper(cascadePath('default')).catch(() => undefined);
+    if (this.runtime.predictThreads > 1) startHaarHelper(cascadePath('default'), { debug: this.runtime.debug }).catch(() => undefined);
     this.jobs = new JobRunner((e) => {
       this.emit(e);
       if (e.type === 'job-finished' && e.outcome !== 'done') this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
       if (e.type === 'job-started' || e.type === 'job-finished') this.emitState();
     });
-    this.deps = { session: this.session, workDir: opts.workDir, log: (l, level) => this.log(l, level), emit: (e) => this.emit(e) };
+    this.deps = { session: this.session, workDir: opts.workDir, runtime: this.runtime, log: (l, level) => this.log(l, level), emit: (e) => this.emit(e) };
   }
 
   /** Picks the tfjs backend and loads the shipped models; safe to call more than once. */
   init(): Promise<void> {
     this.ready ??= (async () => {
-      this.session.backend = await initBackend();
+      this.session.backend = await initBackend(this.runtime.backend);
       this.log(`FER Studio backend ready: TensorFlow.js on ${this.session.backend}`);
       for (const p of this.opts.pretrainedDir ? await loadPretrained(this.opts.pretrainedDir) : []) {
         if (p.model) {
@@ -137,9 +143,9 @@ export class AppService {
    * classifies alone).
    */
   private warmClassifyHelper(): void {
-    if ((this.opts.predictThreads ?? 1) < 2) return;
+    if (this.runtime.predictThreads < 2) return;
     const models = [this.session.models.cnn, this.session.models.rnn].flatMap((m) => (m ? [m.fer] : []));
-    startClassifyHelper(models).catch(() => undefined);
+    startClassifyHelper(models, this.runtime.backend).catch(() => undefined);
   }
 
   private async handle(req: AnyRequest): Promise<unknown> {
@@ -182,7 +188,7 @@ export class AppService {
         const models = { ...(s.models.cnn ? { cnn: s.models.cnn.fer } : {}), ...(s.models.rnn ? { rnn: s.models.rnn.fer } : {}) };
         if (!Object.keys(models).length) throw new FerError('no model to compare yet: train the CNN or the RNN first', { kind: 'usage' });
         if (!s.pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
-        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx), (reports) => {
+        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads), (reports) => {
           s.reports = { ...s.reports, ...reports };
           this.log(Object.values(reports).map(testLine));
         }) };

@@ -26,7 +26,7 @@ export function sessionUploadsDir(): string {
   return path.join(os.tmpdir(), `fer-studio-uploads-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Prediction threads for a long-lived app (AppServiceOptions.predictThreads): helper threads where there is a second core. */
+/** Prediction threads for a long-lived app (RuntimeOptions.predictThreads): helper threads where there is a second core. */
 export function predictThreads(): number {
   return Math.min(2, os.availableParallelism());
 }

@@ -1,12 +1,16 @@
 /**
  * What a command gets from main: where to write, whether to write JSON lines,
- * and the cancel signal that Ctrl-C fires.
+ * the cancel signal that Ctrl-C fires, and the runtime options main built.
  */
+import type { RuntimeOptions } from '../core/runtime-options.ts';
+
 export interface CliContext {
   /** One JSON object per line on stdout instead of human text. */
   json: boolean;
   /** Fired by the first Ctrl-C (SIGINT); long work stops cooperatively. */
   signal: AbortSignal;
+  /** Backend, training threads, Haar folder, debug: from the environment (main.ts). */
+  runtime: RuntimeOptions;
   /** Human text (terminal mode only). */
   print(line: string): void;
   /** One JSON object as one line (JSON mode). */
@@ -33,12 +37,13 @@ export interface Command {
 /** Exit codes of the `fer` command (a contract scripts rely on). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
 
-export function createContext(json: boolean, signal: AbortSignal): CliContext {
+export function createContext(json: boolean, signal: AbortSignal, runtime: RuntimeOptions): CliContext {
   const live = !json && process.stderr.isTTY === true;
   let shown = false;
   return {
     json,
     signal,
+    runtime,
     print(line) {
       if (shown) { process.stderr.write('\r\x1b[2K'); shown = false; }
       process.stdout.write(`${line}\n`);

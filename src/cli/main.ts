@@ -6,6 +6,8 @@
  * prints its whole minified source; ours is registered first and exits, so
  * users never see that dump.
  */
+import { runtimeOptionsFromEnv } from '../app/runtime-env.ts';
+import { applyRuntimeOptions, type RuntimeOptions } from '../core/runtime-options.ts';
 import { EXIT } from './context.ts';
 import { runCli } from './run-cli.ts';
 
@@ -30,7 +32,17 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-const code = await runCli(process.argv.slice(2), controller.signal);
+// The one place the command reads its environment (FER_BACKEND, FER_TRAIN_WORKERS, FER_MODELS_DIR, FER_DEBUG_OPENCV).
+let runtime: RuntimeOptions;
+try {
+  runtime = runtimeOptionsFromEnv(process.env);
+} catch (e) {
+  process.stderr.write(`fer: ${(e as Error).message}\n`);
+  process.exit(EXIT.usage);
+}
+applyRuntimeOptions(runtime);
+
+const code = await runCli(process.argv.slice(2), controller.signal, runtime);
 // Let pending output reach a pipe before exiting; exit explicitly because
 // native/wasm libraries can keep the event loop alive after the work is done.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

@@ -5,6 +5,7 @@
  * else is a bug -> its message (stack with --debug), exit 1.
  */
 import { isFerError } from '../core/errors.ts';
+import { DEFAULT_RUNTIME, type RuntimeOptions } from '../core/runtime-options.ts';
 import { UsageError } from './args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { createContext, EXIT, type Command } from './context.ts';
@@ -41,7 +42,7 @@ function reportUsage(message: string, usage: string, command?: Command): number 
   return EXIT.usage;
 }
 
-export async function runCli(argv: string[], signal: AbortSignal): Promise<number> {
+export async function runCli(argv: string[], signal: AbortSignal, runtime: RuntimeOptions = DEFAULT_RUNTIME): Promise<number> {
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const [name, ...rest] = argv;
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<numbe
   }
   const entry = findCommand(name);
   if (!entry) return reportUsage(`unknown command "${name}"`, GENERAL_USAGE);
-  const ctx = createContext(json, signal);
+  const ctx = createContext(json, signal, runtime);
   let command: Command | undefined;
   try {
     command = await entry.load();

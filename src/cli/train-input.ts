@@ -25,7 +25,7 @@ export async function loadTrainingData(data: string, preset: 'default' | 'paper'
     return pre;
   }
   const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
-  const pre = await preprocessDataset(ds, { preset, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing') });
+  const pre = await preprocessDataset(ds, { preset, backend: ctx.runtime.backend, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing') });
   ctx.clearStatus();
   return pre;
 }

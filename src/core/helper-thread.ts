@@ -25,9 +25,12 @@ export class HelperThread<Q extends object, R> {
   /** Set by the owner once a warm-up request has succeeded. */
   ready = false;
 
-  /** Starts `name` (a module beside `baseUrl`) as an unref'd worker: it never keeps the process alive. */
-  constructor(baseUrl: string, name: string, private readonly label: string) {
-    this.worker = spawnSiblingWorker(baseUrl, name, null);
+  /**
+   * Starts `name` (a module beside `baseUrl`) as an unref'd worker: it never keeps the process alive.
+   * `workerData`: what the worker runs with (its runtime options), handed down by the caller.
+   */
+  constructor(baseUrl: string, name: string, private readonly label: string, workerData: unknown = null) {
+    this.worker = spawnSiblingWorker(baseUrl, name, workerData);
     this.worker.unref();
     this.worker.on('message', (m: HelperReply<R>) => {
       const p = this.pending.get(m.id);
@@ -76,9 +79,9 @@ export class HelperSlot<Q extends object, R> {
 
   constructor(private readonly baseUrl: string, private readonly name: string, private readonly label: string) {}
 
-  /** The running helper, started if there is none. */
-  get(): HelperThread<Q, R> {
-    if (!this.thread?.running) this.thread = new HelperThread(this.baseUrl, this.name, this.label);
+  /** The running helper, started with `workerData` if there is none. */
+  get(workerData: unknown = null): HelperThread<Q, R> {
+    if (!this.thread?.running) this.thread = new HelperThread(this.baseUrl, this.name, this.label, workerData);
     return this.thread;
   }
 

@@ -4,10 +4,11 @@
  * owns the window, the menu, the dialogs and the IPC relay.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { IPC } from '../contract/contract.ts';
 import { EventBacklog } from '../app/event-backlog.ts';
 import { predictThreads, sessionUploadsDir } from '../app/backend.ts';
+import { runtimeOptionsFromEnv } from '../app/runtime-env.ts';
 import { workerBackend } from '../app/worker/worker-backend.ts';
 import { pickDatasetPath } from './dialogs.ts';
 import { desktopPaths } from './electron-paths.ts';
@@ -25,9 +26,16 @@ let win: BrowserWindow | null = null;
 async function start(): Promise<void> {
   await app.whenReady();
   const paths = desktopPaths(app);
-  // The worker's Haar cascade lookup: the packaged models/ folder lives in resources.
-  process.env.FER_MODELS_DIR ??= path.join(paths.modelsDir, 'haar');
-  const backend = workerBackend({ dataDir: paths.dataDir, workDir: paths.workDir, uploadsDir: sessionUploadsDir(), pretrainedDir: paths.modelsDir, predictThreads: predictThreads() });
+  let runtime;
+  try {
+    // The Haar cascades: the packaged models/ folder lives in resources (FER_MODELS_DIR still wins).
+    runtime = runtimeOptionsFromEnv(process.env, { predictThreads: predictThreads(), detectorDir: path.join(paths.modelsDir, 'haar') });
+  } catch (e) {
+    dialog.showErrorBox('FER Studio', (e as Error).message);
+    app.exit(2);
+    return;
+  }
+  const backend = workerBackend({ dataDir: paths.dataDir, workDir: paths.workDir, uploadsDir: sessionUploadsDir(), pretrainedDir: paths.modelsDir, runtime });
   const backlog = new EventBacklog();
   backend.onEvent((e) => {
     backlog.record(e);

@@ -6,13 +6,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { appPaths, appRoot } from '../app/app-paths.ts';
 import { predictThreads, sessionUploadsDir } from '../app/backend.ts';
+import { runtimeOptionsFromEnv } from '../app/runtime-env.ts';
+import type { RuntimeOptions } from '../core/runtime-options.ts';
 import { workerBackend } from '../app/worker/worker-backend.ts';
 import { parseServerArgs } from './server-options.ts';
 import { startWebServer } from './web-server.ts';
 
 let options;
+let runtime: RuntimeOptions;
 try {
   options = parseServerArgs(process.argv.slice(2), process.env, appRoot());
+  // The service worker runs with these (FER_BACKEND, FER_TRAIN_WORKERS, FER_MODELS_DIR, FER_DEBUG_OPENCV).
+  runtime = runtimeOptionsFromEnv(process.env, { predictThreads: predictThreads() });
 } catch (e) {
   console.error(`fer web: ${(e as Error).message}`);
   process.exit(2);
@@ -24,7 +29,7 @@ if (!existsSync(path.join(paths.rendererDir, 'index.html'))) {
 }
 const backend = workerBackend({
   dataDir: paths.dataDir, workDir: options.workDir, uploadsDir: sessionUploadsDir(),
-  pretrainedDir: options.pretrained ? paths.modelsDir : null, predictThreads: predictThreads(),
+  pretrainedDir: options.pretrained ? paths.modelsDir : null, runtime,
 });
 const server = await startWebServer({ host: options.host, port: options.port, backend, rendererDir: paths.rendererDir });
 console.log(`FER Studio (web mode) at ${server.url}`);

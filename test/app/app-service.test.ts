@@ -9,11 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, SessionSnapshot, WireResult } from '../../src/contract/contract.ts';
 import { inProcessBackend } from '../../src/app/backend.ts';
+import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import { haarHelperRunning } from '../../src/core/face/haar-helper.ts';
 import { classifyHelperRunning } from '../../src/core/predict/classify-helper.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-app-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, predictThreads: 2 });
+const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null,
+  // As a shell builds it: vitest.config.ts's FER_TRAIN_WORKERS=1 reaches the training here.
+  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 2 }) });
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 

@@ -11,10 +11,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveFrameResult, WireResult } from '../../src/contract/contract.ts';
 import { inProcessBackend } from '../../src/app/backend.ts';
+import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 
 const PHOTOS = path.resolve('../shared/photos');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-live-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: 'models', predictThreads: 1 });
+const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: 'models', runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 1 }) });
 
 /** A 640x480 frame: the photo scaled to `side` px, its top-left corner at (left, top), on gray. */
 async function frame(photo: string, side: number, left: number, top: number): Promise<{ raw: Buffer; jpeg: Buffer }> {
@@ -58,7 +59,8 @@ describe('liveFrame', () => {
         expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       }
       expect(r.detector).toMatch(/^YuNet \(onnxruntime-(node|web)\)$/); // the default; Haar only when no ONNX Runtime loads
-      expect(r.backend).toMatch(/wasm|cpu|tensorflow|onnx/i);
+      expect(r.backend).toMatch(/^(ONNX Runtime \(onnxruntime-node\)|TensorFlow\.js (wasm|cpu|tensorflow))$/);
+      expect(r.tensors).toBeGreaterThan(0);
       expect(r.timings.total).toBeGreaterThan(0);
     }
   });

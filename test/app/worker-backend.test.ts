@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AppEvent, SessionSnapshot } from '../../src/contract/contract.ts';
+import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import { workerBackend } from '../../src/app/worker/worker-backend.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-worker-test-'));
-const backend = workerBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null });
+const backend = workerBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, runtime: runtimeOptionsFromEnv(process.env) });
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 

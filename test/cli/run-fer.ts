@@ -17,12 +17,14 @@ export interface FerRun {
 export interface RunOptions {
   /** Called with each complete stdout line as it arrives (e.g. to send SIGINT after an epoch). */
   onLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+  /** Environment variables added to this process's for the child. */
+  env?: Record<string, string>;
 }
 
 export function runFer(args: string[], opts: RunOptions = {}): Promise<FerRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/fer.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/fer.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     let stdout = '';
     let stderr = '';
     let pending = '';

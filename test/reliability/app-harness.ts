@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { inProcessBackend } from '../../src/app/backend.ts';
+import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import type { AppEvent, SessionSnapshot } from '../../src/contract/contract.ts';
 import { saveTinyModel } from './tiny-model.ts';
 
@@ -29,7 +30,7 @@ export async function startAppHarness(prefix: string): Promise<AppHarness> {
   await tf.setBackend('cpu');
   // Saved first: the service loads its "pretrained" models as it starts.
   await saveTinyModel(path.join(tmp, 'models', 'cnn'), 1);
-  const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: path.join(tmp, 'models') });
+  const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: path.join(tmp, 'models'), runtime: runtimeOptionsFromEnv(process.env) });
   const events: AppEvent[] = [];
   backend.onEvent((e) => events.push(e));
   await backend.service.init();

@@ -8,7 +8,8 @@ import type { JobContext } from '../job-runner.ts';
 import type { FerModel } from '../../core/model-io/load-fer-model.ts';
 import type { Preprocessed } from '../session.ts';
 
-export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<Record<ModelSlot, FerModel>>, ctx: JobContext): Promise<Partial<Record<ModelSlot, TestReport>>> {
+/** `threads` 2: share each model's images with the classification helper when it is ready. */
+export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<Record<ModelSlot, FerModel>>, ctx: JobContext, threads = 1): Promise<Partial<Record<ModelSlot, TestReport>>> {
   if (!pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
   const r = pre.result;
   const part = r.test.count ? r.test : null;
@@ -19,7 +20,7 @@ export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<R
   const todo = (Object.keys(models) as ModelSlot[]).filter((s) => models[s]);
   for (const [i, slot] of todo.entries()) {
     ctx.progress('evaluate', i / todo.length, `Measuring the ${MODEL_LABELS[slot]} on ${part.count} test images`);
-    const report = await evaluateModel(models[slot]!, ds, { signal: ctx.signal });
+    const report = await evaluateModel(models[slot]!, ds, { threads, signal: ctx.signal });
     out[slot] = toTestReport(slot, report, on);
   }
   ctx.progress('evaluate', 1, 'Measured');

@@ -29,6 +29,7 @@ export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs
   ctx.progress('train', 0, `Training the ${label}: building the model`);
   const result = await trainOnPreprocessed(pre.result, {
     kind: slot, epochs: args.epochs, batchSize: args.batchSize, learningRate: args.learningRate ?? undefined, outDir: dir, signal: ctx.signal,
+    workers: deps.runtime.trainThreads ?? undefined,
     onBatch: (b) => ctx.progress('train', (b.epoch - 1 + b.batch / b.batches) / args.epochs,
       `${label} epoch ${b.epoch}/${args.epochs}, batch ${b.batch}/${b.batches}: accuracy ${(b.accuracy * 100).toFixed(1)} %, loss ${b.loss.toFixed(3)}, ${b.imagesPerSecond.toFixed(0)} images/s`),
     onEpoch: (rec) => {
@@ -48,7 +49,7 @@ export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs
   const model: SessionModel = { fer, summary: { ...toModelSummary(slot, fer, 'trained', description), history } };
   let report: TestReport | null = null;
   if (pre.result.test.count > 0 && !ctx.signal.aborted) {
-    report = (await evaluateOnTest(pre, { [slot]: fer }, ctx))[slot] ?? null;
+    report = (await evaluateOnTest(pre, { [slot]: fer }, ctx, deps.runtime.predictThreads))[slot] ?? null;
   }
   return { slot, model, report, cancelled: result.cancelled, dir };
 }

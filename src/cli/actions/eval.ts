@@ -14,18 +14,21 @@ import { progressReporter } from '../task-progress.ts';
 
 export async function evaluate(a: { modelDir: string; data: string; split?: SplitName; tta?: boolean; zoom?: boolean }, ctx: CliContext): Promise<number> {
   const { modelDir, data, split } = a;
-  const backend = await initBackend();
+  const backend = await initBackend(ctx.runtime.backend);
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const model = await loadFerModel(modelDir);
   // A second thread for the forward passes (parallel-probs.ts), started while the data loads:
   // its ~1.5 s start-up pays from about a thousand images on (bench/eval.ts).
-  const helper = availableParallelism() >= 2 ? startClassifyHelper([model]).catch(() => undefined) : Promise.resolve();
+  let threads = availableParallelism() >= 2 ? 2 : 1;
+  const helper = threads === 2 ? startClassifyHelper([model], backend).catch(() => undefined) : Promise.resolve();
   try {
     const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
     const indices = split ? splitIndices(ds, split) : undefined;
-    if ((indices?.length ?? ds.count) < MIN_IMAGES_FOR_HELPER) await stopClassifyHelper();
-    else await helper; // until it is ready this thread would work alone
-    const report = await evaluateModel(model, ds, { indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
+    if ((indices?.length ?? ds.count) < MIN_IMAGES_FOR_HELPER) {
+      threads = 1;
+      await stopClassifyHelper();
+    } else await helper; // until it is ready this thread would work alone
+    const report = await evaluateModel(model, ds, { threads, indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
     ctx.clearStatus();
     if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
     else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);

@@ -8,7 +8,7 @@ import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 
 export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean; detector?: DetectorKind }, ctx: CliContext): Promise<number> {
-  const backend = await initBackend();
+  const backend = await initBackend(ctx.runtime.backend);
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const models: FerModel[] = [];
   for (const dir of a.modelDirs) models.push(await loadFerModel(dir));

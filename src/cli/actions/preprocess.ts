@@ -18,7 +18,7 @@ export async function preprocess(a: PreprocessArgs, ctx: CliContext): Promise<nu
   const t0 = Date.now();
   const ds = await loadDataset(a.data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
   const result = await preprocessDataset(ds, {
-    size: a.size, pca: a.pca, preset: a.preset, seed: a.seed, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing'),
+    size: a.size, pca: a.pca, preset: a.preset, seed: a.seed, backend: ctx.runtime.backend, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing'),
   });
   await savePreprocessed(result, a.out);
   ctx.clearStatus();

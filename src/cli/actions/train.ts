@@ -24,7 +24,7 @@ export interface TrainArgs {
 export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   const { data, kind, preset, epochs, batchSize, learningRate, seed, out } = a;
   const checkpoint = defaultCheckpointDir(out);
-  const backend = await initBackend();
+  const backend = await initBackend(ctx.runtime.backend);
   if (!ctx.json) ctx.print(`backend: ${backend}`);
   const pre = await loadTrainingData(data, preset, ctx);
   if (preset === 'paper' && (!pre.pca || pre.channels !== 3)) {
@@ -39,7 +39,7 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   let result: TrainResult;
   try {
     result = await trainOnPreprocessed(pre, {
-      kind, preset, epochs, batchSize, learningRate, seed, outDir: out, checkpointDir: checkpoint, resume: a.resume, workers: a.workers,
+      kind, preset, epochs, batchSize, learningRate, seed, outDir: out, checkpointDir: checkpoint, resume: a.resume, workers: a.workers ?? ctx.runtime.trainThreads ?? undefined,
       signal: ctx.signal, onBatch: (b) => view.onBatch(b), onEpoch: (e) => { lastEpoch = e.epoch; ctx.clearStatus(); view.onEpoch(e); },
     });
   } catch (e) {

@@ -53,8 +53,8 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   return 'wasm';
 }
 
-/** Initialises the backend once per process; later calls return the same choice. */
-export function initBackend(choice: BackendChoice = (process.env.FER_BACKEND as BackendChoice | undefined) ?? 'auto'): Promise<BackendName> {
+/** Initialises the backend once per thread (the shell passes RuntimeOptions.backend first); later calls return the same choice. */
+export function initBackend(choice: BackendChoice = 'auto'): Promise<BackendName> {
   current ??= select(choice);
   return current;
 }

@@ -6,12 +6,11 @@ import type { FerModel } from '../model-io/load-fer-model.ts';
 import { pixelsForModel, supportsTta, ttaViews } from '../models/model-input.ts';
 import { argmaxRows } from '../train/infer.ts';
 import { computeMetrics, type EvalReport } from './metrics.ts';
-import { predictProbsParallel } from './parallel-probs.ts';
-import type { EvaluateOptions } from './predict-probs.ts';
+import { predictProbsParallel, type ParallelOptions } from './parallel-probs.ts';
 
 export { predictProbs, type EvaluateOptions } from './predict-probs.ts';
 
-export async function evaluateModel(m: FerModel, ds: Dataset, opts: EvaluateOptions = {}): Promise<EvalReport & { tta: boolean; ttaViews: number }> {
+export async function evaluateModel(m: FerModel, ds: Dataset, opts: ParallelOptions = {}): Promise<EvalReport & { tta: boolean; ttaViews: number }> {
   let map: number[];
   try {
     map = alignClasses(ds.classes, m.meta.classes);
@@ -20,7 +19,7 @@ export async function evaluateModel(m: FerModel, ds: Dataset, opts: EvaluateOpti
   }
   const subset = opts.indices ? selectImages(ds, opts.indices) : ds;
   const labels = subset.labels.map((l) => map[l]);
-  // On two threads when the classification helper runs (the app; `fer eval` on a large set).
+  // On two threads when the caller asks for them and the classification helper is ready (the app; `fer eval` on a large set).
   const probs = await predictProbsParallel(m, pixelsForModel(m.meta, subset), labels, opts);
   const tta = !!opts.tta && supportsTta(m.meta);
   return { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? ttaViews(opts.zoom).length : 1 };

@@ -22,6 +22,12 @@ export const PARALLEL_CHUNK = 256;
 const HELPER_DEPTH = 2;
 
 export interface ParallelOptions extends EvaluateOptions {
+  /**
+   * 2: share the images with the classification helper when it is ready; 1 (default):
+   * this thread alone, whatever else started a helper. The caller decides (the app
+   * from RuntimeOptions.predictThreads, `fer eval` when it started the helper).
+   */
+  threads?: number;
   /** Counts the images each thread classified. */
   work?: ThreadWork;
 }
@@ -29,7 +35,7 @@ export interface ParallelOptions extends EvaluateOptions {
 export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: ParallelOptions = {}): Promise<Float32Array> {
   const n = labels.length;
   const work = opts.work ?? { here: 0, helper: 0 };
-  if (n < 2 * PARALLEL_CHUNK || !classifyHelperReady()) {
+  if (n < 2 * PARALLEL_CHUNK || (opts.threads ?? 1) < 2 || !classifyHelperReady()) {
     work.here += n;
     return predictProbs(m, pixels, labels, opts);
   }

@@ -1,10 +1,12 @@
 /** Worker-thread entry of the face-detection helper (haar-helper.ts): scans the pyramid levels it is sent. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { serveHelperRequests } from '../helper-thread.ts';
 import { classifierAt } from './haar-classifier.ts';
 import { rawDetections } from './haar-levels.ts';
-import { loadOpenCv } from './opencv.ts';
-import type { ToHaarHelper } from './haar-helper.ts';
+import { loadOpenCv, setOpenCvEcho } from './opencv.ts';
+import type { HaarHelperData, ToHaarHelper } from './haar-helper.ts';
+
+setOpenCvEcho((workerData as HaarHelperData | null)?.debug ?? false);
 
 serveHelperRequests<ToHaarHelper, Int32Array>(parentPort!, async (m) => {
   const cv = await loadOpenCv();

@@ -12,12 +12,14 @@
 import { HelperSlot } from '../helper-thread.ts';
 
 export type ToHaarHelper = { gray: Uint8Array; width: number; height: number; cascadeFile: string; sides: number[]; scaleFactor: number };
+/** What the helper thread starts with (RuntimeOptions.debug: echo opencv.js's output). */
+export type HaarHelperData = { debug: boolean };
 
 const helper = new HelperSlot<ToHaarHelper, Int32Array>(import.meta.url, 'haar-helper-worker', 'face detection helper');
 
 /** Starts the helper (idempotent) and resolves when it has loaded opencv.js and `cascadeFile`. */
-export async function startHaarHelper(cascadeFile: string): Promise<void> {
-  const h = helper.get();
+export async function startHaarHelper(cascadeFile: string, data: HaarHelperData = { debug: false }): Promise<void> {
+  const h = helper.get(data);
   await h.request({ gray: new Uint8Array(0), width: 0, height: 0, cascadeFile, sides: [], scaleFactor: 1.1 });
   h.ready = h.running;
 }

@@ -1,8 +1,9 @@
 /**
- * Where the shipped Haar cascades live. Order: an explicit setter (the
- * Electron shell points it at its resources folder), env FER_MODELS_DIR, then
- * `models/haar` found by walking up from this file — which works both from the
- * sources (src/core/face) and from a build (dist/src/core/face).
+ * Where the shipped Haar cascades live. Order: the folder set by the process's
+ * runtime options (RuntimeOptions.detectorDir: FER_MODELS_DIR, or the Electron
+ * shell's resources folder), then `models/haar` found by walking up from this
+ * file — which works both from the sources (src/core/face) and from a build
+ * (dist/src/core/face).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +30,6 @@ function candidates(): string[] {
 /** The folder cascades are read from (it may not exist; the loader reports that). */
 export function modelsDir(): string {
   if (override) return override;
-  const fromEnv = process.env.FER_MODELS_DIR;
-  if (fromEnv) return fromEnv;
   const found = candidates().find((d) => existsSync(join(d, CASCADE_FILES.default)));
   return found ?? candidates()[0];
 }

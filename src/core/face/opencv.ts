@@ -13,7 +13,8 @@
  * - It binds `console.log`/`console.warn` at load time for its stdout/stderr
  *   (OpenCV's own `[ERROR] ...` log lines go there). We install forwarders
  *   during the require so that output lands in a small buffer instead of the
- *   user's terminal (set FER_DEBUG_OPENCV=1 to see it).
+ *   user's terminal (setOpenCvEcho(true), which the shells turn on for
+ *   FER_DEBUG_OPENCV=1, prints it too).
  */
 import { createRequire } from 'node:module';
 
@@ -73,6 +74,12 @@ interface RawModule {
 
 const recentOutput: string[] = [];
 const RECENT_LIMIT = 20;
+let echo = false;
+
+/** Also print opencv.js's output on stderr (debugging; RuntimeOptions.debug). */
+export function setOpenCvEcho(on: boolean): void {
+  echo = on;
+}
 
 /** Last lines opencv.js printed (it is silenced); useful in error reports. */
 export function openCvOutput(): readonly string[] {
@@ -83,7 +90,7 @@ function sink(...args: unknown[]): void {
   const line = args.map(String).join(' ');
   recentOutput.push(line);
   if (recentOutput.length > RECENT_LIMIT) recentOutput.shift();
-  if (process.env.FER_DEBUG_OPENCV) process.stderr.write(`[opencv] ${line}\n`);
+  if (echo) process.stderr.write(`[opencv] ${line}\n`);
 }
 
 function requireQuietly(): RawModule {

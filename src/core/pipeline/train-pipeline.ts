@@ -29,7 +29,7 @@ export interface TrainPipelineOptions {
   outDir?: string;
   checkpointDir?: string;
   resume?: boolean;
-  /** Threads computing gradients (data-parallel); default defaultWorkers(). */
+  /** Threads computing gradients (data-parallel); default defaultWorkers() (shells pass RuntimeOptions.trainThreads). */
   workers?: number;
   onEpoch?: (e: EpochRecord) => void;
   onBatch?: (b: BatchEvent) => void;
@@ -50,13 +50,11 @@ export function augmentFor(kind: 'cnn' | 'rnn'): AugmentOptions {
 }
 
 /**
- * Gradient threads when none are asked for: FER_TRAIN_WORKERS if set, else one
- * per core up to 2 on wasm (single-threaded per thread; ~1.6-1.8x measured on
- * 2 cores), 1 elsewhere (tfjs-node already uses every core).
+ * Gradient threads when none are asked for: one per core up to 2 on wasm
+ * (single-threaded per thread; bench/train.ts measures 1 and 2 workers), 1
+ * elsewhere (tfjs-node already uses every core).
  */
 export function defaultWorkers(backend: string): number {
-  const env = Number(process.env.FER_TRAIN_WORKERS);
-  if (Number.isInteger(env) && env >= 1) return env;
   return backend === 'wasm' ? Math.max(1, Math.min(2, availableParallelism())) : 1;
 }
 

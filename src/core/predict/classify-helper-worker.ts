@@ -1,15 +1,15 @@
 /** Worker-thread entry of the classification helper (classify-helper.ts): runs the models it is sent, by folder. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/init-backend.ts';
 import { predictProbs } from '../eval/evaluate.ts';
 import { serveHelperRequests } from '../helper-thread.ts';
 import { loadFerModel, type FerModel } from '../model-io/load-fer-model.ts';
-import type { ToClassifyHelper } from './classify-helper.ts';
+import type { ClassifyHelperData, ToClassifyHelper } from './classify-helper.ts';
 
 /** The app holds a CNN and an RNN; retraining replaces one, so a few entries cover every switch. */
 const MAX_MODELS = 4;
 const models = new Map<string, FerModel>();
-const backend = initBackend();
+const backend = initBackend((workerData as ClassifyHelperData | null)?.backend ?? 'auto');
 
 function forget(dir: string): void {
   models.get(dir)?.model.dispose();

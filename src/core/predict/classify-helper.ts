@@ -11,19 +11,22 @@
  * time, so a folder rewritten since the caller loaded it is refused (and the
  * caller classifies itself) rather than answered with other weights.
  */
+import type { BackendChoice } from '../backend/init-backend.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import { HelperSlot } from '../helper-thread.ts';
 
 export type ToClassifyHelper = { dir: string; createdAt: string; pixels: Uint8Array; count: number; tta: boolean; zoom: boolean };
+/** What the helper thread starts with: the backend of the thread that starts it. */
+export type ClassifyHelperData = { backend: BackendChoice };
 
 const helper = new HelperSlot<ToClassifyHelper, Float32Array>(import.meta.url, 'classify-helper-worker', 'classification helper');
 
 const job = (m: FerModel, pixels: Uint8Array, count: number, opts: { tta?: boolean; zoom?: boolean }): ToClassifyHelper =>
   ({ dir: m.dir, createdAt: m.meta.createdAt, pixels, count, tta: opts.tta ?? false, zoom: opts.zoom ?? false });
 
-/** Starts the helper (idempotent) and resolves when it has started tfjs and loaded `models`. */
-export async function startClassifyHelper(models: FerModel[]): Promise<void> {
-  const h = helper.get();
+/** Starts the helper (idempotent) on `backend` and resolves when it has started tfjs and loaded `models`. */
+export async function startClassifyHelper(models: FerModel[], backend: BackendChoice = 'auto'): Promise<void> {
+  const h = helper.get({ backend } satisfies ClassifyHelperData);
   for (const m of models) await h.request(job(m, new Uint8Array(0), 0, {}));
   h.ready = h.running;
 }

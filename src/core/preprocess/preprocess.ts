@@ -13,7 +13,7 @@
  * - paper preset: the reference application's 2,352 coefficients reshaped to
  *   28 x 28 x 3, kept only to reproduce its numbers.
  */
-import { initBackend } from '../backend/init-backend.ts';
+import { initBackend, type BackendChoice } from '../backend/init-backend.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { FerError, throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
@@ -39,6 +39,8 @@ export interface PreprocessOptions extends TaskOptions {
   /** Split shares used when the dataset defines no splits (default 0.1 each). */
   validation?: number;
   test?: number;
+  /** The TensorFlow.js backend PCA starts if none runs yet (RuntimeOptions.backend); default 'auto'. */
+  backend?: BackendChoice;
 }
 
 export interface SplitPart {
@@ -96,7 +98,7 @@ export async function preprocessDataset(ds: Dataset, opts: PreprocessOptions = {
   if (want !== null) {
     if (train.count < 2) throw new FerError(`PCA needs at least 2 training images, the train split has ${train.count}`, { kind: 'bad-input', file: ds.source });
     const tp = performance.now();
-    await initBackend();
+    await initBackend(opts.backend);
     pca = await fitPca(train.images, train.count, features, want, { seed: opts.seed, scale: 1 / 255, signal: opts.signal, onProgress: opts.onProgress });
     pcaSeconds = (performance.now() - tp) / 1000;
   }

@@ -41,7 +41,7 @@ describe('predictProbsParallel', () => {
   it('gives one thread\'s probabilities, with progress rising to 1', async () => {
     const seen: number[] = [];
     const work = { here: 0, helper: 0 };
-    const shared = await predictProbsParallel(rnn, pixels, labels, { tta: true, work, onProgress: (p) => seen.push(p.fraction) });
+    const shared = await predictProbsParallel(rnn, pixels, labels, { tta: true, threads: 2, work, onProgress: (p) => seen.push(p.fraction) });
     // Both threads took chunks (whole ones: the short last chunk may fall to either).
     expect(work.here + work.helper).toBe(N);
     expect(work.here).toBeGreaterThanOrEqual(PARALLEL_CHUNK / 2);
@@ -53,9 +53,16 @@ describe('predictProbsParallel', () => {
     expect(seen.at(-1)).toBe(1);
   });
 
+  it('stays on this thread unless the caller asks for two, even while the helper runs', async () => {
+    const work = { here: 0, helper: 0 };
+    const one = await predictProbsParallel(rnn, pixels, labels, { tta: true, work });
+    expect(work).toEqual({ here: N, helper: 0 });
+    expect(maxDiff(one, alone)).toBe(0);
+  });
+
   it('stops with a cancellation when the signal fires', async () => {
     const ac = new AbortController();
-    const run = predictProbsParallel(rnn, pixels, labels, { signal: ac.signal, onProgress: () => ac.abort() });
+    const run = predictProbsParallel(rnn, pixels, labels, { threads: 2, signal: ac.signal, onProgress: () => ac.abort() });
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
   });
 
@@ -66,7 +73,7 @@ describe('predictProbsParallel', () => {
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
     await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, createdAt: new Date(0).toISOString() }));
     const work = { here: 0, helper: 0 };
-    const shared = await predictProbsParallel(copy, pixels, labels, { tta: true, work });
+    const shared = await predictProbsParallel(copy, pixels, labels, { tta: true, threads: 2, work });
     expect(work).toEqual({ here: N, helper: 0 });
     expect(maxDiff(shared, alone)).toBeLessThan(1e-5);
     copy.model.dispose();

@@ -8,6 +8,8 @@ import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-im
 import { detectFaces, disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { CASCADE_FILES, modelsDir, setModelsDir } from '../../../src/core/face/models-dir.ts';
 import { loadOpenCv } from '../../../src/core/face/opencv.ts';
+import { applyRuntimeOptions, DEFAULT_RUNTIME } from '../../../src/core/runtime-options.ts';
+import { runtimeOptionsFromEnv } from '../../../src/app/runtime-env.ts';
 import { PHOTOS, REPO } from './image-fixtures.ts';
 
 let astronaut: DecodedImage;
@@ -88,21 +90,26 @@ describe('detectFaces', () => {
 });
 
 describe('cascade location', () => {
-  afterEach(() => { setModelsDir(undefined); delete process.env.FER_MODELS_DIR; });
+  afterEach(() => setModelsDir(undefined));
 
   it('finds the shipped models/haar folder from the sources', () => {
     expect(modelsDir()).toBe(join(REPO, 'models', 'haar'));
   });
 
-  it('uses FER_MODELS_DIR, then a setter override', async () => {
+  it('uses the folder the runtime options name (a shell reads FER_MODELS_DIR into them), not the environment itself', async () => {
     const envDir = join(dir, 'env');
     await mkdir(envDir);
     await copyFile(join(REPO, 'models/haar', CASCADE_FILES.alt2), join(envDir, CASCADE_FILES.alt2));
-    process.env.FER_MODELS_DIR = envDir;
+    applyRuntimeOptions(runtimeOptionsFromEnv({ FER_MODELS_DIR: envDir }));
     expect(modelsDir()).toBe(envDir);
     expect(await detectFaces(astronaut.gray, 512, 512, { cascade: 'alt2' })).toHaveLength(1);
-    setModelsDir('/elsewhere');
-    expect(modelsDir()).toBe('/elsewhere');
+    applyRuntimeOptions(DEFAULT_RUNTIME);
+    process.env.FER_MODELS_DIR = '/elsewhere';
+    try {
+      expect(modelsDir()).toBe(join(REPO, 'models', 'haar'));
+    } finally {
+      delete process.env.FER_MODELS_DIR;
+    }
   });
 
   it('a missing cascade file is a not-found FerError naming the file; a broken one says so', async () => {
