@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { loadDataset } from '../src/core/dataset/load-dataset.ts';
 import { evaluateModel } from '../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../src/core/model-io/load-fer-model.ts';
@@ -36,7 +37,7 @@ function baseline(kind: string, count: number): PyResult {
   return pythonJson<PyResult>(args);
 }
 
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const ds = await loadDataset(X);
 const count = Math.min(ds.count, values.limit ? Number(values.limit) : ds.count);
 // Only a --limit run needs a subset; the real bench evaluates the dataset as loaded.

@@ -11,13 +11,14 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
 import { foldedConvCount, foldedPredict } from '../src/core/models/folded-forward.ts';
 import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'json-out': { type: 'string' } } });
 const runs = Number(values.runs);
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 console.log(`fold: shipped cnn and rnn; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 
 const time = (f: () => tf.Tensor): number => {

@@ -10,6 +10,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
@@ -20,7 +21,7 @@ const kind = values.kind === 'rnn' ? 'rnn' : 'cnn';
 const maxBatches = Number(values.batches);
 const DATA = '../shared/datasets/fer2013';
 
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 // Same loading as scripts/train-fer2013.ts: whole .npy files read, images viewed in place, labels copied.
 async function load(split: string) {
   const x = parseNpy(new Uint8Array(await fs.readFile(path.join(DATA, `${split}.X.npy`))), split);

@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy, writeNpy } from '../src/core/dataset/npy.ts';
 import { toRgbResized } from '../src/core/preprocess/image-ops.ts';
 import { fitPca, type ComponentRequest } from '../src/core/preprocess/pca.ts';
@@ -52,7 +53,7 @@ function sklearnFit(npy: string, want: ComponentRequest): { seconds: number; k: 
   return pythonJson<{ seconds: number; k: number; explained: number; solver: string }>(['-c', SKLEARN, npy, arg]);
 }
 
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const bytes = readFileSync(TRAIN);
 const x = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), TRAIN);
 const [n, h, w] = x.shape;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { readInputFile } from '../src/core/dataset/read-input.ts';
 import type { Dataset } from '../src/core/dataset/types.ts';
 import { cropFace } from '../src/core/face/crop.ts';
@@ -62,7 +63,7 @@ function baseline(photo: string, cnnStages: string, n: number): PyResult | null 
   { quietStderr: true }); // stderr: libpng's iCCP warnings
 }
 
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-bench-predict-'));
 try {
   const photo = await photo512(tmp);

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
@@ -52,7 +53,7 @@ const kinds = values.models!.split(',') as Kind[];
 // Default 2: what fer train and the app use on a 2-core machine, and the fair match for PyTorch's 2 threads.
 const workers = Number(values.workers) > 1 ? Number(values.workers) : null;
 
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const x = parseNpy(new Uint8Array(readFileSync(X_PATH)), X_PATH);
 const y = parseNpy(new Uint8Array(readFileSync(Y_PATH)), Y_PATH);
 const images = (x.data as Uint8Array).subarray(0, n * 48 * 48);

@@ -12,6 +12,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { predictProbs } from '../src/core/eval/evaluate.ts';
 import { saveModelDir } from '../src/core/model-io/model-files.ts';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.manifest || !values.weights || !values.out) throw new Error('usage: --manifest M.json --weights M.bin --out models/<kind>');
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const manifest = parseTorchManifest(JSON.parse(await fs.readFile(values.manifest, 'utf8')), values.manifest);
 const bytes = await fs.readFile(values.weights);
 const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { loadDataset } from '../src/core/dataset/load-dataset.ts';
 import { evaluateModel, predictProbs, selectImages } from '../src/core/eval/evaluate.ts';
 import { writeNpy } from '../src/core/dataset/npy.ts';
@@ -27,7 +28,7 @@ const ARCHITECTURE: Record<string, string> = {
 };
 
 const { values } = parseArgs({ options: { data: { type: 'string', default: '../shared/datasets/fer2013/publictest.X.npy' }, models: { type: 'string', default: 'models' } } });
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const ds = await loadDataset(values.data!);
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 

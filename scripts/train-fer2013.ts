@@ -17,6 +17,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
@@ -31,7 +32,7 @@ const { values } = parseArgs({
   },
 });
 const kind = values.model === 'rnn' ? 'rnn' : 'cnn';
-const backend = await initBackend();
+const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 async function load(split: string, limit?: number) {
   const x = parseNpy(new Uint8Array(await fs.readFile(path.join(values.data!, `${split}.X.npy`))), split);
   const y = parseNpy(new Uint8Array(await fs.readFile(path.join(values.data!, `${split}.Y.npy`))), split);
