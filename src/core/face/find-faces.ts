@@ -1,7 +1,8 @@
 /** Detect + crop: the faces of a decoded photo, ready for a 48x48 (or `size`) classifier. */
 import { cropFace, wholeImage } from './crop.ts';
-import type { FaceDetector } from './detector.ts';
+import type { DetectedFace, FaceDetector } from './detector.ts';
 import { detectFaces, type Box, type DetectOptions } from './haar.ts';
+import { levelledCrop } from './levelled-crop.ts';
 
 export interface GrayImage { gray: Uint8Array; width: number; height: number }
 /** A decoded photo; `rgb` (width*height*3) is what YuNet needs. */
@@ -22,6 +23,11 @@ export interface FindFacesOptions extends DetectOptions {
    * one, the Haar cascade runs on the gray image with the DetectOptions above.
    */
   detector?: FaceDetector;
+  /**
+   * With a detector that gives eye landmarks (YuNet): turn each crop so the eyes are
+   * level (levelled-crop.ts says what that buys). Default true.
+   */
+  levelEyes?: boolean;
 }
 
 export interface FoundFace {
@@ -44,7 +50,9 @@ export async function findFaces(image: PhotoImage, opts: FindFacesOptions = {}):
   boxes.sort((a, b) => b.w * b.h - a.w * a.h || a.y - b.y || a.x - b.x);
   const faces: FoundFace[] = boxes.map((b) => ({
     box: [b.x, b.y, b.w, b.h],
-    crop: cropFace(gray, width, height, b, opts.margin ?? 0.2, size),
+    crop: b.face?.landmarks.length && opts.levelEyes !== false
+      ? levelledCrop(gray, width, height, b.face, opts.margin ?? 0.2, size)
+      : cropFace(gray, width, height, b, opts.margin ?? 0.2, size),
     ...(b.score !== undefined ? { score: b.score } : {}),
   }));
   if (faces.length === 0 && opts.wholeImageIfNone) {
@@ -53,7 +61,8 @@ export async function findFaces(image: PhotoImage, opts: FindFacesOptions = {}):
   return faces;
 }
 
-type ScoredBox = Box & { score?: number };
+/** The detector's own face (unrounded, with landmarks) rides along for the levelled crop. */
+type ScoredBox = Box & { score?: number; face?: DetectedFace };
 
 /** Whole-pixel boxes inside the image (YuNet's may reach past a photo's edge); a box left empty is dropped. */
 async function detectWith(detector: FaceDetector, image: PhotoImage): Promise<ScoredBox[]> {
@@ -66,7 +75,7 @@ async function detectWith(detector: FaceDetector, image: PhotoImage): Promise<Sc
     const y0 = Math.max(0, Math.round(y));
     const x1 = Math.min(width, Math.round(x + w));
     const y1 = Math.min(height, Math.round(y + h));
-    if (x1 > x0 && y1 > y0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, ...(detector.name === 'yunet' ? { score: f.score } : {}) });
+    if (x1 > x0 && y1 > y0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, face: f, ...(detector.name === 'yunet' ? { score: f.score } : {}) });
   }
   return out;
 }
