@@ -6,7 +6,7 @@ setlocal
 cd /d "%~dp0"
 where node >nul 2>nul
 if errorlevel 1 (
-  echo FER Studio needs Node.js 20 or newer: https://nodejs.org/
+  echo FER Studio needs Node.js 22.12 or newer (an LTS line: 22 or 24): https://nodejs.org/
   pause
   exit /b 1
 )

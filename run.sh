@@ -5,7 +5,7 @@
 set -e
 cd "$(dirname "$0")"
 if ! command -v node >/dev/null 2>&1; then
-  echo "FER Studio needs Node.js 20 or newer: https://nodejs.org/" >&2
+  echo "FER Studio needs Node.js 22.12 or newer (an LTS line: 22 or 24): https://nodejs.org/" >&2
   exit 1
 fi
 if [ ! -d node_modules ]; then
