@@ -8,7 +8,7 @@ import { BACKEND_CHOICES, DEFAULT_RUNTIME, type RuntimeOptions } from '../core/r
 
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
-/** RuntimeOptions from FER_BACKEND, FER_TRAIN_WORKERS, FER_MODELS_DIR and FER_DEBUG_OPENCV, over `base`. */
+/** RuntimeOptions from FER_BACKEND, FER_TRAIN_WORKERS, FER_MODELS_DIR, FER_DEBUG_OPENCV and FER_INFERENCE, over `base`. */
 export function runtimeOptionsFromEnv(env: EnvLike, base: Partial<RuntimeOptions> = {}): RuntimeOptions {
   const o: RuntimeOptions = { ...DEFAULT_RUNTIME, ...base };
   const backend = env.FER_BACKEND;
@@ -24,5 +24,10 @@ export function runtimeOptionsFromEnv(env: EnvLike, base: Partial<RuntimeOptions
   }
   if (env.FER_MODELS_DIR) o.detectorDir = env.FER_MODELS_DIR;
   if (env.FER_DEBUG_OPENCV) o.debug = true;
+  const inference = env.FER_INFERENCE;
+  if (inference) {
+    if (inference !== 'auto' && inference !== 'tfjs') throw new Error(`FER_INFERENCE must be auto or tfjs, not "${inference}"`);
+    o.inference = inference;
+  }
   return o;
 }

@@ -7,6 +7,7 @@
 import type { BackendChoice } from './backend/init-backend.ts';
 import { setModelsDir } from './face/models-dir.ts';
 import { setOpenCvEcho } from './face/opencv.ts';
+import { configureOnnxInference } from './onnx/inference-config.ts';
 
 export interface RuntimeOptions {
   /** The TensorFlow.js backend; 'auto' takes tfjs-node when it loads, else wasm. */
@@ -22,12 +23,14 @@ export interface RuntimeOptions {
   detectorDir: string | null;
   /** Echo opencv.js's console output on stderr (it is kept silent otherwise). */
   debug: boolean;
+  /** The classifiers' runtime: 'auto' runs them on ONNX Runtime where it loads (onnx/), 'tfjs' never does. */
+  inference: 'auto' | 'tfjs';
 }
 
 /** Every backend a user may ask for (FER_BACKEND); kept here so shells can check it without loading TensorFlow.js. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 
-export const DEFAULT_RUNTIME: Readonly<RuntimeOptions> = { backend: 'auto', trainThreads: null, predictThreads: 1, detectorDir: null, debug: false };
+export const DEFAULT_RUNTIME: Readonly<RuntimeOptions> = { backend: 'auto', trainThreads: null, predictThreads: 1, detectorDir: null, debug: false, inference: 'auto' };
 
 /**
  * The parts of the options this thread's modules keep for themselves (where the Haar
@@ -35,7 +38,8 @@ export const DEFAULT_RUNTIME: Readonly<RuntimeOptions> = { backend: 'auto', trai
  * entry with the options its shell or parent handed it. Backend and threads are
  * passed to the calls that use them instead.
  */
-export function applyRuntimeOptions(o: Pick<RuntimeOptions, 'detectorDir' | 'debug'>): void {
+export function applyRuntimeOptions(o: Pick<RuntimeOptions, 'detectorDir' | 'debug' | 'inference'>): void {
   setModelsDir(o.detectorDir ?? undefined);
   setOpenCvEcho(o.debug);
+  configureOnnxInference({ allow: o.inference === 'tfjs' ? [] : undefined });
 }

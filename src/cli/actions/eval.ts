@@ -6,6 +6,7 @@ import type { SplitName } from '../../core/dataset/types.ts';
 import { evaluateModel } from '../../core/eval/evaluate.ts';
 import type { EvalReport } from '../../core/eval/metrics.ts';
 import { loadFerModel } from '../../core/model-io/load-fer-model.ts';
+import { onnxClassifierFor } from '../../core/onnx/onnx-classifier.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../../core/predict/classify-helper.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
@@ -15,11 +16,14 @@ import { progressReporter } from '../task-progress.ts';
 export async function evaluate(a: { modelDir: string; data: string; split?: SplitName; tta?: boolean; zoom?: boolean }, ctx: CliContext): Promise<number> {
   const { modelDir, data, split } = a;
   const backend = await initBackend(ctx.runtime.backend);
-  if (!ctx.json) ctx.print(`backend: ${backend}`);
   const model = await loadFerModel(modelDir);
-  // A second thread for the forward passes (parallel-probs.ts), started while the data loads:
-  // its ~1.5 s start-up pays from about a thousand images on (bench/eval.ts).
-  let threads = availableParallelism() >= 2 ? 2 : 1;
+  const onnx = await onnxClassifierFor(model.model, model.dir);
+  const runtime = onnx?.runtime ?? `tfjs (${backend})`;
+  if (!ctx.json) ctx.print(`backend: ${backend}; classifier runs on ${runtime}`);
+  // On tfjs, a second thread for the forward passes (parallel-probs.ts), started while the data
+  // loads: its ~1.5 s start-up pays from about a thousand images on. ONNX Runtime uses the cores
+  // with its own threads, faster than the helper split (bench/eval.ts).
+  let threads = !onnx && availableParallelism() >= 2 ? 2 : 1;
   const helper = threads === 2 ? startClassifyHelper([model], backend).catch(() => undefined) : Promise.resolve();
   try {
     const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
@@ -30,7 +34,7 @@ export async function evaluate(a: { modelDir: string; data: string; split?: Spli
     } else await helper; // until it is ready this thread would work alone
     const report = await evaluateModel(model, ds, { threads, indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
     ctx.clearStatus();
-    if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, ...report });
+    if (ctx.json) ctx.emit({ model: modelDir, data, split: split ?? 'all', backend, runtime, ...report });
     else printReport(ctx, report, `${data}${split ? ` (${split} split)` : ' (all images)'}`);
     return EXIT.ok;
   } finally {

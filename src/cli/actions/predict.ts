@@ -3,15 +3,17 @@ import { initBackend } from '../../core/backend/init-backend.ts';
 import { FerError, isFerError, throwIfCancelled } from '../../core/errors.ts';
 import { createFaceDetector, describeDetector, type DetectorKind } from '../../core/face/detector.ts';
 import { loadFerModel, type FerModel } from '../../core/model-io/load-fer-model.ts';
+import { inferenceRuntimeName } from '../../core/onnx/onnx-classifier.ts';
 import { predictImage, type FacePrediction, type ImagePrediction } from '../../core/predict/predict-image.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 
 export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean; detector?: DetectorKind }, ctx: CliContext): Promise<number> {
   const backend = await initBackend(ctx.runtime.backend);
-  if (!ctx.json) ctx.print(`backend: ${backend}`);
   const models: FerModel[] = [];
   for (const dir of a.modelDirs) models.push(await loadFerModel(dir));
+  const runtime = [...new Set(await Promise.all(models.map((m) => inferenceRuntimeName(m.model, m.dir, backend))))].join(' + ');
+  if (!ctx.json) ctx.print(`backend: ${backend}; classifiers run on ${runtime}`);
   const kinds = models.map((m) => m.meta.kind);
   // Per-model results are keyed by kind, so two models of one kind would overwrite each other.
   if (new Set(kinds).size !== kinds.length) throw new FerError(`give models of different kinds (got ${kinds.join(', ')})`, { kind: 'usage' });
@@ -31,7 +33,7 @@ export async function predict(a: { modelDirs: string[]; files: string[]; wholeIm
         failed = true;
         continue;
       }
-      if (ctx.json) ctx.emit(toJson(result, models.length > 1));
+      if (ctx.json) ctx.emit({ ...toJson(result, models.length > 1), runtime });
       else printPrediction(ctx, result, models.length > 1);
     }
   } finally {

@@ -96,3 +96,8 @@ export async function onnxClassifierFor(model: tf.LayersModel, dir: string | nul
   }
   return entry!.classifier;
 }
+
+/** What classifies `model` here, for reports: the ONNX Runtime's name, or tfjs on `backend` when it falls back. */
+export async function inferenceRuntimeName(model: tf.LayersModel, dir: string | null, backend: string): Promise<string> {
+  return (await onnxClassifierFor(model, dir))?.runtime ?? `tfjs (${backend})`;
+}
