@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/temp-root.ts'],
     // tfjs/wasm and sharp are heavy to start; forks keep each file isolated and
     // two workers match the two cores CI has.
     pool: 'forks',
