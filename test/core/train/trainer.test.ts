@@ -1,11 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { cpSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../../src/core/dataset/npy.ts';
-import { loadModelDir } from '../../../src/core/model-io/model-files.ts';
+import { loadModelDir, loadTrainingState } from '../../../src/core/model-io/model-files.ts';
 import { buildRnn } from '../../../src/core/models/rnn.ts';
 import { imageSource } from '../../../src/core/train/batch-source.ts';
 import { defaultCheckpointDir, trainModel, type TrainRequest } from '../../../src/core/train/trainer.ts';
@@ -29,6 +29,31 @@ function request(data: { images: Uint8Array; labels: Uint8Array }, outDir: strin
   };
 }
 
+interface Checkpoint { weights: Float32Array[]; optimizer: Float32Array[]; iter: number; state: unknown }
+
+/** A checkpoint's model weights and optimizer slots (in saved order: the variable names differ between runs). */
+async function readCheckpoint(dir: string): Promise<Checkpoint> {
+  const { model } = await loadModelDir(dir);
+  const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  model.dispose();
+  const saved = await loadTrainingState(dir);
+  if (!saved) throw new Error(`no training state in ${dir}`);
+  const iter = saved.optimizer.find((o) => o.name === 'iter')!.tensor.dataSync()[0];
+  const optimizer = saved.optimizer.filter((o) => o.name !== 'iter').map((o) => Float32Array.from(o.tensor.dataSync()));
+  saved.optimizer.forEach((o) => o.tensor.dispose());
+  return { weights, optimizer, iter, state: saved.state };
+}
+
+/** Same shapes, and every value within `tol` of the other, relative to the tensor's largest magnitude. */
+function expectClose(a: Float32Array[], b: Float32Array[], tol: number): void {
+  expect(a.map((t) => t.length)).toEqual(b.map((t) => t.length));
+  a.forEach((t, i) => {
+    const scale = Math.max(1e-6, ...Array.from(b[i], Math.abs));
+    const worst = t.reduce((m, v, j) => Math.max(m, Math.abs(v - b[i][j])), 0);
+    expect(worst / scale, `tensor ${i}`).toBeLessThanOrEqual(tol);
+  });
+}
+
 describe('trainModel', () => {
   let data: { images: Uint8Array; labels: Uint8Array };
   beforeAll(async () => {
@@ -45,7 +70,9 @@ describe('trainModel', () => {
     expect(epochs).toEqual([1, 2]);
     expect(batches).toBe(2 * Math.ceil(160 / 32));
     expect(result.meta.history).toHaveLength(2);
-    expect(result.meta.history[1].valAccuracy).toBeGreaterThanOrEqual(0);
+    // The reported validation accuracy is the final model's on the 64 held-out faces, recomputed here.
+    const predicted = tf.tidy(() => (result.model.predict(tf.tensor(Float32Array.from(data.images.subarray(160 * 2304), (v) => v / 255), [64, 48, 48])) as tf.Tensor).argMax(1).dataSync());
+    expect(result.meta.history[1].valAccuracy).toBe(Array.from(predicted).reduce((c, p, i) => c + (p === data.labels[160 + i] ? 1 : 0), 0) / 64);
     const saved = await loadModelDir(path.join(out, 'rnn'));
     expect(saved.meta.classes).toHaveLength(7);
     saved.model.dispose();
@@ -55,21 +82,44 @@ describe('trainModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('cancel mid-epoch keeps the last complete epoch on disk, and --resume continues from it', async () => {
-    const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'fer-train-')), 'rnn');
+  it('cancel mid-epoch keeps the last complete epoch; resume restores its weights and optimizer state and ends where an uninterrupted run does', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'fer-resume-'));
+    const config = { ...request(data, root).config, epochs: 2 };
+    // Uninterrupted, with a copy of its checkpoint after each epoch (saved before onEpoch is called).
+    const whole = path.join(root, 'whole', 'rnn');
+    const snapshot = (from: string, name: string) => cpSync(defaultCheckpointDir(from), path.join(root, name), { recursive: true });
+    const uninterrupted = await trainModel(request(data, whole, { config, onEpoch: (e) => snapshot(whole, `whole-${e.epoch}`) }));
+
+    // The same run, cancelled in epoch 2: its checkpoint is epoch 1's, as the uninterrupted run saved it.
+    const cut = path.join(root, 'cut', 'rnn');
     const ctrl = new AbortController();
-    const first = await trainModel(request(data, out, {
-      config: { ...request(data, out).config, epochs: 3 },
-      signal: ctrl.signal,
-      onBatch: (b) => { if (b.epoch === 2 && b.batch === 2) ctrl.abort(); },
-    }));
+    const first = await trainModel(request(data, cut, { config, signal: ctrl.signal, onBatch: (b) => { if (b.epoch === 2 && b.batch === 2) ctrl.abort(); } }));
     expect(first.cancelled).toBe(true);
     first.model.dispose();
-    const ckpt = JSON.parse(await fs.readFile(path.join(defaultCheckpointDir(out), 'state.json'), 'utf8'));
-    expect(ckpt.epoch).toBe(1);
-    const resumed = await trainModel(request(data, out, { config: { ...request(data, out).config, epochs: 3 }, resume: true }));
+    const ckpt = await readCheckpoint(defaultCheckpointDir(cut));
+    expect(ckpt.state).toMatchObject({ epoch: 1 });
+    expectClose(ckpt.weights, (await readCheckpoint(path.join(root, 'whole-1'))).weights, 0);
+    expectClose(ckpt.optimizer, (await readCheckpoint(path.join(root, 'whole-1'))).optimizer, 0);
+
+    // Resumed with no epoch left to run, the model is the saved one, bit for bit.
+    const noop = await trainModel(request(data, cut, { config: { ...config, epochs: 1 }, resume: true }));
+    expectClose(noop.model.getWeights().map((w) => Float32Array.from(w.dataSync())), ckpt.weights, 0);
+    noop.model.dispose();
+
+    // Resumed for real: after epoch 2, weights and Adam's state (moments and step count) match the
+    // uninterrupted run's; a resume from fresh weights, a fresh optimizer or other shuffles would not.
+    const resumed = await trainModel(request(data, cut, { config, resume: true, onEpoch: (e) => snapshot(cut, `cut-${e.epoch}`) }));
     expect(resumed.cancelled).toBe(false);
-    expect(resumed.meta.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(resumed.meta.history.map((h) => h.epoch)).toEqual([1, 2]);
+    const [a, b] = [await readCheckpoint(path.join(root, 'cut-2')), await readCheckpoint(path.join(root, 'whole-2'))];
+    expect(a.iter).toBe(2 * Math.ceil(160 / 32));
+    expect(a.iter).toBe(b.iter);
+    expectClose(a.optimizer, b.optimizer, 1e-4);
+    expectClose(a.weights, b.weights, 1e-4);
+    expectClose(resumed.model.getWeights().map((w) => Float32Array.from(w.dataSync())), uninterrupted.model.getWeights().map((w) => Float32Array.from(w.dataSync())), 1e-4);
+    expect(resumed.meta.history.map((h) => h.accuracy)).toEqual(uninterrupted.meta.history.map((h) => h.accuracy));
     resumed.model.dispose();
+    uninterrupted.model.dispose();
+    await fs.rm(root, { recursive: true, force: true });
   });
 });
