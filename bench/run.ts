@@ -18,10 +18,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo, type BenchResult } from './lib/result.ts';
 
-const BENCHES = ['load', 'pca', 'train', 'predict', 'eval', 'fold', 'memory'] as const;
+const BENCHES = ['load', 'pca', 'train', 'predict', 'eval', 'fold', 'memory', 'live'] as const;
 /** --quick: the smallest settings each bench accepts (load and pca have none). */
 const QUICK: Record<string, string[]> = {
-  train: ['--images', '256'], predict: ['--runs', '5'], eval: ['--limit', '256', '--runs', '1'], fold: ['--runs', '4'], memory: ['--batches', '5'],
+  train: ['--images', '256'], predict: ['--runs', '5'], eval: ['--limit', '256', '--runs', '1'], fold: ['--runs', '4'], memory: ['--batches', '5'], live: ['--seconds', '3'],
 };
 const LATEST = path.resolve('bench/results/latest.json');
 

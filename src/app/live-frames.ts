@@ -5,10 +5,12 @@
  * is analysed (a second tab) is refused as busy rather than queued, so the
  * answer the page gets is never about an old frame.
  */
+import * as tf from '@tensorflow/tfjs';
 import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
 import { FerError } from '../core/errors.ts';
 import { decodeImage } from '../core/face/decode-image.ts';
 import { createFaceDetector, describeDetector, type FaceDetector } from '../core/face/detector.ts';
+import { classifierRuntime } from '../core/onnx/inference-config.ts';
 import { analyseFrame, rgbaFrame, type FrameDetector, type FrameImage } from '../core/live/analyse-frame.ts';
 import type { Session } from './session.ts';
 
@@ -29,12 +31,16 @@ export class LiveFrames {
       const t1 = performance.now();
       const detector = await this.detectorInUse();
       const models = slots.map((s) => this.session.models[s]!.fer);
-      const a = await analyseFrame(models, frame, detector.detect);
+      // No mirror TTA: the tracker's average over frames does that smoothing, at half the classification work (bench/live.ts).
+      const a = await analyseFrame(models, frame, detector.detect, { tta: false });
+      // The classifiers run on ONNX Runtime where it loads (core/train/infer.ts), else on TensorFlow.js.
+      const ort = await classifierRuntime();
       const classes: Partial<Record<ModelSlot, string[]>> = {};
       slots.forEach((s, i) => { classes[s] = [...models[i].meta.classes]; });
       return {
         width: frame.width, height: frame.height, classes, detector: detector.name,
-        backend: `TensorFlow.js ${this.session.backend ?? ''}`.trim(),
+        backend: ort ? `ONNX Runtime (${ort.name})` : `TensorFlow.js ${this.session.backend ?? ''}`.trim(),
+        tensors: tf.memory().numTensors,
         faces: a.faces.map((f) => ({
           box: f.box, score: f.score,
           probabilities: Object.fromEntries(slots.map((s, i) => [s, Array.from(f.probabilities[i] ?? [])])),

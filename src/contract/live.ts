@@ -41,4 +41,6 @@ export interface LiveFrameResult {
   backend: string;
   /** Milliseconds spent in the backend, per stage. */
   timings: { decode: number; detect: number; classify: number; total: number };
+  /** TensorFlow.js tensors alive in the backend after this frame: flat over a session unless memory leaks (bench/live.ts --soak). */
+  tensors: number;
 }

@@ -131,7 +131,7 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     const settled = samples.filter((s) => s.t > samples[0].t + 1000);
     expect(new Set(settled.map((s) => s.faces[0].label)).size).toBe(1);
     const stats = (await page.locator('#live-stats').textContent()) ?? '';
-    expect(stats).toMatch(/\d+\.\d fps · latency \d+ ms \(p95 \d+ ms\) · detector: YuNet \(onnxruntime-(node|web)\) · backend: TensorFlow\.js \w+/);
+    expect(stats).toMatch(/\d+\.\d fps · latency \d+ ms \(p95 \d+ ms\) · detector: YuNet \(onnxruntime-(node|web)\) · backend: (ONNX Runtime \(onnxruntime-node\)|TensorFlow\.js \w+)/);
     expect(Number(await page.locator('#live-stats').getAttribute('data-fps'))).toBeGreaterThan(0);
     // Its card: both models' seven probabilities and the expression-over-time chart.
     for (const model of ['cnn', 'rnn']) expect(await page.locator(`.live-face[data-face-id="1"] .prob-column[data-model="${model}"] .prob-row`).count()).toBe(7);

@@ -157,6 +157,7 @@ export class LiveView {
         const err = e instanceof RequestError ? e : new RequestError('internal', (e as Error).message);
         if (err.kind === 'busy' && /camera stopped/.test(err.message)) return this.stop(capitalise(err.message));
         if (err.kind === 'busy') continue; // another frame was being analysed: this one is skipped
+        this.overlay.dispatchEvent(new CustomEvent('fer-live-error', { detail: { message: err.message } }));
         if (++failures >= 3 || err.kind === 'usage') return this.stop(`Camera stopped: ${err.message}`);
         this.say(`A frame failed: ${err.message}`);
         continue;
@@ -183,6 +184,8 @@ export class LiveView {
     if (this.latencies.length > STATS_WINDOW) { this.latencies.shift(); this.doneAt.shift(); }
     this.say(tracks.length ? '' : 'No face in view.');
     this.renderStats();
+    // For measuring tools (bench/live.ts): free when nobody listens, and nothing accumulates.
+    this.overlay.dispatchEvent(new CustomEvent('fer-live-frame', { detail: { latencyMs: done - t0, faces: tracks.length, tensors: result.tensors, timings: result.timings } }));
   }
 
   /** The overlay, at the video's displayed size, from the last answer. */
