@@ -2,7 +2,7 @@
  * Renderer entry: the action buttons, the views and the log, driven only by the
  * contract through whichever transport the shell provides.
  */
-import { MODEL_LABELS, MODEL_SLOTS, type AppEvent, type ModelSlot, type SessionSnapshot } from '../../src/contract/contract.ts';
+import { DETECTOR_KINDS, MODEL_LABELS, MODEL_SLOTS, type AppEvent, type ModelSlot, type SessionSnapshot } from '../../src/contract/contract.ts';
 import { fromDrop, fromInput, sendFiles, withoutJunk, type PickedFile } from './files.ts';
 import { byId, el } from './format.ts';
 import { ACTIONS, gates, type ActionId } from './gating.ts';
@@ -57,12 +57,16 @@ function render(): void {
   renderComparison(byId('comparison'), state.snapshot);
   renderDataset(byId('dataset-summary'), byId('sample-list'), state.snapshot, (id) => void act(() => t.request('useSample', { sample: id })));
   byId('models-in-use').textContent = modelsInUse(state.snapshot);
+  const detector = byId<HTMLSelectElement>('detector');
+  if (state.snapshot) detector.value = state.snapshot.detector.kind;
 }
 
 function modelsInUse(s: SessionSnapshot | null): string {
   if (!s) return '';
   const parts = MODEL_SLOTS.map((slot) => `${MODEL_LABELS[slot]}: ${s.models[slot]?.description ?? 'none yet'}`);
-  return `Models in use — ${parts.join(' · ')}${s.backend ? ` · TensorFlow.js backend: ${s.backend}` : ''}`;
+  const d = s.detector;
+  const detector = d.inUse ? ` · Face detector: ${d.inUse}${d.fallback ? ' (YuNet cannot run here; see the log)' : ''}` : '';
+  return `Models in use — ${parts.join(' · ')}${s.backend ? ` · TensorFlow.js backend: ${s.backend}` : ''}${detector}`;
 }
 
 /** Runs a user action; a refusal (busy, bad input...) goes to the status line and the log. */
@@ -177,6 +181,12 @@ photoInput.onchange = () => void act(async () => {
   const uploadId = await sendFiles(t, 'photo', [{ name: photo.name, file: photo }], () => undefined);
   await predict(photo, uploadId, false);
 }).finally(() => { photoInput.value = ''; });
+
+const detectorSelect = byId<HTMLSelectElement>('detector');
+detectorSelect.onchange = () => void act(async () => {
+  const kind = DETECTOR_KINDS.find((k) => k === detectorSelect.value);
+  if (kind) await t.request('setDetector', { detector: kind });
+});
 
 // --- Tabs and exports ------------------------------------------------------------
 for (const tab of document.querySelectorAll<HTMLButtonElement>('#tabs button')) tab.onclick = () => show(tab.dataset.view as View);

@@ -5,10 +5,11 @@
  * and forward every event from `onEvent()` to the renderer.
  */
 import { parseRequest, type AnyRequest, type AppEvent, type JobStarted, type RequestArgs, type RequestName, type Responses, type WireResult } from '../contract/contract.ts';
-import { MODEL_LABELS } from '../contract/contract.ts';
+import { MODEL_LABELS, type DetectorKind } from '../contract/contract.ts';
 import { initBackend } from '../core/backend/init-backend.ts';
 import { applyRuntimeOptions, DEFAULT_RUNTIME, type RuntimeOptions } from '../core/runtime-options.ts';
 import { FerError } from '../core/errors.ts';
+import { describeDetector, disposeSharedFaceDetectors, sharedFaceDetector } from '../core/face/detector.ts';
 import { startHaarHelper, stopHaarHelper } from '../core/face/haar-helper.ts';
 import { cascadePath } from '../core/face/models-dir.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../core/predict/classify-helper.ts';
@@ -89,6 +90,7 @@ export class AppService {
       }
       if (!this.session.models.cnn && !this.session.models.rnn) this.log('No pretrained models found: train the CNN or the RNN to predict');
       this.warmClassifyHelper();
+      await this.useDetector(this.session.detector.kind);
       this.emitState();
     })();
     return this.ready;
@@ -131,6 +133,7 @@ export class AppService {
     await this.jobs.idle();
     this.session.dispose();
     await this.live.close();
+    await disposeSharedFaceDetectors();
     await this.uploads.clear();
     await stopHaarHelper();
     await stopClassifyHelper();
@@ -208,6 +211,10 @@ export class AppService {
         if (job) throw new FerError(`camera stopped: ${job.label.toLowerCase()} needs the processor; start it again when it is done`, { kind: 'busy' });
         return this.live.analyse(req.args);
       }
+      case 'setDetector':
+        await this.useDetector(req.args.detector);
+        this.emitState();
+        return this.session.detector;
       case 'pickDataset':
         throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', { kind: 'usage' });
     }
@@ -220,6 +227,17 @@ export class AppService {
       // The images are in memory now; the uploaded copy is no longer needed.
       if (uploadId) void this.uploads.remove(uploadId);
     }) };
+  }
+
+  /**
+   * Opens the chosen detector now (predict-job gets the same shared one), so the header
+   * can say what runs before the first photo; where YuNet cannot run, the log says why.
+   */
+  private async useDetector(kind: DetectorKind): Promise<void> {
+    const d = await sharedFaceDetector({ kind });
+    this.session.detector = { kind, inUse: describeDetector(d), fallback: d.fallback ?? null };
+    if (d.fallback) this.log(`Face detector: ${describeDetector(d)}, because YuNet cannot run here (${d.fallback})`, 'warn');
+    else this.log(`Face detector: ${describeDetector(d)}`);
   }
 
   private refuseIfBusy(): void {

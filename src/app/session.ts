@@ -4,7 +4,7 @@
  * reports. Replacing the dataset invalidates what was derived from it; models
  * stay (they can still predict), and tf memory of replaced models is freed.
  */
-import type { DatasetSummary, JobSummary, ModelSlot, ModelSummary, PreprocessSummary, SampleInfo, SessionSnapshot, TestReport } from '../contract/contract.ts';
+import type { DatasetSummary, DetectorState, JobSummary, ModelSlot, ModelSummary, PreprocessSummary, SampleInfo, SessionSnapshot, TestReport } from '../contract/contract.ts';
 import type { Dataset } from '../core/dataset/types.ts';
 import type { FerModel } from '../core/model-io/load-fer-model.ts';
 import type { PreprocessResult } from '../core/preprocess/preprocess.ts';
@@ -19,6 +19,8 @@ export class Session {
   pre: Preprocessed | null = null;
   readonly models: Record<ModelSlot, SessionModel | null> = { cnn: null, rnn: null };
   reports: Partial<Record<ModelSlot, TestReport>> = {};
+  /** The face detector chosen for Predict and the live view, and what runs (app-service opens it). */
+  detector: DetectorState = { kind: 'yunet', inUse: null, fallback: null };
 
   setDataset(d: LoadedDataset): void {
     this.dataset = d;
@@ -51,6 +53,7 @@ export class Session {
       reports: structuredClone(this.reports),
       job,
       samples,
+      detector: { ...this.detector },
     };
   }
 

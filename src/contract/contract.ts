@@ -6,7 +6,7 @@
  * exist on one side only. Only the transport differs between shells:
  * Electron IPC (invoke + send) or HTTP POST JSON + raw upload + WebSocket.
  */
-import type { EpochPoint, JobKind, JobSummary, ModelSlot, PredictionResult, SessionSnapshot } from './snapshot.ts';
+import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
 
@@ -51,6 +51,8 @@ export const REQUESTS = {
   /** Test accuracy and confusion matrix of every model on the preprocessed test split. */
   compare: empty,
   predict: obj({ uploadId, wholeImage: bool }),
+  /** The face detector of Predict and the live view. */
+  setDetector: obj({ detector: oneOf(DETECTOR_KINDS) }),
   /** Electron only: the main process shows its own dialog (opening in data/); no path crosses. */
   pickDataset: obj({ mode: oneOf(['file', 'folder'] as const) }),
   /** One camera frame: its faces and every model's probabilities (the live view sends one at a time). */
@@ -72,6 +74,7 @@ export interface Responses {
   cancel: { cancelled: boolean };
   compare: JobStarted;
   predict: PredictionResult;
+  setDetector: DetectorState;
   /** null when the user closed the dialog. */
   pickDataset: JobStarted | null;
   liveFrame: LiveFrameResult;

@@ -11,6 +11,19 @@ export const MODEL_LABELS: Record<ModelSlot, string> = { cnn: 'CNN', rnn: 'RNN' 
 
 export type JobKind = 'load-dataset' | 'preprocess' | 'train' | 'compare' | 'predict';
 
+/** The face detectors a user can choose: YuNet (default) or the reference application's Haar cascade. */
+export const DETECTOR_KINDS = ['yunet', 'haar'] as const;
+export type DetectorKind = (typeof DETECTOR_KINDS)[number];
+
+export interface DetectorState {
+  /** What the user chose (Predict and the live view use it). */
+  kind: DetectorKind;
+  /** What runs, e.g. "YuNet (onnxruntime-node)" or "Haar cascade (opencv.js)"; null until it is opened. */
+  inUse: string | null;
+  /** Why YuNet was chosen but Haar runs (no ONNX Runtime loads here...); null otherwise. */
+  fallback: string | null;
+}
+
 export interface DatasetSummary {
   /** What the user picked, e.g. "X.txt.npy (+ Y.txt.npy)", "sample: paper-format". */
   name: string;
@@ -95,6 +108,7 @@ export interface SessionSnapshot {
   reports: Partial<Record<ModelSlot, TestReport>>;
   job: JobSummary | null;
   samples: SampleInfo[];
+  detector: DetectorState;
 }
 
 export interface FacePrediction {

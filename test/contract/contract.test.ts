@@ -40,7 +40,7 @@ describe('parseRequest', () => {
   });
 
   it('has a schema for every request', () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual(['beginUpload', 'cancel', 'compare', 'getState', 'loadUpload', 'pickDataset', 'predict', 'preprocess', 'train', 'useSample']);
+    expect(Object.keys(REQUESTS).sort()).toEqual(['beginUpload', 'cancel', 'compare', 'getState', 'liveFrame', 'loadUpload', 'pickDataset', 'predict', 'preprocess', 'setDetector', 'train', 'useSample']);
   });
 });
 

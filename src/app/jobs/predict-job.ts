@@ -16,7 +16,7 @@ export async function predictJob(session: Session, ctx: JobContext, photo: Compl
   ctx.progress('predict', 0, `Looking for faces in ${file.name}`);
   const bytes = new Uint8Array(await fs.readFile(file.path));
   const models = slots.map((s) => session.models[s]!.fer);
-  const p = await predictImage(models, file.name, { wholeImageIfNoFace: wholeImage }, bytes);
+  const p = await predictImage(models, file.name, { wholeImageIfNoFace: wholeImage, detector: session.detector.kind }, bytes);
   const used: Partial<Record<ModelSlot, string>> = {};
   for (const s of slots) used[s] = session.models[s]!.summary.description;
   ctx.progress('predict', 1, `${p.faces.length} face(s) found`);
