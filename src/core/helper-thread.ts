@@ -1,27 +1,19 @@
 /**
- * One long-lived worker thread answering numbered requests: the pattern both
- * prediction helpers share (Haar levels in face/haar-helper.ts, a second model
- * in predict/classify-helper.ts). The wasm builds FER Studio uses (opencv.js,
- * tfjs-backend-wasm) compute on one thread each under Node, so a second core
- * only works through a second thread with its own copy of them.
+ * One long-lived worker thread answering requests, for the prediction helpers
+ * (Haar levels in face/haar-helper.ts, a second model in predict/classify-helper.ts),
+ * over the one request/reply channel every worker uses (worker-channel.ts). The wasm
+ * builds FER Studio uses (opencv.js, tfjs-backend-wasm) compute on one thread each
+ * under Node, so a second core only works through a second thread with its own copy
+ * of them.
  *
  * A helper is never needed for an answer: until it is ready, or after it fails
- * or stops, callers do the work themselves. Every pending request is rejected
- * when the worker errors or exits, so no caller waits forever.
+ * or stops, callers do the work themselves.
  */
-import type { Worker } from 'node:worker_threads';
 import { spawnSiblingWorker } from './spawn-sibling-worker.ts';
-
-/** What every request and reply carries: the number that pairs them. */
-export type Numbered<T> = T & { id: number };
-/** A worker's reply: its result, or the message of what went wrong. */
-export type HelperReply<R> = Numbered<{ result: R } | { error: string }>;
+import { WorkerChannel } from './worker-channel.ts';
 
 export class HelperThread<Q extends object, R> {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  private alive = true;
+  private readonly channel: WorkerChannel<Q, R>;
   /** Set by the owner once a warm-up request has succeeded. */
   ready = false;
 
@@ -30,43 +22,25 @@ export class HelperThread<Q extends object, R> {
    * `workerData`: what the worker runs with (its runtime options), handed down by the caller.
    */
   constructor(baseUrl: string, name: string, private readonly label: string, workerData: unknown = null) {
-    this.worker = spawnSiblingWorker(baseUrl, name, workerData);
-    this.worker.unref();
-    this.worker.on('message', (m: HelperReply<R>) => {
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if ('error' in m) p?.reject(new Error(m.error));
-      else p?.resolve(m.result);
-    });
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', () => {
-      this.alive = false;
-      this.ready = false;
-      this.failAll(new Error(`${this.label} stopped`));
+    const worker = spawnSiblingWorker(baseUrl, name, workerData);
+    worker.unref();
+    this.channel = new WorkerChannel<Q, R>(worker, {
+      exited: () => new Error(`${label} stopped`),
+      onFailure: () => { this.ready = false; },
     });
   }
 
   get running(): boolean {
-    return this.alive;
+    return this.channel.alive;
   }
 
   request(job: Q, transfer: ArrayBuffer[] = []): Promise<R> {
-    if (!this.alive) return Promise.reject(new Error(`${this.label} stopped`));
-    const id = ++this.nextId;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...job }, transfer);
-    });
+    return this.channel.request(job, transfer);
   }
 
   async stop(): Promise<void> {
     this.ready = false;
-    await this.worker.terminate();
-  }
-
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    await this.channel.close(new Error(`${this.label} stopped`));
   }
 }
 
@@ -99,21 +73,4 @@ export class HelperSlot<Q extends object, R> {
     this.thread = null;
     if (t) await t.stop();
   }
-}
-
-/**
- * The worker side: answers each request with `handle`'s result (transferring the
- * buffers `transfer` picks from it) or with its error's message.
- */
-export function serveHelperRequests<Q extends object, R>(
-  port: { on(event: 'message', f: (m: Numbered<Q>) => void): unknown; postMessage(m: HelperReply<R>, transfer?: ArrayBuffer[]): void },
-  handle: (job: Q) => Promise<R>,
-  transfer: (r: R) => ArrayBuffer[] = () => [],
-): void {
-  port.on('message', (m) => {
-    handle(m).then(
-      (result) => port.postMessage({ id: m.id, result }, transfer(result)),
-      (e: unknown) => port.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) }),
-    );
-  });
 }

@@ -1,8 +1,8 @@
 /** A worker for helper-thread.test.ts: doubles numbers, fails on request, or exits mid-request. */
 import { parentPort } from 'node:worker_threads';
-import { serveHelperRequests } from '../../src/core/helper-thread.ts';
+import { serveRequests } from '../../src/core/worker-channel.ts';
 
-serveHelperRequests<{ op: 'double' | 'fail' | 'exit'; values: Float32Array }, Float32Array>(parentPort!, async (job) => {
+serveRequests<{ op: 'double' | 'fail' | 'exit'; values: Float32Array }, Float32Array>(parentPort!, async (job) => {
   if (job.op === 'fail') throw new Error('asked to fail');
   if (job.op === 'exit') process.exit(3); // ends this worker thread only
   return job.values.map((v) => v * 2);

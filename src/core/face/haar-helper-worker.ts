@@ -1,6 +1,6 @@
 /** Worker-thread entry of the face-detection helper (haar-helper.ts): scans the pyramid levels it is sent. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { serveHelperRequests } from '../helper-thread.ts';
+import { serveRequests } from '../worker-channel.ts';
 import { classifierAt } from './haar-classifier.ts';
 import { rawDetections } from './haar-levels.ts';
 import { loadOpenCv, setOpenCvEcho } from './opencv.ts';
@@ -8,7 +8,7 @@ import type { HaarHelperData, ToHaarHelper } from './haar-helper.ts';
 
 setOpenCvEcho((workerData as HaarHelperData | null)?.debug ?? false);
 
-serveHelperRequests<ToHaarHelper, Int32Array>(parentPort!, async (m) => {
+serveRequests<ToHaarHelper, Int32Array>(parentPort!, async (m) => {
   const cv = await loadOpenCv();
   const clf = await classifierAt(cv, m.cascadeFile);
   if (m.sides.length === 0) return new Int32Array(0); // warm-up

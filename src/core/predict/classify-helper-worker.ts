@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/init-backend.ts';
 import { predictProbs } from '../eval/evaluate.ts';
-import { serveHelperRequests } from '../helper-thread.ts';
+import { serveRequests } from '../worker-channel.ts';
 import { loadFerModel, type FerModel } from '../model-io/load-fer-model.ts';
 import type { ClassifyHelperData, ToClassifyHelper } from './classify-helper.ts';
 
@@ -30,7 +30,7 @@ async function modelAt(dir: string, createdAt: string): Promise<FerModel> {
   return m;
 }
 
-serveHelperRequests<ToClassifyHelper, Float32Array>(parentPort!, async (job) => {
+serveRequests<ToClassifyHelper, Float32Array>(parentPort!, async (job) => {
   await backend;
   const m = await modelAt(job.dir, job.createdAt);
   if (job.count === 0) return new Float32Array(0); // warm-up
