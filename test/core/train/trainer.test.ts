@@ -48,7 +48,7 @@ async function readCheckpoint(dir: string): Promise<Checkpoint> {
 function expectClose(a: Float32Array[], b: Float32Array[], tol: number): void {
   expect(a.map((t) => t.length)).toEqual(b.map((t) => t.length));
   a.forEach((t, i) => {
-    const scale = Math.max(1e-6, ...Array.from(b[i], Math.abs));
+    const scale = b[i].reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
     const worst = t.reduce((m, v, j) => Math.max(m, Math.abs(v - b[i][j])), 0);
     expect(worst / scale, `tensor ${i}`).toBeLessThanOrEqual(tol);
   });
