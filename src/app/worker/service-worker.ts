@@ -1,22 +1,19 @@
-/** Worker-thread entry: hosts the app service and relays messages (see worker-backend.ts). */
+/** Worker-thread entry: hosts the app service and answers over the worker channel (see worker-backend.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { WireResult } from '../../contract/contract.ts';
+import { postEvent, serveRequests } from '../../core/worker-channel.ts';
 import { inProcessBackend } from '../backend.ts';
 import type { AppServiceOptions } from '../app-service.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { ToWorker } from './protocol.ts';
 
 const port = parentPort!;
 const backend = inProcessBackend(workerData as AppServiceOptions);
-const send = (m: FromWorker) => port.postMessage(m);
-backend.onEvent((event) => send({ type: 'event', event }));
+backend.onEvent((event) => postEvent(port, event));
 
-port.on('message', (m: ToWorker) => {
-  void (async () => {
-    if (m.type === 'request') send({ type: 'response', id: m.id, result: await backend.request(m.name, m.args) });
-    else if (m.type === 'load-path') send({ type: 'response', id: m.id, result: await backend.loadPath(m.path) });
-    else {
-      await backend.close();
-      send({ type: 'response', id: m.id, result: { ok: true, value: null } });
-      port.close();
-    }
-  })();
+serveRequests<ToWorker, WireResult>(port, async (m) => {
+  if (m.type === 'request') return backend.request(m.name, m.args);
+  if (m.type === 'load-path') return backend.loadPath(m.path);
+  await backend.close();
+  setImmediate(() => port.close()); // after this reply has been posted
+  return { ok: true, value: null };
 });
