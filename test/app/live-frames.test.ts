@@ -77,6 +77,15 @@ describe('liveFrame', () => {
     expect(b).toMatchObject({ ok: false, error: { kind: 'busy', message: /dropped/ } });
   });
 
+  it('refuses frames while a job needs the processor, saying the camera stopped', async () => {
+    const f = await frame('astronaut.png', 300, 100, 100);
+    const started = await backend.request('useSample', { sample: 'fer2013-csv' });
+    expect(started.ok).toBe(true);
+    expect(await send(f.jpeg, 'jpeg')).toMatchObject({ ok: false, error: { kind: 'busy', message: /^camera stopped: loading the dataset needs the processor/ } });
+    await backend.service.idle();
+    expect((await send(f.jpeg, 'jpeg')).ok).toBe(true);
+  });
+
   it('refuses frames that are not what they claim, with a clear error', async () => {
     const f = await frame('astronaut.png', 300, 100, 100);
     expect(await send(f.jpeg, 'jpeg', 320, 240)).toMatchObject({ ok: false, error: { kind: 'bad-input', message: /640x480, announced as 320x240/ } });

@@ -152,6 +152,31 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     expect(await page.locator('#status-line').textContent()).toMatch(/Camera released: you left the live view/);
   }, LONG);
 
+  it('releases the camera when the window is hidden and when a job that needs the processor starts, saying so', async () => {
+    const restart = async (n: number) => {
+      await page.getByRole('button', { name: 'Live Camera', exact: true }).click();
+      await expect.poll(async () => (await trackStates()).length).toBe(n);
+      expect((await trackStates()).at(-1)).toBe('live');
+      await expect.poll(() => page.locator('#live-message').textContent()).toMatch(/Camera on|No face|^$/);
+    };
+    await restart(3);
+    // What a browser does when the window is minimised or its tab hidden.
+    await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
+      Object.defineProperty(d, 'hidden', { configurable: true, get: () => true });
+      d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
+      Object.defineProperty(d, 'hidden', { configurable: true, get: () => false });
+    });
+    expect((await trackStates()).at(-1)).toBe('ended');
+    expect(await page.locator('#live-message').textContent()).toMatch(/Camera released: the window was hidden/);
+    await restart(4);
+    // Another window (or the CLI's user) starts a job: this window's camera stops and says why.
+    const started = await page.evaluate(async () => (await fetch('/api/request/useSample', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sample":"fer2013-csv"}' })).json());
+    expect(started).toMatchObject({ ok: true });
+    await expect.poll(async () => (await trackStates()).at(-1)).toBe('ended');
+    expect(await page.locator('#live-message').textContent()).toMatch(/Camera stopped: loading the dataset needs the processor/);
+  }, LONG);
+
   it('a face panning and zooming keeps its id while its box follows it', async () => {
     await openLive(videos.pan);
     const samples = await sample(6000);

@@ -107,8 +107,11 @@ export class LiveView {
     if (session !== this.session) { stream.getTracks().forEach((tr) => tr.stop()); return; }
     this.stream = stream;
     this.video.srcObject = stream;
+    this.setButtons();
     await this.video.play().catch(() => undefined);
     await this.listCameras(stream);
+    // Stopped meanwhile (hidden, left, a job started): that stop already released this stream and said why.
+    if (session !== this.session) return;
     this.tracker.reset();
     this.clearCards();
     this.startedAt = performance.now();
