@@ -66,7 +66,8 @@ function modelsInUse(s: SessionSnapshot | null): string {
   const parts = MODEL_SLOTS.map((slot) => `${MODEL_LABELS[slot]}: ${s.models[slot]?.description ?? 'none yet'}`);
   const d = s.detector;
   const detector = d.inUse ? ` · Face detector: ${d.inUse}${d.fallback ? ' (YuNet cannot run here; see the log)' : ''}` : '';
-  return `Models in use — ${parts.join(' · ')}${s.backend ? ` · TensorFlow.js backend: ${s.backend}` : ''}${detector}`;
+  const classifiers = s.classifiers ? ` · Classifiers on ${s.classifiers}` : '';
+  return `Models in use — ${parts.join(' · ')}${classifiers}${s.backend ? ` · TensorFlow.js backend: ${s.backend}` : ''}${detector}`;
 }
 
 /** Runs a user action; a refusal (busy, bad input...) goes to the status line and the log. */

@@ -12,6 +12,7 @@ import { FerError } from '../core/errors.ts';
 import { describeDetector, disposeSharedFaceDetectors, sharedFaceDetector } from '../core/face/detector.ts';
 import { startHaarHelper, stopHaarHelper } from '../core/face/haar-helper.ts';
 import { cascadePath } from '../core/face/models-dir.ts';
+import { classifierRuntime } from '../core/onnx/inference-config.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../core/predict/classify-helper.ts';
 import { datasetEntry } from './dataset-entry.ts';
 import { JobRunner } from './job-runner.ts';
@@ -82,6 +83,8 @@ export class AppService {
     this.ready ??= (async () => {
       this.session.backend = await initBackend(this.runtime.backend);
       this.log(`FER Studio backend ready: TensorFlow.js on ${this.session.backend}`);
+      this.session.classifiers = (await classifierRuntime())?.name ?? null;
+      this.log(`The classifiers run on ${this.session.classifiers ?? `TensorFlow.js (${this.session.backend})`}`);
       for (const p of this.opts.pretrainedDir ? await loadPretrained(this.opts.pretrainedDir) : []) {
         if (p.model) {
           this.session.setModel(p.slot, p.model);
@@ -146,7 +149,8 @@ export class AppService {
    * classifies alone).
    */
   private warmClassifyHelper(): void {
-    if (this.runtime.predictThreads < 2) return;
+    // On ONNX Runtime its own threads use the cores, faster than a helper's split (bench/eval.ts).
+    if (this.runtime.predictThreads < 2 || this.session.classifiers) return;
     const models = [this.session.models.cnn, this.session.models.rnn].flatMap((m) => (m ? [m.fer] : []));
     startClassifyHelper(models, this.runtime.backend).catch(() => undefined);
   }

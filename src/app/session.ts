@@ -15,6 +15,8 @@ export interface SessionModel { fer: FerModel; summary: ModelSummary }
 
 export class Session {
   backend: string | null = null;
+  /** The ONNX Runtime that classifies, or null for TensorFlow.js (app-service sets it at start). */
+  classifiers: string | null = null;
   dataset: LoadedDataset | null = null;
   pre: Preprocessed | null = null;
   readonly models: Record<ModelSlot, SessionModel | null> = { cnn: null, rnn: null };
@@ -47,6 +49,7 @@ export class Session {
   snapshot(job: JobSummary | null, samples: SampleInfo[]): SessionSnapshot {
     return {
       backend: this.backend,
+      classifiers: this.classifiers,
       dataset: this.dataset ? structuredClone(this.dataset.summary) : null,
       preprocessed: this.pre ? structuredClone(this.pre.summary) : null,
       models: { cnn: this.models.cnn ? structuredClone(this.models.cnn.summary) : null, rnn: this.models.rnn ? structuredClone(this.models.rnn.summary) : null },

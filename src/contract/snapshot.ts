@@ -102,6 +102,8 @@ export interface SampleInfo {
 
 export interface SessionSnapshot {
   backend: string | null;
+  /** The ONNX Runtime the classifiers run on (e.g. 'onnxruntime-node'); null: TensorFlow.js on `backend`. */
+  classifiers: string | null;
   dataset: DatasetSummary | null;
   preprocessed: PreprocessSummary | null;
   models: Record<ModelSlot, ModelSummary | null>;

@@ -6,7 +6,7 @@ import { initialState, reduce, type UiState } from '../../renderer/src/ui-state.
 
 const point = (epoch: number): EpochPoint => ({ epoch, loss: 1, accuracy: 0.3, valLoss: 1, valAccuracy: 0.2, seconds: 1 });
 const snap = (over: Partial<SessionSnapshot> = {}): SessionSnapshot => ({
-  backend: 'wasm', dataset: null, preprocessed: null, models: { cnn: null, rnn: null }, reports: {}, job: null, samples: [],
+  backend: 'wasm', classifiers: null, dataset: null, preprocessed: null, models: { cnn: null, rnn: null }, reports: {}, job: null, samples: [],
   detector: { kind: 'yunet', inUse: 'YuNet (onnxruntime-node)', fallback: null }, ...over,
 });
 const model = (slot: 'cnn' | 'rnn', epochs: number) => ({ slot, origin: 'trained' as const, description: slot, classes: [], inputSize: 48, history: Array.from({ length: epochs }, (_, i) => point(i + 1)), backend: 'wasm', createdAt: '' });
