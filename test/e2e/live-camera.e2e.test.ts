@@ -7,11 +7,12 @@
  * runs as `npm run web` starts it, with the shipped models.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeb, type RunningWeb } from './start-web.ts';
 import { writeY4m, type Placement } from './y4m.ts';
@@ -137,6 +138,39 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     for (const model of ['cnn', 'rnn']) expect(await page.locator(`.live-face[data-face-id="1"] .prob-column[data-model="${model}"] .prob-row`).count()).toBe(7);
     await expect.poll(() => page.locator('.live-face[data-face-id="1"] .live-chart canvas').getAttribute('data-points')).toMatch(/^[1-9]/);
     await page.screenshot({ path: path.join(SHOTS, '07-live.png') });
+  }, LONG);
+
+  it('Snapshot saves the frame with its overlay (PNG) and the predictions (JSON); Record saves a timeline (CSV, JSON)', async () => {
+    const downloads: { name: string; text: Buffer }[] = [];
+    const collect = (n: number) => new Promise<void>((resolve) => {
+      const on = async (d: Download) => {
+        downloads.push({ name: d.suggestedFilename(), text: readFileSync((await d.path())!) });
+        if (downloads.length >= n) { page.off('download', on); resolve(); }
+      };
+      page.on('download', on);
+    });
+    let done = collect(2);
+    await page.getByRole('button', { name: 'Snapshot', exact: true }).click();
+    await done;
+    const png = downloads.find((d) => d.name.endsWith('.png'))!;
+    expect(await sharp(png.text).metadata()).toMatchObject({ format: 'png', width: 640, height: 480 });
+    const snap = JSON.parse(downloads.find((d) => d.name.endsWith('.json'))!.text.toString()) as { faces: { id: number; label: string; probabilities: Record<string, Record<string, number>> }[] };
+    expect(snap.faces).toHaveLength(1);
+    expect(Object.keys(snap.faces[0].probabilities).sort()).toEqual(['cnn', 'rnn']);
+    expect(Object.keys(snap.faces[0].probabilities.cnn)).toHaveLength(7);
+    downloads.length = 0;
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.waitForTimeout(1500);
+    await page.getByRole('button', { name: /^Stop recording \(\d+ rows\)$/ }).click();
+    done = collect(2);
+    await page.getByRole('button', { name: 'Save timeline as CSV', exact: true }).click();
+    await page.getByRole('button', { name: 'Save timeline as JSON', exact: true }).click();
+    await done;
+    const csv = downloads.find((d) => d.name.endsWith('.csv'))!.text.toString().trim().split('\n');
+    expect(csv[0]).toBe(`time_ms,face_id,x,y,w,h,${['cnn', 'rnn'].flatMap((m) => ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'].map((c) => `${m}_${c}`)).join(',')}`);
+    expect(csv.length).toBeGreaterThan(2);
+    const json = JSON.parse(downloads.find((d) => d.name.endsWith('.json'))!.text.toString()) as { rows: unknown[] };
+    expect(json.rows).toHaveLength(csv.length - 1);
   }, LONG);
 
   it('releases the camera on Stop and when the user leaves the view', async () => {
