@@ -1,10 +1,11 @@
 /**
  * Kill -9 during saveModelDir, for real: a child process saves a model in a loop and is killed
- * at a random moment, several times over the same folder. Each time, the model on disk must load
- * and be complete: every file from one and the same save, at least as new as the last save the
+ * at a random moment or inside a save, several times over the same folder. Each time, the model
+ * on disk must load and be complete: every file from one and the same save, at least as new as the last save the
  * child reported finished. Plus the deterministic worst case: a crash between the two renames.
  */
 import { spawn } from 'node:child_process';
+import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,22 +22,38 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-/** Starts the save loop, kills it with SIGKILL `delayMs` after its first completed save; returns the last generation it reported. */
-function saveThenKill(dir: string, start: number, delayMs: number): Promise<number> {
+/**
+ * Starts the save loop and, after its first completed save, kills it with SIGKILL: `delayMs` later,
+ * or (`'temp'`) as soon as a later save creates its temp folder, i.e. inside that save.
+ * Returns the last generation it reported.
+ */
+function saveThenKill(dir: string, start: number, when: number | 'temp'): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOOP, dir, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let last = -1;
     let stderr = '';
     let out = '';
+    let watcher: FSWatcher | null = null;
+    const killInsideNextSave = () => {
+      const prefix = `${path.basename(dir)}.tmp-${child.pid}-`;
+      watcher = watch(path.dirname(dir), (_event, name) => { if (name?.startsWith(prefix)) child.kill('SIGKILL'); });
+    };
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out += c;
       const done = [...out.matchAll(/saved (\d+)\n/g)];
-      if (done.length && last < 0) setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (done.length && last < 0) {
+        if (when === 'temp') killInsideNextSave();
+        else setTimeout(() => child.kill('SIGKILL'), when);
+      }
       if (done.length) last = Number(done.at(-1)![1]);
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
     child.on('error', reject);
-    child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`save loop exited without being killed: ${stderr}`))));
+    child.on('close', (_code, signal) => {
+      watcher?.close();
+      if (signal === 'SIGKILL') resolve(last);
+      else reject(new Error(`save loop exited without being killed: ${stderr}`));
+    });
   });
 }
 
@@ -59,21 +76,22 @@ async function loadConsistent(dir: string): Promise<number> {
 describe('kill -9 in the middle of saving a model', () => {
   it('the previous model on disk always loads and is complete', async () => {
     const dir = path.join(tmp, 'model');
-    let midSave = 0;
     const leftovers = async () => (await readdir(tmp)).filter((f) => /^model\.(tmp-|old)/.test(f));
     for (let round = 1; round <= 5; round++) {
       const before = await leftovers();
       const start = round * 1000;
-      const delay = Math.floor(Math.random() * 150);
+      // Odd rounds at a random moment; even rounds the moment a save has created its temp folder.
+      const delay = round % 2 ? Math.floor(Math.random() * 150) : 'temp';
       const lastReported = await saveThenKill(dir, start, delay);
       const g = await loadConsistent(dir);
       // The last save reported as finished is durable; the one in flight may or may not have landed.
-      expect(g, `round ${round}, killed ${delay} ms after the first save`).toBeGreaterThanOrEqual(lastReported);
+      expect(g, `round ${round}, killed ${delay === 'temp' ? 'inside a save' : `${delay} ms after the first save`}`).toBeGreaterThanOrEqual(lastReported);
       expect(g).toBeLessThanOrEqual(lastReported + 1);
-      // A half-written temp folder (or the .old of a half-done swap) shows the kill landed inside a save.
-      if ((await leftovers()).some((f) => !before.includes(f))) midSave++;
+      // A half-written temp folder (or the .old of a half-done swap) shows the kill landed inside a save:
+      // always so in the even rounds, else the test would pass with every kill between saves, where nothing is at stake.
+      const inside = (await leftovers()).some((f) => !before.includes(f));
+      if (delay === 'temp') expect(inside, `round ${round}: the kill landed inside a save`).toBe(true);
     }
-    console.log(`kill-mid-save: ${midSave} of 5 kills landed inside a save`);
   });
 
   it('a crash between the two renames of a save: readers get the previous copy, the next save recovers', async () => {
