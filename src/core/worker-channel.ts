@@ -29,6 +29,8 @@ export interface WorkerChannelOptions<E> {
 
 /** A request that could not be sent at all (e.g. arguments that cannot be copied between threads). */
 export class UnsendableRequest extends Error {}
+/** The worker answered a request with an error (it is still running); its message is the worker's. */
+export class WorkerError extends Error {}
 
 export class WorkerChannel<Q extends object, R, E = never> {
   private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
@@ -44,7 +46,7 @@ export class WorkerChannel<Q extends object, R, E = never> {
       }
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      if ('error' in m) p?.reject(new Error(m.error));
+      if ('error' in m) p?.reject(new WorkerError(m.error));
       else p?.resolve(m.result);
     });
     worker.on('error', (e) => this.fail(opts.crashed?.(e) ?? e, true));

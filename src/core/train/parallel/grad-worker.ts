@@ -9,15 +9,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../backend/init-backend.ts';
-import type { FromGradWorker, GradWorkerInit, ToGradWorker } from './protocol.ts';
+import { serveRequests } from '../../worker-channel.ts';
+import type { GradWorkerInit, StepResult, ToGradWorker } from './protocol.ts';
 import { assignPacked, packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
 
-const port = parentPort!;
 const init = workerData as GradWorkerInit;
-const send = (m: FromGradWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-const describe = (e: unknown) => (e instanceof Error ? e.stack ?? e.message : String(e));
 
-async function start(): Promise<(m: ToGradWorker) => void> {
+async function start(): Promise<(m: Extract<ToGradWorker, { type: 'step' }>) => StepResult> {
   await initBackend(init.backend);
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
   tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.weights[i], w.read().shape))));
@@ -28,23 +26,17 @@ async function start(): Promise<(m: ToGradWorker) => void> {
     const { grads, stats } = shardGradients(model, vars, init.inputShape, init.classes, init.loss, m.shard);
     const flat = packTensors(grads);
     tf.dispose(grads);
-    send({ type: 'grads', stats, grads: flat, tensors: tf.memory().numTensors }, [flat.buffer as ArrayBuffer]);
+    return { stats, grads: flat, tensors: tf.memory().numTensors };
   };
 }
 
-// Failures are reported as messages rather than thrown: the main thread turns
-// them into a rejected step, and an uncaught exception would make the wasm
-// runtime dump its whole source to stderr.
-start().then(
-  (step) => {
-    port.on('message', (m: ToGradWorker) => {
-      try {
-        step(m);
-      } catch (e) {
-        send({ type: 'failed', message: describe(e) });
-      }
-    });
-    send({ type: 'ready' });
-  },
-  (e: unknown) => send({ type: 'failed', message: describe(e) }),
-);
+const replica = start();
+replica.catch(() => undefined); // reported as the answer to the first request
+
+// Failures (building the replica included) are answered as errors rather than thrown:
+// the main thread turns them into a rejected step, and an uncaught exception would
+// make the wasm runtime dump its whole source to stderr.
+serveRequests<ToGradWorker, StepResult | null>(parentPort!, async (m) => {
+  const step = await replica;
+  return m.type === 'ready' ? null : step(m);
+}, (r) => (r ? [r.grads.buffer as ArrayBuffer] : []), (e) => (e instanceof Error ? e.stack ?? e.message : String(e)));

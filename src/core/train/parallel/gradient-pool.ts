@@ -9,9 +9,10 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../backend/init-backend.ts';
-import type { FromGradWorker, GradWorkerInit, LossKind, Shard, ShardStats, ToGradWorker } from './protocol.ts';
+import type { GradWorkerInit, LossKind, Shard, ShardStats, StepResult, ToGradWorker } from './protocol.ts';
 import { packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
 import { spawnSiblingWorker } from '../../spawn-sibling-worker.ts';
+import { WorkerChannel, WorkerError } from '../../worker-channel.ts';
 
 export interface GradientPoolOptions {
   model: tf.LayersModel;
@@ -24,14 +25,15 @@ export interface GradientPoolOptions {
 
 export type BatchStats = Omit<ShardStats, 'weight'>;
 
-type Reply = Extract<FromGradWorker, { type: 'grads' }>;
 interface Replica {
-  worker: Worker;
-  pending: { resolve: (m: FromGradWorker) => void; reject: (e: Error) => void } | null;
+  channel: WorkerChannel<ToGradWorker, StepResult | null>;
+  /** The first thing that went wrong with this replica: every later step fails with it. */
   failure: Error | null;
   /** True when the main model's trainable weights changed since this replica last got them. */
   stale: boolean;
   tensors: number;
+  /** 1-based, as messages name it. */
+  n: number;
 }
 
 let live = 0;
@@ -67,14 +69,13 @@ export class GradientPool {
   /** Variable order the optimizer's slots were (or will be) created in by minimize(): keeps resume compatible. */
   private readonly applyOrder: number[];
   private readyPromise: Promise<unknown>;
-  private closing = false;
 
   constructor(private readonly opts: GradientPoolOptions, workers: Worker[]) {
     this.vars = trainableVariables(opts.model);
     const index = new Map(this.vars.map((v, i) => [v.name, i]));
     this.applyOrder = Object.keys(tf.engine().registeredVariables).filter((n) => index.has(n)).map((n) => index.get(n)!);
     this.replicas = workers.map((worker, i) => this.watch(worker, i + 1));
-    this.readyPromise = Promise.all(this.replicas.map((r) => this.expect(r)));
+    this.readyPromise = Promise.all(this.replicas.map((r) => this.send(r, { type: 'ready' })));
   }
 
   ready(): Promise<unknown> {
@@ -83,7 +84,7 @@ export class GradientPool {
 
   /** The worker threads (read-only use: tests kill one to prove a crash surfaces). */
   get threads(): readonly Worker[] {
-    return this.replicas.map((r) => r.worker);
+    return this.replicas.map((r) => r.channel.worker);
   }
 
   /** Live tensors in each worker after its last step (a leak shows as growth). */
@@ -98,7 +99,7 @@ export class GradientPool {
     const rows = splitRows(m, this.replicas.length + 1);
     let packed: Float32Array | null = null;
     let start = 0;
-    const replies: Promise<Reply>[] = [];
+    const replies: Promise<StepResult>[] = [];
     this.replicas.forEach((r, i) => {
       if (!rows[i]) return;
       const shard = sliceShard(x, y, w, start, rows[i], fs, classes, true);
@@ -106,14 +107,14 @@ export class GradientPool {
       if (r.stale) weights = packed ??= packTensors(this.vars);
       r.stale = false;
       const transfer = [shard.x.buffer, shard.y.buffer, ...(shard.w ? [shard.w.buffer] : [])] as ArrayBuffer[];
-      replies.push(this.expect(r, { type: 'step', shard, weights }, transfer) as Promise<Reply>);
+      replies.push(this.send(r, { type: 'step', shard, weights }, transfer) as Promise<StepResult>);
       start += rows[i];
     });
     const all = Promise.all(replies);
     all.catch(() => undefined); // observed below; this only stops an unhandled rejection if our own shard throws first
     const ownRows = rows[rows.length - 1];
     const own = ownRows ? shardGradients(model, this.vars, inputShape, classes, loss, sliceShard(x, y, w, start, ownRows, fs, classes, false)) : null;
-    let results: Reply[];
+    let results: StepResult[];
     try {
       results = await all;
     } catch (e) {
@@ -155,44 +156,33 @@ export class GradientPool {
 
   /** Terminates every worker; safe to call more than once, and after a failure. */
   async close(): Promise<void> {
-    this.closing = true;
-    for (const r of this.replicas) this.fail(r, new Error('the gradient pool was closed'));
-    await Promise.all(this.replicas.map((r) => r.worker.terminate()));
+    const closed = new Error('the gradient pool was closed');
+    for (const r of this.replicas) r.failure ??= closed;
+    await Promise.all(this.replicas.map((r) => r.channel.close(closed)));
   }
 
   private watch(worker: Worker, n: number): Replica {
     live++;
-    const r: Replica = { worker, pending: null, failure: null, stale: false, tensors: 0 };
-    worker.on('message', (m: FromGradWorker) => {
-      if (m.type === 'failed') return this.fail(r, new Error(`training worker ${n} failed: ${m.message}`));
-      if (m.type === 'grads') r.tensors = m.tensors;
-      const p = r.pending;
-      r.pending = null;
-      p?.resolve(m);
+    worker.on('exit', () => { live--; });
+    const channel = new WorkerChannel<ToGradWorker, StepResult | null>(worker, {
+      exited: (code) => new Error(`training worker ${n} stopped unexpectedly (exit code ${code})`),
+      crashed: (e) => new Error(`training worker ${n} crashed: ${e.message}`, { cause: e }),
     });
-    worker.on('error', (e) => this.fail(r, new Error(`training worker ${n} crashed: ${e.message}`, { cause: e })));
-    worker.on('messageerror', (e) => this.fail(r, new Error(`training worker ${n} sent an unreadable message`, { cause: e })));
-    worker.on('exit', (code) => {
-      live--;
-      if (!this.closing) this.fail(r, new Error(`training worker ${n} stopped unexpectedly (exit code ${code})`));
-    });
-    return r;
+    return { channel, failure: null, stale: false, tensors: 0, n };
   }
 
-  /** Sends `msg` (if any) and resolves with the replica's next message; rejects at once if the replica already failed. */
-  private expect(r: Replica, msg?: ToGradWorker, transfer: ArrayBuffer[] = []): Promise<FromGradWorker> {
+  /** Sends `msg` and resolves with the replica's answer; rejects at once if the replica already failed, and for good once it does. */
+  private send(r: Replica, msg: ToGradWorker, transfer: ArrayBuffer[] = []): Promise<StepResult | null> {
     if (r.failure) return Promise.reject(r.failure);
-    if (r.pending) return Promise.reject(new Error('a training worker was sent a step while busy'));
-    const p = new Promise<FromGradWorker>((resolve, reject) => { r.pending = { resolve, reject }; });
-    if (msg) r.worker.postMessage(msg, transfer);
-    return p;
-  }
-
-  private fail(r: Replica, e: Error): void {
-    r.failure ??= e;
-    const p = r.pending;
-    r.pending = null;
-    p?.reject(r.failure);
+    return r.channel.request(msg, transfer).then(
+      (reply) => {
+        if (reply) r.tensors = reply.tensors;
+        return reply;
+      },
+      (e: Error) => {
+        throw (r.failure ??= e instanceof WorkerError ? new Error(`training worker ${r.n} failed: ${e.message}`) : e);
+      },
+    );
   }
 }
 

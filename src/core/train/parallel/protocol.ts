@@ -32,14 +32,15 @@ export interface ShardStats {
   weight: number;
 }
 
-export type ToGradWorker = {
-  type: 'step';
-  shard: Shard;
-  /** Trainable weights packed in `model.trainableWeights` order; absent when unchanged since the last step. */
-  weights: Float32Array | null;
-};
-
-export type FromGradWorker =
+/** Requests over the worker channel (core/worker-channel.ts): 'ready' is answered (null) once the replica is built. */
+export type ToGradWorker =
   | { type: 'ready' }
-  | { type: 'grads'; stats: ShardStats; grads: Float32Array; tensors: number }
-  | { type: 'failed'; message: string };
+  | {
+    type: 'step';
+    shard: Shard;
+    /** Trainable weights packed in `model.trainableWeights` order; absent when unchanged since the last step. */
+    weights: Float32Array | null;
+  };
+
+/** A step's answer: the shard's packed gradients, its stats, and the worker's live tensor count. */
+export interface StepResult { stats: ShardStats; grads: Float32Array; tensors: number }
