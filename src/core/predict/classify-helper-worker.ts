@@ -4,12 +4,15 @@ import { initBackend } from '../backend/init-backend.ts';
 import { predictProbs } from '../eval/evaluate.ts';
 import { serveRequests } from '../worker-channel.ts';
 import { loadFerModel, type FerModel } from '../model-io/load-fer-model.ts';
+import { configureOnnxInference } from '../onnx/inference-config.ts';
 import type { ClassifyHelperData, ToClassifyHelper } from './classify-helper.ts';
 
 /** The app holds a CNN and an RNN; retraining replaces one, so a few entries cover every switch. */
 const MAX_MODELS = 4;
 const models = new Map<string, FerModel>();
 const backend = initBackend((workerData as ClassifyHelperData | null)?.backend ?? 'auto');
+// This helper splits tfjs work; callers start it only when their classifiers run on tfjs, so it does too.
+configureOnnxInference({ allow: [] });
 
 function forget(dir: string): void {
   models.get(dir)?.model.dispose();

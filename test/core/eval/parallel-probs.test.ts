@@ -8,6 +8,7 @@ import { loadDataset } from '../../../src/core/dataset/load-dataset.ts';
 import { predictProbs } from '../../../src/core/eval/evaluate.ts';
 import { PARALLEL_CHUNK, predictProbsParallel } from '../../../src/core/eval/parallel-probs.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
+import { configureOnnxInference } from '../../../src/core/onnx/inference-config.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../../../src/core/predict/classify-helper.ts';
 
 // The RNN: the faster shipped model; 2.5 chunks of PublicTest, so both threads take some and the last is short.
@@ -20,6 +21,8 @@ let tmp: string;
 
 beforeAll(async () => {
   await initBackend();
+  // The helper splits the tfjs path's work (it always runs tfjs): this thread runs tfjs too, as where no ONNX Runtime loads.
+  configureOnnxInference({ allow: [] });
   rnn = await loadFerModel('models/rnn');
   const ds = await loadDataset('../shared/datasets/fer2013/publictest.X.npy');
   pixels = ds.images.subarray(0, N * 2304);

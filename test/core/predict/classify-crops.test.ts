@@ -8,6 +8,7 @@ import { loadDataset } from '../../../src/core/dataset/load-dataset.ts';
 import type { Dataset } from '../../../src/core/dataset/types.ts';
 import { selectImages } from '../../../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
+import { configureOnnxInference } from '../../../src/core/onnx/inference-config.ts';
 import { classifyCrops } from '../../../src/core/predict/classify-crops.ts';
 import { classifyHelperReady, helperProbs, startClassifyHelper, stopClassifyHelper } from '../../../src/core/predict/classify-helper.ts';
 
@@ -17,6 +18,8 @@ let tmp: string;
 
 beforeAll(async () => {
   await initBackend();
+  // The helper splits the tfjs path's work (it always runs tfjs): this thread runs tfjs too, as where no ONNX Runtime loads.
+  configureOnnxInference({ allow: [] });
   models = [await loadFerModel('models/cnn'), await loadFerModel('models/rnn')];
   faces = selectImages(await loadDataset('test/fixtures/shipped/publictest.X.npy'), Uint32Array.of(0, 1, 2));
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'fer-classify-'));
