@@ -1,10 +1,13 @@
 /**
- * One 512x512 photo end to end (read + decode, Haar detect, crop, CNN + RNN),
+ * One 512x512 photo end to end (read + decode, detect, crop, CNN + RNN),
  * through the project's real predictImage with the shipped models, warm,
- * median of --runs; then each stage alone. Measured on one thread (`fer
- * predict`) and with the helper threads for the cascade and the second model (the app). The baseline does the same steps
- * with Python OpenCV + PyTorch (bench/baselines/predict_cv_torch.py) in the
- * same run, on the same file, with the same cascade and detection settings.
+ * median of --runs; then each stage alone. Measured with each detector (the Haar
+ * cascade; YuNet, the default), on one thread (`fer predict`) and with the helper
+ * threads for the cascade and the second model (the app). The baseline does the same
+ * steps with Python OpenCV + PyTorch (bench/baselines/predict_cv_torch.py) in the
+ * same run, on the same file, with the same cascade and settings, or YuNet's weights
+ * through OpenCV's dnn module. Last, each detector alone on every shared photo
+ * (faces found, ms): the README's detector table (`npx tsx bench/table.ts --detectors`).
  *
  *   npx tsx bench/predict.ts [--runs 50] [--threads 2] [--json-out FILE]
  */
@@ -19,7 +22,9 @@ import { readInputFile } from '../src/core/dataset/read-input.ts';
 import type { Dataset } from '../src/core/dataset/types.ts';
 import { cropFace } from '../src/core/face/crop.ts';
 import { decodeImage } from '../src/core/face/decode-image.ts';
+import { createFaceDetector, describeDetector, type DetectorKind, type FaceDetector } from '../src/core/face/detector.ts';
 import { detectFaces } from '../src/core/face/haar.ts';
+import { levelledCrop } from '../src/core/face/levelled-crop.ts';
 import { startHaarHelper, stopHaarHelper } from '../src/core/face/haar-helper.ts';
 import { cascadePath } from '../src/core/face/models-dir.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
@@ -33,8 +38,12 @@ import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } f
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' }, threads: { type: 'string', default: '2' }, 'json-out': { type: 'string' } } });
 const runs = Number(values.runs);
 const SOURCE_PHOTO = path.resolve('../shared/photos/astronaut.png'); // the one-face photo
-// What predictImage uses: the defaults of detectFaces (haar.ts) and expandBox (crop.ts). Passed to Python explicitly.
-const SETTINGS = { scaleFactor: 1.1, minNeighbors: 5, minSizeFraction: 0.05, margin: 0.2 };
+// What predictImage uses: the defaults of detectFaces (haar.ts), expandBox (crop.ts) and YuNet (yunet.ts). Passed to Python explicitly.
+const SETTINGS = { scaleFactor: 1.1, minNeighbors: 5, minSizeFraction: 0.05, margin: 0.2, scoreThreshold: 0.75, nmsThreshold: 0.3 };
+// OpenCV 4.6's dnn reads only the fixed-size export; it holds the same weights as the dynamic one the app runs (test/core/face/yunet-oracle.test.ts).
+const YUNET_FIXED = 'models/yunet/yunet_s_640_640.onnx';
+/** The shared photos and the faces each really has (astronaut: one; chelsea is a cat, coffee a cup). */
+const SHARED_PHOTOS: [string, number][] = [['astronaut.png', 1], ['chelsea.png', 0], ['coffee.png', 0]];
 
 interface PyResult { faces: number; samples: number[][]; params: Record<string, number>; versions: Record<string, string> }
 /**
@@ -54,12 +63,13 @@ async function photo512(tmp: string): Promise<string> {
   return out;
 }
 
-function baseline(photo: string, cnnStages: string, n: number): PyResult | null {
+function baseline(photo: string, cnnStages: string, n: number, kind: DetectorKind): PyResult | null {
   if (!havePython('cv2, torch', 'python3-opencv python3-torch')) return null;
   const s = SETTINGS;
   return pythonJson<PyResult>(['bench/baselines/predict_cv_torch.py', photo, cascadePath('default'), '--runs', String(n), '--threads', values.threads!,
     '--scale-factor', String(s.scaleFactor), '--min-neighbors', String(s.minNeighbors), '--min-size-fraction', String(s.minSizeFraction), '--margin', String(s.margin),
-    '--views', String(TTA_VIEWS.length), ...(cnnStages ? ['--cnn-stages', cnnStages] : [])],
+    '--views', String(TTA_VIEWS.length), ...(cnnStages ? ['--cnn-stages', cnnStages] : []),
+    ...(kind === 'yunet' ? ['--yunet', YUNET_FIXED, '--score-threshold', String(s.scoreThreshold), '--nms-threshold', String(s.nmsThreshold)] : [])],
   { quietStderr: true }); // stderr: libpng's iCCP warnings
 }
 
@@ -71,24 +81,32 @@ try {
   const models = [await loadFerModel('models/cnn'), await loadFerModel('models/rnn')];
   console.log(`predict: ${path.basename(photo)} 512x512; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 
+  // One detector of each kind, opened once, as `fer predict` and the app do (sharedFaceDetector).
+  const detectors: Record<DetectorKind, FaceDetector> = { haar: await createFaceDetector({ kind: 'haar' }), yunet: await createFaceDetector({ kind: 'yunet' }) };
+  const yunetName = describeDetector(detectors.yunet);
+
   /** End to end, then the same work split into stages (predictImage does not expose its own timings). */
   type Samples = { total: number[]; faces: number; decode: number[]; detect: number[]; classify: number[] };
-  async function measure(n: number, m: Samples = { total: [], faces: 0, decode: [], detect: [], classify: [] }): Promise<Samples> {
-    for (let i = 0; i < 3; i++) await predictImage(models, photo); // warm: opencv.js start, cascade load, kernel setup
+  const empty = (): Samples => ({ total: [], faces: 0, decode: [], detect: [], classify: [] });
+  async function measure(kind: DetectorKind, n: number, m: Samples = empty()): Promise<Samples> {
+    const detector = detectors[kind];
+    for (let i = 0; i < 3; i++) await predictImage(models, photo, { detector }); // warm: opencv.js start, cascade load, kernel setup
     for (let i = 0; i < n; i++) {
       const t = performance.now();
-      m.faces = (await predictImage(models, photo)).faces.length;
+      m.faces = (await predictImage(models, photo, { detector })).faces.length;
       m.total.push(performance.now() - t);
     }
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       const img = await decodeImage(await readInputFile(photo, 'image'), { file: photo });
       const t1 = performance.now();
-      const boxes = await detectFaces(img.gray, img.width, img.height);
+      const haar = kind === 'haar' ? (await detectFaces(img.gray, img.width, img.height)).sort((a, b) => b.w * b.h - a.w * a.h)[0] : undefined;
+      const yunet = kind === 'yunet' ? (await detector.detect(img.rgb, img.width, img.height, 3)).sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])[0] : undefined;
       const t2 = performance.now();
-      const largest = boxes.sort((a, b) => b.w * b.h - a.w * a.h)[0];
-      if (largest) {
-        const crop = cropFace(img.gray, img.width, img.height, largest, SETTINGS.margin, 48);
+      // The crop is counted with classification, as the baseline counts it.
+      const crop = haar ? cropFace(img.gray, img.width, img.height, haar, SETTINGS.margin, 48)
+        : yunet ? levelledCrop(img.gray, img.width, img.height, yunet, SETTINGS.margin, 48) : null;
+      if (crop) {
         const ds: Dataset = { format: 'folder', source: photo, classes: [], count: 1, height: 48, width: 48, channels: 1, images: crop, labels: new Uint8Array(1), split: null };
         await classifyCrops(models, ds, { tta: true }); // as predictImage
       }
@@ -97,43 +115,82 @@ try {
     }
     return m;
   }
+
+  /** Each detector alone on every shared photo, on this thread: faces found and median ms (the README's detector table). */
+  async function detectorTable(n: number): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    for (const [file, truth] of SHARED_PHOTOS) {
+      const img = await decodeImage(path.resolve('../shared/photos', file));
+      for (const kind of ['haar', 'yunet'] as const) {
+        const d = detectors[kind];
+        const found = (await d.detect(img.rgb, img.width, img.height, 3)).length;
+        const ms: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const t = performance.now();
+          await d.detect(img.rgb, img.width, img.height, 3);
+          ms.push(performance.now() - t);
+        }
+        rows.push({
+          name: `detect ${file}: ${describeDetector(d)}`, unit: 'ms', ours: median(ms), baseline: null, baselineName: null, speedup: null,
+          target: 'none (detector table)', met: null, notes: `${img.width}x${img.height}; ${found} face(s) found, ${truth} in the photo; median of ${n}, one thread`,
+          detail: { photo: file, detector: kind, runtime: d.runtime, width: img.width, height: img.height, found, truth },
+        });
+      }
+    }
+    return rows;
+  }
+
+  const table = await detectorTable(Math.max(5, Math.ceil(runs / 5)));
   // `fer predict` runs on one thread; the app (a long-lived process) adds helper threads for the cascade and the second model.
-  const one = await measure(runs);
+  const one = { haar: await measure('haar', runs), yunet: await measure('yunet', runs) };
   await startHaarHelper(cascadePath('default'));
   await startClassifyHelper(models);
   const stages = models[0].meta.options.stages;
   const perRound = Math.ceil(runs / ROUNDS);
-  const two: Samples = { total: [], faces: 0, decode: [], detect: [], classify: [] }; // pooled over the rounds
-  let py: PyResult | null = null;
-  const pySamples: number[][] = [];
+  const two = { haar: empty(), yunet: empty() }; // pooled over the rounds
+  const py: Record<DetectorKind, PyResult | null> = { haar: null, yunet: null };
+  const pySamples: Record<DetectorKind, number[][]> = { haar: [], yunet: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    await measure(perRound, two);
-    py = baseline(photo, typeof stages === 'string' ? stages : '', perRound);
-    pySamples.push(...(py?.samples ?? []));
+    for (const kind of ['haar', 'yunet'] as const) {
+      await measure(kind, perRound, two[kind]);
+      py[kind] = baseline(photo, typeof stages === 'string' ? stages : '', perRound, kind);
+      pySamples[kind].push(...(py[kind]?.samples ?? []));
+    }
   }
   await stopHaarHelper();
   await stopClassifyHelper();
-  const pyStage = (i: number): number | null => (py ? median(pySamples.map((s) => s[i])) * 1000 : null);
-  const pyTotals = { total: pyStage(0), decode: pyStage(1), detect: pyStage(2), classify: pyStage(3) };
-  const base = `Python OpenCV ${py?.versions.opencv ?? ''} + PyTorch ${py?.versions.torch ?? ''}, ${values.threads} threads`;
+  for (const d of Object.values(detectors)) await d.dispose();
+  const pyStage = (kind: DetectorKind, i: number): number | null => (py[kind] ? median(pySamples[kind].map((x) => x[i])) * 1000 : null);
+  const pyTotals = (kind: DetectorKind) => ({ total: pyStage(kind, 0), decode: pyStage(kind, 1), detect: pyStage(kind, 2), classify: pyStage(kind, 3) });
+  const pyHaar = pyTotals('haar');
+  const pyYunet = pyTotals('yunet');
+  const versions = py.haar?.versions ?? py.yunet?.versions;
+  const base = `Python OpenCV ${versions?.opencv ?? ''} + PyTorch ${versions?.torch ?? ''}, ${values.threads} threads`;
+  const yunetBase = `${base}; YuNet on cv2.dnn`;
   const archNote = models.map((m) => {
     const ours = m.model.countParams();
-    const twin = py?.params[m.meta.kind];
+    const twin = py.haar?.params[m.meta.kind];
     return twin !== undefined && twin !== ours ? `shipped ${m.meta.kind} has ${ours} params, PyTorch twin ${twin}` : '';
   }).filter(Boolean).join('; ');
-  const row = (name: string, ours: number, b: number | null, target: string, notes: string): BenchRow => {
-    const s = speedup(ours, b, false);
-    return { name, unit: 'ms', ours, baseline: b, baselineName: py ? base : null, speedup: s, target, met: target.startsWith('<=') ? (s === null ? null : s >= 1) : null, notes };
+  const row = (name: string, ours: number, b: number | null, target: string, notes: string, baseName = base): BenchRow => {
+    const sp = speedup(ours, b, false);
+    return { name, unit: 'ms', ours, baseline: b, baselineName: b === null ? null : baseName, speedup: sp, target, met: target.startsWith('<=') ? (sp === null ? null : sp >= 1) : null, notes };
   };
   const rows: BenchRow[] = [
-    row('predict end-to-end (app: 2 threads)', median(two.total), pyTotals.total, '<= 1.0x Python OpenCV + PyTorch',
-      `median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.faces} face(s) ours, ${py?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
-    row('predict end-to-end (fer predict: 1 thread)', median(one.total), pyTotals.total, 'none (one-shot CLI)', 'no helper thread: starting one costs more than it saves for one photo'),
-    row('predict stage: read + decode', median(two.decode), pyTotals.decode, 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
-    row('predict stage: Haar detect, 2 threads', median(two.detect), pyTotals.detect, 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
-    row('predict stage: Haar detect, 1 thread', median(one.detect), pyTotals.detect, 'none (stage timing)', 'opencv.js on one thread vs native OpenCV on 2'),
-    row('predict stage: crop + CNN + RNN, 2 threads', median(two.classify), pyTotals.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),
-    row('predict stage: crop + CNN + RNN, 1 thread', median(one.classify), pyTotals.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch on 2; one model after the other`),
+    row('predict end-to-end (app: 2 threads)', median(two.haar.total), pyHaar.total, '<= 1.0x Python OpenCV + PyTorch',
+      `Haar cascade; median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.haar.faces} face(s) ours, ${py.haar?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
+    row('predict end-to-end (fer predict: 1 thread)', median(one.haar.total), pyHaar.total, 'none (one-shot CLI)', 'Haar cascade; no helper thread: starting one costs more than it saves for one photo'),
+    row('predict end-to-end, YuNet (app: 2 threads)', median(two.yunet.total), pyYunet.total, '<= 1.0x Python OpenCV + PyTorch',
+      `${yunetName}, the default detector; the same YuNet weights on OpenCV's dnn (FaceDetectorYN's decoding; Debian's OpenCV 4.6 FaceDetectorYN cannot load the model); eyes levelled on both sides; median of ${ROUNDS * perRound}, alternating rounds; ${two.yunet.faces} face(s) ours, ${py.yunet?.faces ?? '?'} baseline`, yunetBase),
+    row('predict end-to-end, YuNet (fer predict: 1 thread)', median(one.yunet.total), pyYunet.total, 'none (one-shot CLI)', `${yunetName}; no helper thread (onnxruntime-node keeps its own thread pool)`, yunetBase),
+    row('predict stage: read + decode', median(two.haar.decode), pyHaar.decode, 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
+    row('predict stage: Haar detect, 2 threads', median(two.haar.detect), pyHaar.detect, 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
+    row('predict stage: Haar detect, 1 thread', median(one.haar.detect), pyHaar.detect, 'none (stage timing)', 'opencv.js on one thread vs native OpenCV on 2'),
+    row('predict stage: YuNet detect', median(two.yunet.detect), pyYunet.detect, 'none (stage timing)',
+      `${yunetName} + yunet-decode.ts vs cv2.dnn + numpy decoding + NMSBoxes`, yunetBase),
+    row('predict stage: crop + CNN + RNN, 2 threads', median(two.haar.classify), pyHaar.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),
+    row('predict stage: crop + CNN + RNN, 1 thread', median(one.haar.classify), pyHaar.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch on 2; one model after the other`),
+    ...table,
   ];
   printRows(rows);
   writeResult({ bench: 'predict', date: new Date().toISOString(), machine: machineInfo(), backend, rows });

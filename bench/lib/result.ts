@@ -25,6 +25,8 @@ export interface BenchRow {
   target: string;
   met: boolean | null;
   notes?: string;
+  /** Structured figures a table is built from (bench/table.ts --detectors), beside the words in notes. */
+  detail?: Record<string, string | number>;
 }
 
 export interface BenchResult {
