@@ -3,7 +3,8 @@
  * there is room, no label covers another face: tried in order above the box,
  * below it, inside its top edge, then further up or down in label-height
  * steps; the first free place wins, else the one covering the least. Shared
- * by the live view and photo Predict (views/face-overlay.ts). Pure: no DOM.
+ * by the live view and photo Predict (views/face-overlay.ts), with the
+ * hit-test of a hover or click. Pure: no DOM.
  */
 export interface Rect { x: number; y: number; w: number; h: number }
 
@@ -54,4 +55,16 @@ export function layoutLabels(requests: LabelRequest[], width: number, height: nu
 
 export function rectsOverlap(a: Rect, b: Rect): boolean {
   return overlapArea(a, b) > 0;
+}
+
+/** A face as drawn: its box and its label, in canvas pixels. */
+export interface DrawnFace { id: number; box: Rect; label: Rect }
+
+/** The face under a point (canvas pixels): its label first, then the smallest box containing it. */
+export function faceAt(drawn: DrawnFace[], x: number, y: number): number | null {
+  const inside = (r: Rect) => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h;
+  const byLabel = drawn.find((d) => inside(d.label));
+  if (byLabel) return byLabel.id;
+  const boxes = drawn.filter((d) => inside(d.box)).sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h);
+  return boxes[0]?.id ?? null;
 }

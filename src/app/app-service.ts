@@ -135,7 +135,6 @@ export class AppService {
     if (job) this.jobs.cancel(job.id);
     await this.jobs.idle();
     this.session.dispose();
-    await this.live.close();
     await disposeSharedFaceDetectors();
     await this.uploads.clear();
     await stopHaarHelper();

@@ -9,14 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
 import { FerError } from '../core/errors.ts';
 import { decodeImage } from '../core/face/decode-image.ts';
-import { createFaceDetector, describeDetector, type FaceDetector } from '../core/face/detector.ts';
+import { describeDetector, sharedFaceDetector, type FaceDetector } from '../core/face/detector.ts';
 import { classifierRuntime } from '../core/onnx/inference-config.ts';
 import { analyseFrame, rgbaFrame, type FrameDetector, type FrameImage } from '../core/live/analyse-frame.ts';
 import type { Session } from './session.ts';
 
 export class LiveFrames {
   private inFlight = false;
-  private detector: Promise<{ name: string; detect: FrameDetector; dispose: () => Promise<void> }> | null = null;
 
   constructor(private readonly session: Session) {}
 
@@ -29,16 +28,17 @@ export class LiveFrames {
       const t0 = performance.now();
       const frame = await decodeFrame(args);
       const t1 = performance.now();
-      const detector = await this.detectorInUse();
+      // The detector chosen in the app (YuNet by default, or Haar), shared with Predict and closed with the service.
+      const d = await sharedFaceDetector({ kind: this.session.detector.kind, haar: HAAR_FOR_FRAMES });
       const models = slots.map((s) => this.session.models[s]!.fer);
       // No mirror TTA: the tracker's average over frames does that smoothing, at half the classification work (bench/live.ts).
-      const a = await analyseFrame(models, frame, detector.detect, { tta: false });
+      const a = await analyseFrame(models, frame, framesOf(d), { tta: false });
       // The classifiers run on ONNX Runtime where it loads (core/train/infer.ts), else on TensorFlow.js.
       const ort = await classifierRuntime();
       const classes: Partial<Record<ModelSlot, string[]>> = {};
       slots.forEach((s, i) => { classes[s] = [...models[i].meta.classes]; });
       return {
-        width: frame.width, height: frame.height, classes, detector: detector.name,
+        width: frame.width, height: frame.height, classes, detector: describeDetector(d),
         backend: ort ? `ONNX Runtime (${ort.name})` : `TensorFlow.js ${this.session.backend ?? ''}`.trim(),
         tensors: tf.memory().numTensors,
         faces: a.faces.map((f) => ({
@@ -52,17 +52,6 @@ export class LiveFrames {
     }
   }
 
-  /** Frees the detector's ONNX session (the service is closing). */
-  async close(): Promise<void> {
-    const d = await this.detector?.catch(() => null);
-    this.detector = null;
-    await d?.dispose();
-  }
-
-  private detectorInUse(): Promise<{ name: string; detect: FrameDetector; dispose: () => Promise<void> }> {
-    this.detector ??= createFaceDetector({ haar: HAAR_FOR_FRAMES }).then((d) => ({ name: describeDetector(d), detect: framesOf(d), dispose: () => d.dispose() }));
-    return this.detector;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The live recording's export: one row per face per frame, both models' probabilities under their class names. */
 import { describe, expect, it } from 'vitest';
 import { Timeline } from '../../renderer/src/live-timeline.ts';
-import { faceAt } from '../../renderer/src/views/face-overlay.ts';
+import { faceAt } from '../../renderer/src/label-layout.ts';
 
 describe('Timeline', () => {
   const classes = { cnn: ['happy', 'sad'], rnn: ['happy', 'sad'] };

@@ -4,7 +4,9 @@
  * placed by label-layout.ts so they never collide; details live in the
  * per-face cards. Returns where it drew, for hit-testing a hover or click.
  */
-import { layoutLabels, type Rect } from '../label-layout.ts';
+import { layoutLabels, type DrawnFace, type Rect } from '../label-layout.ts';
+
+export { faceAt, type DrawnFace } from '../label-layout.ts';
 
 export const FACE_COLOURS = ['#2ea043', '#d29922', '#a371f7', '#db61a2', '#1f6feb', '#e5534b'];
 
@@ -27,8 +29,6 @@ export interface OverlayOptions {
   /** The face whose card is highlighted: drawn thicker. */
   highlight?: number | null;
 }
-
-export interface DrawnFace { id: number; box: Rect; label: Rect }
 
 export const faceColour = (id: number): string => FACE_COLOURS[(id - 1) % FACE_COLOURS.length];
 
@@ -55,15 +55,6 @@ export function drawOverlay(g: CanvasRenderingContext2D, faces: OverlayFace[], o
     g.fillText(f.label, l.x + pad, l.y + l.h / 2);
   });
   return faces.map((f, i) => ({ id: f.id, box: boxes[i], label: labels[i] }));
-}
-
-/** The face under a point (canvas pixels): its label first, then the smallest box containing it. */
-export function faceAt(drawn: DrawnFace[], x: number, y: number): number | null {
-  const inside = (r: Rect) => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h;
-  const byLabel = drawn.find((d) => inside(d.label));
-  if (byLabel) return byLabel.id;
-  const boxes = drawn.filter((d) => inside(d.box)).sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h);
-  return boxes[0]?.id ?? null;
 }
 
 /** Canvas pixels under a mouse event (the canvas may be shown scaled by CSS). */
