@@ -1,10 +1,11 @@
 /** `fer predict --model <dir> <image>...`: find the faces in photos and classify each. */
 import { COMMON_OPTIONS, oneOf, parseCommand, UsageError } from '../args.ts';
+import type { DetectorKind } from '../../core/face/detector.ts';
 import type { Command } from '../context.ts';
 
 const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--detector yunet|haar] [--whole-image] [--no-tta] [--tta-zoom] [--json]';
-// As core/face/detector.ts's DETECTOR_KINDS, spelled out so that parsing arguments loads no detector code.
-const DETECTORS = ['yunet', 'haar'] as const;
+// Spelled out (checked against the core's type) so that parsing arguments loads no detector code.
+const DETECTORS = ['yunet', 'haar'] as const satisfies readonly DetectorKind[];
 
 const options = {
   ...COMMON_OPTIONS,

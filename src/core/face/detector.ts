@@ -16,7 +16,6 @@ import { checkYunetOptions, createYunetDetector, type YunetOptions } from './yun
 export type { DetectedFace } from './yunet-decode.ts';
 
 export type DetectorKind = 'yunet' | 'haar';
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['yunet', 'haar'];
 export type DetectorRuntime = OrtRuntimeName | 'opencv.js';
 
 export interface FaceDetectorOptions extends YunetOptions {
