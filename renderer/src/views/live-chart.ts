@@ -26,7 +26,7 @@ export class LiveChart {
           x: { type: 'linear', title: { display: true, text: 'seconds' } },
           y: { min: 0, max: 1, title: { display: true, text: 'probability' } },
         },
-        plugins: { legend: { position: 'right', labels: { boxWidth: 10, font: { size: 10 } } }, tooltip: { enabled: false } },
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } }, tooltip: { enabled: false } },
       },
     });
   }
