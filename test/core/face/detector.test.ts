@@ -2,6 +2,7 @@
  * The detector choice: YuNet on onnxruntime-node, then -web, then Haar, saying which
  * is in use; faces found / none found on the shared photos; bad inputs.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
 import { createFaceDetector, describeDetector, type FaceDetector } from '../../../src/core/face/detector.ts';
@@ -105,7 +106,8 @@ describe('faces found / none found on the shared photos', () => {
   });
 
   it('yunet: a 2048 px photo is shrunk to maxSide and boxes come back in its pixels', async () => {
-    const d = await open();
+    // Shrunk 4x by area averaging, the 4x-enlarged copy is the photo again, pixel for pixel.
+    const d = await open({ maxSide: 512 });
     const small = await d.detect(photos.astronaut.rgb, 512, 512, 3);
     const big = new Uint8Array(2048 * 2048 * 3);
     const src = photos.astronaut.rgb;
@@ -113,7 +115,19 @@ describe('faces found / none found on the shared photos', () => {
       for (let x = 0; x < 2048; x++) big.set(src.subarray(((y >> 2) * 512 + (x >> 2)) * 3, ((y >> 2) * 512 + (x >> 2)) * 3 + 3), (y * 2048 + x) * 3);
     }
     const [f] = await d.detect(big, 2048, 2048, 3);
-    for (let i = 0; i < 4; i++) expect(Math.abs(f.box[i] - 4 * small[0].box[i])).toBeLessThan(12);
+    for (let i = 0; i < 4; i++) expect(Math.abs(f.box[i] - 4 * small[0].box[i])).toBeLessThan(0.01);
+  });
+});
+
+describe('a 12 MP group photo', () => {
+  it('yunet: twelve faces 90 px wide in a 4000x3000 photo are all found at the default size, none at 640', async () => {
+    // The astronaut's head and shoulders at 1:1: her face box is about 90 px wide.
+    const tile = await sharp(`${PHOTOS}astronaut.png`).extract({ left: 137, top: 27, width: 173, height: 183 }).removeAlpha().png().toBuffer();
+    const tiles = Array.from({ length: 12 }, (_, i) => ({ input: tile, left: 200 + (i % 4) * 900, top: 300 + Math.floor(i / 4) * 900 }));
+    const { data } = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#707070' } }).composite(tiles).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    expect(await (await open()).detect(rgb, 4000, 3000, 3)).toHaveLength(12);
+    expect(await (await open({ maxSide: 640 })).detect(rgb, 4000, 3000, 3)).toHaveLength(0);
   });
 });
 
