@@ -18,15 +18,22 @@ export interface OnnxInferenceOptions {
   threads?: number;
   /** Images per forward pass (default 64, measured by bench/eval.ts). */
   batchSize?: number;
+  /**
+   * Whether idle intra-op threads spin-wait for work (ORT's own default) rather than sleep.
+   * Default false: the app shares the cores with detection, the UI and other processes, and
+   * on a busy machine spinning threads took time from the ones working (bench/eval.ts).
+   */
+  spinning?: boolean;
 }
 
 interface Config {
   allow: readonly OrtRuntimeName[];
   threads: number;
   batchSize: number;
+  spinning: boolean;
 }
 
-const defaults = (): Config => ({ allow: ['onnxruntime-node'], threads: Math.min(2, availableParallelism()), batchSize: 64 });
+const defaults = (): Config => ({ allow: ['onnxruntime-node'], threads: Math.min(2, availableParallelism()), batchSize: 64, spinning: false });
 let config: Config = defaults();
 /** Bumped on every configure, so sessions made under an older setting are remade. */
 let generation = 0;
@@ -34,7 +41,10 @@ let generation = 0;
 /** Sets the options; anything not given returns to its default. */
 export function configureOnnxInference(o: OnnxInferenceOptions = {}): void {
   const d = defaults();
-  config = { allow: o.allow ?? d.allow, threads: Math.max(1, Math.floor(o.threads ?? d.threads)), batchSize: Math.max(1, Math.floor(o.batchSize ?? d.batchSize)) };
+  config = {
+    allow: o.allow ?? d.allow, threads: Math.max(1, Math.floor(o.threads ?? d.threads)),
+    batchSize: Math.max(1, Math.floor(o.batchSize ?? d.batchSize)), spinning: o.spinning ?? d.spinning,
+  };
   generation++;
 }
 

@@ -39,9 +39,10 @@ function release(entry: Entry | undefined): void {
 }
 
 async function create(rt: OrtRuntime, model: tf.LayersModel, dir: string | null): Promise<OnnxClassifier | null> {
-  const { threads } = onnxInferenceConfig();
+  const { threads, spinning } = onnxInferenceConfig();
   const options: InferenceSession.SessionOptions = {
     intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
   let exported;
   try {
