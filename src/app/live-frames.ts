@@ -55,10 +55,10 @@ export class LiveFrames {
 }
 
 /**
- * Haar, when YuNet cannot run, searches a frame shrunk to 480 px for faces at
- * least a tenth of it: its time grows with the pixels searched (61 -> 49 ms on
- * this machine at 640 -> 480 px) and a webcam face is rarely smaller; at 320 px
- * it already missed the test frames' face.
+ * Haar, when it is chosen or YuNet cannot run, searches a frame shrunk to 480 px
+ * for faces at least a tenth of it: its time grows with the pixels searched and
+ * a webcam face is rarely smaller; at 320 px it already missed the test frames'
+ * face (test/app/live-frames.test.ts).
  */
 const HAAR_FOR_FRAMES = { maxSide: 480, minSizeFraction: 0.1 };
 

@@ -5,11 +5,12 @@
  * (live-tracker.ts) and drawn over the video with the shared overlay.
  *
  * Why the backend and why a JPEG: the backend runs YuNet on onnxruntime-node
- * (native, 15-19 ms a 640x480 frame on this machine against 51-87 ms for
- * onnxruntime-web in a page: models/yunet's README) and the classifiers on
- * its helper threads, where the page would run both on its one main thread
- * beside the video; a 640x480 JPEG (quality 0.8) is ~30-50 KB against 1.2 MB
- * of RGBA. bench/live.ts measures the whole loop and both frame formats.
+ * (native; several times faster per frame than onnxruntime-web in a page, as
+ * measured for ../shared/models/yunet/README.md) and the classifiers on its
+ * native runtime and threads, where the page would run both in wasm on its one
+ * main thread beside the video; a JPEG is a few percent of the RGBA frame's
+ * bytes and cheaper to encode than RGBA is to base64. bench/live.ts measures
+ * the whole loop and the two frame formats ("live frame as ..." rows).
  *
  * The camera is released (every track stopped) on Stop, when the view is left,
  * when the window is hidden or closed, and when a job that needs the
