@@ -23,7 +23,7 @@ export interface YunetOptions {
   nmsThreshold?: number;
   /** Candidates kept before NMS. Default 5000, as OpenCV. */
   topK?: number;
-  /** Threads of one inference (onnxruntime-node's intraOpNumThreads); default: the runtime's choice. */
+  /** Threads of one inference (onnxruntime-node's intraOpNumThreads). Default 2: the model is small, more threads mostly wait. */
   threads?: number;
 }
 
@@ -44,14 +44,20 @@ export function checkYunetOptions(o: YunetOptions): Required<Omit<YunetOptions, 
   if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`YuNet: scoreThreshold must be in [0, 1], got ${scoreThreshold}`);
   if (!(nmsThreshold >= 0 && nmsThreshold <= 1)) throw new RangeError(`YuNet: nmsThreshold must be in [0, 1], got ${nmsThreshold}`);
   if (!Number.isInteger(topK) || topK < 1) throw new RangeError(`YuNet: topK must be a whole number >= 1, got ${topK}`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw new RangeError(`YuNet: threads must be a whole number >= 1, got ${o.threads}`);
   return { maxSide, scoreThreshold, nmsThreshold, topK };
 }
 
 /** Opens `model` (the bytes of yunet_s_dynamic.onnx, or any YuNet export with inputs of any multiple of 32). */
 export async function createYunetDetector(rt: OrtRuntime, model: Uint8Array, opts: YunetOptions = {}): Promise<YunetDetector> {
   const o = checkYunetOptions(opts);
-  const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
-  if (opts.threads) sessionOptions.intraOpNumThreads = opts.threads;
+  const sessionOptions: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: opts.threads ?? 2,
+    // Idle threads sleep instead of spinning: on a busy machine spinning took the cores from the
+    // threads doing the work (as for the classifiers, bench/eval.ts) and made detection slower.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
   const session = await rt.ort.InferenceSession.create(model, sessionOptions);
   const inputName = session.inputNames[0];
   let queue: Promise<unknown> = Promise.resolve();

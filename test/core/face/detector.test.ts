@@ -67,6 +67,7 @@ describe('createFaceDetector: the fallback chain', () => {
 
   it('refuses a bad option instead of falling back', async () => {
     await expect(createFaceDetector({ maxSide: 8 })).rejects.toThrow(/maxSide/);
+    await expect(createFaceDetector({ threads: 0 })).rejects.toThrow(/threads/);
     await expect(createFaceDetector({ kind: 'blaze' as 'haar' })).rejects.toThrow(/yunet.*haar/);
   });
 });
