@@ -244,6 +244,29 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     }
     expect(new Set(samples.flatMap((s) => s.faces.map((f) => f.id)))).toEqual(new Set([1, 2]));
     expect(await page.locator('#live-faces .live-face').count()).toBe(2);
+    // Hovering a face's box highlights its card (the overlay is mirrored like the video).
+    const overlay = page.locator('#live-overlay');
+    const rect = (await overlay.boundingBox())!;
+    const face = samples.at(-1)!.faces[0];
+    const scale = rect.width / 640;
+    await page.mouse.move(rect.x + (640 - face.box[0] - face.box[2] / 2) * scale, rect.y + (face.box[1] + face.box[3] / 2) * scale);
+    await expect.poll(() => page.locator(`.live-face[data-face-id="${face.id}"]`).getAttribute('class')).toMatch(/highlight/);
+    expect(await page.locator('.live-face.highlight').count()).toBe(1);
+  }, LONG);
+
+  it('photo Predict: five faces of a group photo get five labels, none overlapping another', async () => {
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Predict Facial Expression', exact: true }).click();
+    await (await chooser).setFiles(path.resolve('test/fixtures/bad/images/five-faces.jpg'));
+    await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-faces'), { timeout: 60_000 }).toBe('5');
+    const labels = JSON.parse((await page.locator('#prediction canvas.photo').getAttribute('data-labels'))!) as [number, number, number, number][];
+    expect(labels).toHaveLength(5);
+    for (const [i, a] of labels.entries()) {
+      for (const b of labels.slice(i + 1)) expect(a[0] + a[2] <= b[0] || b[0] + b[2] <= a[0] || a[1] + a[3] <= b[1] || b[1] + b[3] <= a[1]).toBe(true);
+    }
+    // The photo is shown as large as the view allows, not at a fixed 400 px.
+    expect((await page.locator('#prediction canvas.photo').boundingBox())!.width).toBeGreaterThan(500);
   }, LONG);
 
   it('a face leaving shows the no-face state, and coming back it is a new face with a new id', async () => {

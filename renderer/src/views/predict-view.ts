@@ -80,7 +80,10 @@ async function drawPhoto(canvas: HTMLCanvasElement, photo: Blob, p: PredictionRe
   const shown = canvas.getBoundingClientRect().width || Math.min(canvas.width, 640);
   const faces = p.faces.map((f, i) => ({ id: i + 1, box: f.box, label: `${i + 1} ${shortLabel(f)}` }));
   // Boxes are in the decoded image's pixels, which may differ from the bitmap's (EXIF rotation).
-  return drawOverlay(g, faces, { scale: canvas.width / p.width, sourceWidth: p.width, fontPx: (LABEL_PX * canvas.width) / shown });
+  const drawn = drawOverlay(g, faces, { scale: canvas.width / p.width, sourceWidth: p.width, fontPx: (LABEL_PX * canvas.width) / shown });
+  // Where the labels went, in canvas pixels: for the end-to-end test and assistive tools.
+  canvas.dataset.labels = JSON.stringify(drawn.map((d) => [d.label.x, d.label.y, d.label.w, d.label.h].map(Math.round)));
+  return drawn;
 }
 
 /** One word per face: the class the models' mean probability ranks first. */
