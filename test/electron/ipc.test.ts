@@ -1,15 +1,21 @@
-/** The IPC layer with a fake ipcMain: no Electron needed (or imported). */
+/** The IPC layer with a fake ipcMain and the app's real sender check (window.ts), Electron itself stubbed out. */
 import { describe, expect, it, vi } from 'vitest';
 import { IPC, type WireResult } from '../../src/contract/contract.ts';
 import { registerIpc, UNTRUSTED, type InvokeEventLike, type IpcMainLike } from '../../src/electron/ipc.ts';
+import { trustedSender } from '../../src/electron/window.ts';
+
+// window.ts imports BrowserWindow; trustedSender only reads the window it is given.
+vi.mock('electron', () => ({ BrowserWindow: class {} }));
 
 type Handler = (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 
 function setup() {
   const handlers = new Map<string, Handler>();
   const ipc: IpcMainLike = { handle: (c, h) => void handlers.set(c, h), removeHandler: (c) => void handlers.delete(c) };
-  const ownWindow = { id: 'own' };
   const ownFrame = { url: 'app://fer/index.html' };
+  const ownWindow = { id: 'own', mainFrame: ownFrame };
+  const win = { destroyed: false, isDestroyed() { return this.destroyed; }, webContents: ownWindow };
+  let current: typeof win | null = win;
   const backend = {
     request: vi.fn(async (): Promise<WireResult> => ({ ok: true, value: 'done' })),
     loadPath: vi.fn(async (): Promise<WireResult> => ({ ok: true, value: { jobId: 'j1' } })),
@@ -18,13 +24,20 @@ function setup() {
   const pickDataset = vi.fn(async (): Promise<string | null> => '/home/user/data/X.txt.npy');
   const dispose = registerIpc(ipc, {
     backend: backend as never,
-    isTrustedSender: (e) => e.sender === ownWindow && e.senderFrame === ownFrame,
+    isTrustedSender: trustedSender(() => current as never),
     pickDataset,
     warn: () => undefined,
   });
   const own: InvokeEventLike = { sender: ownWindow, senderFrame: ownFrame };
   const call = (channel: string, event: InvokeEventLike, ...args: unknown[]) => handlers.get(channel)!(event, ...args);
-  return { handlers, backend, pickDataset, own, call, dispose, ownWindow };
+  const closeWindow = (how: 'destroyed' | 'gone') => { if (how === 'destroyed') win.destroyed = true; else current = null; };
+  return { handlers, backend, pickDataset, own, call, dispose, ownWindow, ownFrame, closeWindow };
+}
+
+async function expectRefused(call: ReturnType<typeof setup>['call'], e: InvokeEventLike): Promise<void> {
+  await expect(call(IPC.request, e, 'getState', {})).resolves.toEqual(UNTRUSTED);
+  await expect(call(IPC.request, e, 'pickDataset', { mode: 'file' })).resolves.toEqual(UNTRUSTED);
+  await expect(call(IPC.upload, e, { uploadId: 'u0123456789abcdef', index: 0, bytes: new Uint8Array(1) })).resolves.toEqual(UNTRUSTED);
 }
 
 describe('registerIpc', () => {
@@ -39,16 +52,27 @@ describe('registerIpc', () => {
     const strangers: InvokeEventLike[] = [
       { sender: { id: 'other' }, senderFrame: { url: 'app://fer/index.html' } },
       { sender: ownWindow, senderFrame: { url: 'https://evil.example/' } },
+      // A subframe of the app's own page, even one showing an app URL, is not the main frame.
+      { sender: ownWindow, senderFrame: { url: 'app://fer/index.html' } },
       { sender: ownWindow, senderFrame: null },
     ];
-    for (const e of strangers) {
-      await expect(call(IPC.request, e, 'getState', {})).resolves.toEqual(UNTRUSTED);
-      await expect(call(IPC.request, e, 'pickDataset', { mode: 'file' })).resolves.toEqual(UNTRUSTED);
-      await expect(call(IPC.upload, e, { uploadId: 'u0123456789abcdef', index: 0, bytes: new Uint8Array(1) })).resolves.toEqual(UNTRUSTED);
-    }
+    for (const e of strangers) await expectRefused(call, e);
     expect(backend.request).not.toHaveBeenCalled();
     expect(backend.uploads.writeFile).not.toHaveBeenCalled();
     expect(pickDataset).not.toHaveBeenCalled();
+  });
+
+  it('ignores the main frame once it shows another page, and every sender once the window is closed', async () => {
+    const { call, backend, own, ownFrame, closeWindow } = setup();
+    ownFrame.url = 'https://evil.example/index.html';
+    await expectRefused(call, own);
+    ownFrame.url = 'app://fer/index.html';
+    await expect(call(IPC.request, own, 'getState', {})).resolves.toEqual({ ok: true, value: 'done' });
+    closeWindow('destroyed');
+    await expectRefused(call, own);
+    closeWindow('gone');
+    await expectRefused(call, own);
+    expect(backend.request).toHaveBeenCalledTimes(1);
   });
 
   it('rejects bad arguments without calling the backend', async () => {

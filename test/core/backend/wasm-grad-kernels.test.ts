@@ -45,7 +45,10 @@ describe('wasm training kernels', () => {
     expect(wasm.leaked).toBe(0);
   });
 
-  it('the registered filter-gradient kernel is the one the wasm backend runs', () => {
-    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  it('the convolution-gradient kernels registered on wasm are the project\'s (wasm-grad-kernels.ts), not stock ones', () => {
+    // Stock tfjs-backend-wasm has no filter-gradient kernel and its own input-gradient one; the
+    // project's are the composites named below.
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name).toBe('filterGradKernel');
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name).toBe('inputGradKernel');
   });
 });
