@@ -1,8 +1,9 @@
 /**
  * One face's expression over the last 60 s: the smoothed mean of the models'
  * probabilities per class, on a Chart.js line chart like the accuracy graph.
- * Points arrive every frame; the chart redraws at most twice a second, which
- * keeps its cost off the frame loop.
+ * It keeps at most 4 points a second (the frame rate does not change its
+ * memory: bench/live.ts --soak) and redraws at most twice a second, which keeps
+ * its cost off the frame loop.
  */
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 
@@ -11,10 +12,12 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, T
 const CLASS_COLOURS = ['#e5534b', '#57ab5a', '#986ee2', '#daaa3f', '#539bf5', '#f69d50', '#768390'];
 export const WINDOW_S = 60;
 const REDRAW_MS = 500;
+const POINT_EVERY_S = 0.25;
 
 export class LiveChart {
   private readonly chart: Chart<'line', { x: number; y: number }[]>;
   private lastDraw = 0;
+  private lastPoint = -Infinity;
 
   constructor(readonly canvas: HTMLCanvasElement, classes: string[]) {
     this.chart = new Chart(canvas, {
@@ -33,6 +36,8 @@ export class LiveChart {
 
   /** `seconds`: time since the camera started; `probabilities` in the classes' order. */
   push(seconds: number, probabilities: number[]): void {
+    if (seconds - this.lastPoint < POINT_EVERY_S) return;
+    this.lastPoint = seconds;
     for (const [i, ds] of this.chart.data.datasets.entries()) {
       ds.data.push({ x: seconds, y: probabilities[i] ?? 0 });
       while (ds.data.length && ds.data[0].x < seconds - WINDOW_S) ds.data.shift();
