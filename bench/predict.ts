@@ -1,9 +1,9 @@
 /**
  * One 512x512 photo end to end (read + decode, detect, crop, CNN + RNN),
  * through the project's real predictImage with the shipped models, warm,
- * median of --runs; then each stage alone. Measured with each detector (the Haar
- * cascade; YuNet, the default), on one thread (`fer predict`) and with the helper
- * threads for the cascade and the second model (the app). The baseline does the same
+ * median of --runs; then each stage alone. Measured with each detector: YuNet (the
+ * default) as the app and `fer predict` both run it, with no helper thread; the Haar
+ * cascade on one thread (`fer predict`) and with the app's helper threads. The baseline does the same
  * steps with Python OpenCV + PyTorch (bench/baselines/predict_cv_torch.py) in the
  * same run, on the same file, with the same cascade and settings, or YuNet's weights
  * through OpenCV's dnn module. Last, each detector alone on every shared photo
@@ -28,6 +28,7 @@ import { levelledCrop } from '../src/core/face/levelled-crop.ts';
 import { startHaarHelper, stopHaarHelper } from '../src/core/face/haar-helper.ts';
 import { cascadePath } from '../src/core/face/models-dir.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
+import { classifierRuntime } from '../src/core/onnx/inference-config.ts';
 import { TTA_VIEWS } from '../src/core/models/model-input.ts';
 import { classifyCrops } from '../src/core/predict/classify-crops.ts';
 import { startClassifyHelper, stopClassifyHelper } from '../src/core/predict/classify-helper.ts';
@@ -141,24 +142,28 @@ try {
   }
 
   const table = await detectorTable(Math.max(5, Math.ceil(runs / 5)));
-  // `fer predict` runs on one thread; the app (a long-lived process) adds helper threads for the cascade and the second model.
-  const one = { haar: await measure('haar', runs), yunet: await measure('yunet', runs) };
-  await startHaarHelper(cascadePath('default'));
-  await startClassifyHelper(models);
+  // Where the classifiers run on ONNX Runtime its own threads use the cores and the app starts no classification helper.
+  const ort = await classifierRuntime();
+  const classifiers = ort ? ort.name : `tfjs ${backend}`;
   const stages = models[0].meta.options.stages;
   const perRound = Math.ceil(runs / ROUNDS);
   const two = { haar: empty(), yunet: empty() }; // pooled over the rounds
   const py: Record<DetectorKind, PyResult | null> = { haar: null, yunet: null };
   const pySamples: Record<DetectorKind, number[][]> = { haar: [], yunet: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const kind of ['haar', 'yunet'] as const) {
-      await measure(kind, perRound, two[kind]);
-      py[kind] = baseline(photo, typeof stages === 'string' ? stages : '', perRound, kind);
-      pySamples[kind].push(...(py[kind]?.samples ?? []));
-    }
+  async function round(kind: DetectorKind): Promise<void> {
+    await measure(kind, perRound, two[kind]);
+    py[kind] = baseline(photo, typeof stages === 'string' ? stages : '', perRound, kind);
+    pySamples[kind].push(...(py[kind]?.samples ?? []));
   }
+  // YuNet as the app and `fer predict` both run it: no helper thread (none takes part in YuNet's detection).
+  for (let r = 0; r < ROUNDS; r++) await round('yunet');
+  // The Haar cascade: `fer predict` on one thread; the app adds the cascade's helper thread (and the classification helper on tfjs).
+  const one = { haar: await measure('haar', runs) };
+  await startHaarHelper(cascadePath('default'));
+  if (!ort) await startClassifyHelper(models);
+  for (let r = 0; r < ROUNDS; r++) await round('haar');
   await stopHaarHelper();
-  await stopClassifyHelper();
+  if (!ort) await stopClassifyHelper();
   for (const d of Object.values(detectors)) await d.dispose();
   const pyStage = (kind: DetectorKind, i: number): number | null => (py[kind] ? median(pySamples[kind].map((x) => x[i])) * 1000 : null);
   const pyTotals = (kind: DetectorKind) => ({ total: pyStage(kind, 0), decode: pyStage(kind, 1), detect: pyStage(kind, 2), classify: pyStage(kind, 3) });
@@ -178,18 +183,17 @@ try {
   };
   const rows: BenchRow[] = [
     row('predict end-to-end (app: 2 threads)', median(two.haar.total), pyHaar.total, '<= 1.0x Python OpenCV + PyTorch',
-      `Haar cascade; median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.haar.faces} face(s) ours, ${py.haar?.faces ?? '?'} baseline; CNN+RNN, ${TTA_VIEWS.length} TTA views each; Haar levels and the two models split between 2 threads as OpenCV and PyTorch use 2${archNote ? `; ${archNote}` : ''}`),
+      `Haar cascade; median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.haar.faces} face(s) ours, ${py.haar?.faces ?? '?'} baseline; CNN+RNN on ${classifiers}, ${TTA_VIEWS.length} TTA views each; Haar levels split between 2 threads as OpenCV and PyTorch use 2${ort ? '' : ', and the two models'}${archNote ? `; ${archNote}` : ''}`),
     row('predict end-to-end (fer predict: 1 thread)', median(one.haar.total), pyHaar.total, 'none (one-shot CLI)', 'Haar cascade; no helper thread: starting one costs more than it saves for one photo'),
-    row('predict end-to-end, YuNet (app: 2 threads)', median(two.yunet.total), pyYunet.total, '<= 1.0x Python OpenCV + PyTorch',
-      `${yunetName}, the default detector; the same YuNet weights on OpenCV's dnn (FaceDetectorYN's decoding; Debian's OpenCV 4.6 FaceDetectorYN cannot load the model); eyes levelled on both sides; median of ${ROUNDS * perRound}, alternating rounds; ${two.yunet.faces} face(s) ours, ${py.yunet?.faces ?? '?'} baseline`, yunetBase),
-    row('predict end-to-end, YuNet (fer predict: 1 thread)', median(one.yunet.total), pyYunet.total, 'none (one-shot CLI)', `${yunetName}; no helper thread (onnxruntime-node keeps its own thread pool)`, yunetBase),
+    row('predict end-to-end, YuNet (app and fer predict)', median(two.yunet.total), pyYunet.total, '<= 1.0x Python OpenCV + PyTorch',
+      `${yunetName}, the default detector; CNN+RNN on ${classifiers}; the same YuNet weights on OpenCV's dnn (FaceDetectorYN's decoding; Debian's OpenCV 4.6 FaceDetectorYN cannot load the model); eyes levelled on both sides; median of ${ROUNDS * perRound}, in ${ROUNDS} rounds alternating with the baseline's; ${two.yunet.faces} face(s) ours, ${py.yunet?.faces ?? '?'} baseline`, yunetBase),
     row('predict stage: read + decode', median(two.haar.decode), pyHaar.decode, 'none (stage timing)', 'plain-png.ts (sharp for other formats) vs cv2.imread + cvtColor'),
     row('predict stage: Haar detect, 2 threads', median(two.haar.detect), pyHaar.detect, 'none (stage timing)', 'opencv.js (WASM) vs native OpenCV; equalizeHist + detectMultiScale'),
     row('predict stage: Haar detect, 1 thread', median(one.haar.detect), pyHaar.detect, 'none (stage timing)', 'opencv.js on one thread vs native OpenCV on 2'),
     row('predict stage: YuNet detect', median(two.yunet.detect), pyYunet.detect, 'none (stage timing)',
       `${yunetName} + yunet-decode.ts vs cv2.dnn + numpy decoding + NMSBoxes`, yunetBase),
-    row('predict stage: crop + CNN + RNN, 2 threads', median(two.haar.classify), pyHaar.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch; the RNN on the helper thread while the CNN runs`),
-    row('predict stage: crop + CNN + RNN, 1 thread', median(one.haar.classify), pyHaar.classify, 'none (stage timing)', `tfjs ${backend} vs PyTorch on 2; one model after the other`),
+    row('predict stage: crop + CNN + RNN, 2 threads', median(two.haar.classify), pyHaar.classify, 'none (stage timing)', `${classifiers} vs PyTorch; ${ort ? 'its own threads' : 'the RNN on the helper thread while the CNN runs'}`),
+    row('predict stage: crop + CNN + RNN, 1 thread', median(one.haar.classify), pyHaar.classify, 'none (stage timing)', `${classifiers} vs PyTorch on 2; ${ort ? 'as above, no Haar helper running' : 'one model after the other'}`),
     ...table,
   ];
   printRows(rows);
