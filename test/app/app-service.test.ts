@@ -96,7 +96,13 @@ describe('AppService', () => {
     expect(epochs).toHaveLength(2);
     const progress = events.filter((e) => e.type === 'progress' && e.jobId === jobId);
     expect(progress.length).toBeGreaterThan(1);
-    for (const p of progress) if (p.type === 'progress') expect(p.fraction).toBeGreaterThanOrEqual(0);
+    // The training stage's progress covers both epochs: it starts at 0, only moves forward, and ends at 1.
+    const train = progress.flatMap((p) => (p.type === 'progress' && p.stage === 'train' ? [p.fraction] : []));
+    expect(train.length).toBeGreaterThan(2);
+    expect(train[0]).toBe(0);
+    expect(train.every((f, i) => i === 0 || f >= train[i - 1])).toBe(true);
+    expect(train.at(-1)).toBe(1);
+    expect(train.some((f) => f > 0.4 && f < 0.9)).toBe(true);
     const s = await state();
     expect(s.preprocessed).toEqual(before.preprocessed);
     expect(s.models.rnn).toMatchObject({ origin: 'trained', slot: 'rnn' });
