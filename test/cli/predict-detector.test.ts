@@ -1,5 +1,8 @@
 /** `fer predict --detector yunet|haar` with the shipped CNN: which detector ran is said, both find the astronaut. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { errLines, jsonLines, PHOTOS, REPO, runFer } from './run-fer.ts';
 
@@ -27,6 +30,24 @@ describe('fer predict --detector', () => {
     const faces = r.faces as { box: number[]; score?: number }[];
     expect(faces).toHaveLength(1);
     expect(faces[0].score).toBeUndefined();
+  });
+
+  it('a 1x1 photo and a 10,000 px wide one: no face, exit 0, with either detector', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'fer-predict-odd-'));
+    try {
+      const one = join(tmp, 'one.png');
+      const wide = join(tmp, 'wide.png');
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#888' } }).png().toFile(one);
+      await sharp({ create: { width: 10_000, height: 3, channels: 3, background: '#888' } }).png().toFile(wide);
+      for (const detector of ['yunet', 'haar']) {
+        const run = await runFer(['predict', '--model', MODEL, one, wide, '--detector', detector, '--json']);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(jsonLines(run).map((r) => [r.width, (r.faces as unknown[]).length])).toEqual([[1, 0], [10_000, 0]]);
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it('an unknown detector is a usage error naming the choices', async () => {
