@@ -14,7 +14,9 @@ export interface YunetOptions {
    * Longer side the image is shrunk to before detection (never enlarged). Default 1024,
    * as the Haar cascade's: a webcam frame is detected whole, and in a 12 MP group photo
    * faces 90 px wide are still found (at 640 they shrink below what YuNet sees).
-   * Smaller is faster and loses small faces first.
+   * Smaller loses small faces first. On webcam frames (scripts/measure-yunet-frame-sizes.ts)
+   * shrinking saves nothing on onnxruntime-node, whose inference at full size costs about what
+   * the shrinking does, but is worth it on onnxruntime-web: pass 320 there.
    */
   maxSide?: number;
   /** Default 0.75: real faces score 0.90-0.95 on the shared photos, a cat and a coffee cup at most 0.57. */
