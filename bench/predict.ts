@@ -21,7 +21,7 @@ import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { readInputFile } from '../src/core/dataset/read-input.ts';
 import type { Dataset } from '../src/core/dataset/types.ts';
 import { cropFace } from '../src/core/face/crop.ts';
-import { decodeImage } from '../src/core/face/decode-image.ts';
+import { decodeImage } from '../src/core/image/decode-image.ts';
 import { createFaceDetector, describeDetector, type DetectorKind, type FaceDetector } from '../src/core/face/detector.ts';
 import { detectFaces } from '../src/core/face/haar.ts';
 import { levelledCrop } from '../src/core/face/levelled-crop.ts';

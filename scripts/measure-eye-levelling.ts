@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { loadDataset } from '../src/core/dataset/load-dataset.ts';
 import type { Dataset } from '../src/core/dataset/types.ts';
-import { decodeImage, rgbToGray } from '../src/core/face/decode-image.ts';
+import { decodeImage, rgbToGray } from '../src/core/image/decode-image.ts';
 import { createFaceDetector } from '../src/core/face/detector.ts';
 import { findFaces } from '../src/core/face/find-faces.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';

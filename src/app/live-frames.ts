@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
 import { FerError } from '../core/errors.ts';
-import { decodeImage } from '../core/face/decode-image.ts';
+import { decodeImage } from '../core/image/decode-image.ts';
 import { describeDetector, sharedFaceDetector, type FaceDetector } from '../core/face/detector.ts';
 import { classifierRuntime } from '../core/onnx/inference-config.ts';
 import { analyseFrame, rgbaFrame, type FrameDetector, type FrameImage } from '../core/live/analyse-frame.ts';

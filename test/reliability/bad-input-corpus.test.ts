@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/core/dataset/load-dataset.ts';
 import { FerError } from '../../src/core/errors.ts';
-import { decodeImage } from '../../src/core/face/decode-image.ts';
+import { decodeImage } from '../../src/core/image/decode-image.ts';
 import { findFaces } from '../../src/core/face/find-faces.ts';
 import { disposeFaceDetectors } from '../../src/core/face/haar.ts';
 import { BAD_DATASETS, BAD_IMAGE_CASES, BAD_IMAGES, DATASET_CASES, ODD_IMAGES, datasetInput, datasetNamed, entries } from './bad-corpus.ts';

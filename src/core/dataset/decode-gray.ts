@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { FerError } from '../errors.ts';
-import { MAX_IMAGE_PIXELS } from '../face/limits.ts';
-import { decodeBmp, isBmp } from '../face/bmp.ts';
+import { MAX_IMAGE_PIXELS } from '../image/limits.ts';
+import { decodeBmp, isBmp } from '../image/bmp.ts';
 
 export interface GrayImage {
   width: number;

@@ -1,6 +1,6 @@
 /** Face crops in the shape the models expect (square, grayscale, `size` x `size`). */
 import type { Box } from './haar.ts';
-import { resizeGrayRect, type Rect } from './resize-gray.ts';
+import { resizeGrayRect, type Rect } from '../image/resample.ts';
 
 function checkArgs(gray: Uint8Array, width: number, height: number, size: number): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length !== width * height) {

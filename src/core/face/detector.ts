@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadOrt, ORT_RUNTIMES, type OrtRuntimeName } from '../onnx/ort-runtime.ts';
-import { rgbToGray } from './decode-image.ts';
+import { rgbToGray } from '../image/decode-image.ts';
 import { detectFaces, type DetectOptions } from './haar.ts';
 import type { DetectedFace } from './yunet-decode.ts';
 import { defaultYunetModelPath } from './yunet-model-path.ts';

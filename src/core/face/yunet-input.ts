@@ -3,7 +3,7 @@
  * side is at most `maxSide`, padded with zeros on the right and bottom to multiples of
  * 32 (as OpenCV's `FaceDetectorYN` pads). Pure arithmetic, so the page can reuse it.
  */
-import { taps } from './resize-gray.ts';
+import { taps } from '../image/resample.ts';
 
 export interface YunetInput {
   /** 3 x padH x padW, B plane first. */
@@ -52,7 +52,7 @@ export function yunetInput(pixels: Uint8Array | Uint8ClampedArray, width: number
     }
     return { data, padW, padH, scaleX: 1, scaleY: 1 };
   }
-  // Area averaging (resize-gray's taps), separable: rows first into a w-wide RGB buffer.
+  // Area averaging (image/resample.ts's taps), separable: rows first into a w-wide RGB buffer.
   const tx = taps(0, width, w);
   const ty = taps(0, height, h);
   const rows = new Float32Array(height * w * 3);

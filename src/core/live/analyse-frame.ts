@@ -5,7 +5,7 @@
  * free of which one loaded.
  */
 import type { Dataset } from '../dataset/types.ts';
-import { rgbToGray } from '../face/decode-image.ts';
+import { rgbToGray } from '../image/decode-image.ts';
 import { cropFace } from '../face/crop.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import { classifyCrops } from '../predict/classify-crops.ts';

@@ -3,7 +3,7 @@
  * cascade), crop each with a margin, and classify every face with every given model.
  */
 import { readInputFile } from '../dataset/read-input.ts';
-import { decodeImage } from '../face/decode-image.ts';
+import { decodeImage } from '../image/decode-image.ts';
 import { describeDetector, sharedFaceDetector, type DetectorKind, type FaceDetector } from '../face/detector.ts';
 import { findFaces } from '../face/find-faces.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';

@@ -3,7 +3,7 @@
  * train on. Works directly from the uint8 store into one reused Float32Array per
  * batch: no per-image allocation, and the dataset never exists as floats.
  */
-import { taps } from '../face/resize-gray.ts';
+import { taps } from '../image/resample.ts';
 import type { Rng } from '../random.ts';
 
 export interface AugmentOptions {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeBmp as decodeBmpRgb } from '../../../src/core/face/bmp.ts';
+import { decodeBmp as decodeBmpRgb } from '../../../src/core/image/bmp.ts';
 import { decodeGray } from '../../../src/core/dataset/decode-gray.ts';
 import { FerError } from '../../../src/core/errors.ts';
 import { FIXTURES, errorOf } from './paths.ts';

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cropFace, expandBox, wholeImage } from '../../../src/core/face/crop.ts';
-import { resizeGrayRect } from '../../../src/core/face/resize-gray.ts';
+import { resizeGrayRect } from '../../../src/core/image/resample.ts';
 import { PHOTOS } from './image-fixtures.ts';
 
 const ramp = (w: number, h: number): Uint8Array => Uint8Array.from({ length: w * h }, (_, i) => (i % w) * 10 + Math.floor(i / w));

@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage, type DecodedImage } from '../../../src/core/image/decode-image.ts';
 import { createFaceDetector, describeDetector, type FaceDetector } from '../../../src/core/face/detector.ts';
 import { findFaces } from '../../../src/core/face/find-faces.ts';
 import { disposeFaceDetectors } from '../../../src/core/face/haar.ts';

@@ -14,7 +14,7 @@ vi.mock('../../../src/core/face/haar-helper.ts', () => ({
 }));
 
 const { detectFaces, disposeFaceDetectors } = await import('../../../src/core/face/haar.ts');
-const { decodeImage } = await import('../../../src/core/face/decode-image.ts');
+const { decodeImage } = await import('../../../src/core/image/decode-image.ts');
 const { PHOTOS } = await import('./image-fixtures.ts');
 afterAll(disposeFaceDetectors);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage, type DecodedImage } from '../../../src/core/image/decode-image.ts';
 import { detectFaces, disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { classifierFor } from '../../../src/core/face/haar-classifier.ts';
 import { haarHelperRunning, startHaarHelper, stopHaarHelper } from '../../../src/core/face/haar-helper.ts';

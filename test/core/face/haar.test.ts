@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FerError } from '../../../src/core/errors.ts';
-import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage, type DecodedImage } from '../../../src/core/image/decode-image.ts';
 import { detectFaces, disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { CASCADE_FILES, modelsDir, setModelsDir } from '../../../src/core/face/models-dir.ts';
 import { loadOpenCv } from '../../../src/core/face/opencv.ts';

@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropFace } from '../../../src/core/face/crop.ts';
-import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage, type DecodedImage } from '../../../src/core/image/decode-image.ts';
 import { createFaceDetector, type FaceDetector } from '../../../src/core/face/detector.ts';
 import { findFaces } from '../../../src/core/face/find-faces.ts';
 import { levelledCrop } from '../../../src/core/face/levelled-crop.ts';

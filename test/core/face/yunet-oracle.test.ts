@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, type DecodedImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage, type DecodedImage } from '../../../src/core/image/decode-image.ts';
 import { createFaceDetector, type DetectedFace, type FaceDetector } from '../../../src/core/face/detector.ts';
 import { loadOpenCv, toOpenCvError, type CvMat, type CvSize, type OpenCv } from '../../../src/core/face/opencv.ts';
 import { fiveFaces, PHOTOS, REPO } from './image-fixtures.ts';

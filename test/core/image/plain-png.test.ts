@@ -3,9 +3,9 @@ import zlib from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import sharp, { type PngOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../../src/core/face/decode-image.ts';
-import { decodePlainPng } from '../../../src/core/face/plain-png.ts';
-import { PHOTOS } from './image-fixtures.ts';
+import { decodeImage } from '../../../src/core/image/decode-image.ts';
+import { decodePlainPng } from '../../../src/core/image/plain-png.ts';
+import { PHOTOS } from '../face/image-fixtures.ts';
 
 const sharpRgb = async (png: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await sharp(png).toColourspace('srgb').removeAlpha().raw().toBuffer());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FerError } from '../../../src/core/errors.ts';
-import { decodeImage } from '../../../src/core/face/decode-image.ts';
+import { decodeImage } from '../../../src/core/image/decode-image.ts';
 
 interface BmpSpec {
   width: number;
