@@ -6,15 +6,16 @@
  * README's screenshots to docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
 import { startWeb, type RunningWeb } from './start-web.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const SAMPLES = path.resolve('../shared/datasets/samples');
 const PHOTOS = path.resolve('../shared/photos');
 // The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs (CI, a
@@ -25,6 +26,8 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'fer-e2e-'));
 let web: RunningWeb;
 let browser: Browser;
 let page: Page;
+/** Uncaught errors in the page since the last test: each fails the test it happened in. */
+let pageErrors: string[] = [];
 
 const button = (label: string) => page.getByRole('button', { name: label, exact: true });
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: false });
@@ -52,10 +55,55 @@ async function chartSeries(): Promise<Record<string, number>> {
 /** Per test: training on two busy cores can take minutes. */
 const LONG = 300_000;
 
-const runE2e = existsSync(CHROMIUM) ? describe : describe.skip;
+/**
+ * Pixels of `colour` (#rrggbb, within 40 per channel, mostly opaque) on the canvas `selector`, and
+ * how far across the canvas they spread (0..1): what a user sees, not what the app says it drew.
+ */
+async function colourOnCanvas(selector: string, colour: string): Promise<{ count: number; spread: number }> {
+  return page.locator(selector).evaluate((el, hex) => {
+    // Runs in the page: DOM types are not in the Node test's type scope.
+    const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let count = 0, minX = Infinity, maxX = -Infinity;
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i + 3] < 200 || want.some((v, k) => Math.abs(px[i + k] - v) > 40)) continue;
+      count++;
+      const x = (i / 4) % c.width;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+    }
+    return { count, spread: count ? (maxX - minX) / c.width : 0 };
+  }, colour);
+}
+
+/** Most pixels of the label rectangle's edge rows (canvas data-labels, [x, y, w, h]) are `colour`. */
+async function labelFilled(selector: string, colour: string): Promise<number> {
+  return page.locator(selector).evaluate((el, hex) => {
+    const c = el as unknown as { dataset: { labels?: string }; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const [x, y, w, h] = (JSON.parse(c.dataset.labels ?? '[]') as number[][])[0] ?? [0, 0, 0, 0];
+    if (w < 4 || h < 4) return 0;
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const g = c.getContext('2d');
+    let match = 0, total = 0;
+    for (const row of [y + 1, y + h - 2]) {
+      const px = g.getImageData(x + 1, row, w - 2, 1).data;
+      for (let i = 0; i < px.length; i += 4, total++) if (want.every((v, k) => Math.abs(px[i + k] - v) <= 40)) match++;
+    }
+    return match / total;
+  }, colour);
+}
+
+// Colours from renderer/src/views/chart-view.ts (one per model) and face-overlay.ts (the first face).
+const CNN_COLOUR = '#1f6feb';
+const RNN_COLOUR = '#d1481f';
+const FIRST_FACE_COLOUR = '#2ea043';
+
+const runE2e = runWithChromium(CHROMIUM) ? describe : describe.skip;
 
 runE2e('FER Studio web mode in Chromium', () => {
   beforeAll(async () => {
+    if (!CHROMIUM) throw new Error(missingChromium);
     mkdirSync(SHOTS, { recursive: true });
     execFileSync(process.execPath, ['renderer/build.mjs'], { stdio: 'ignore' });
     // No pretrained models: the test proves the whole path from upload to prediction.
@@ -65,10 +113,16 @@ runE2e('FER Studio web mode in Chromium', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(web.url);
     await waitForLog(/backend ready: TensorFlow.js on/, 60_000);
   }, 120_000);
+
+  afterEach(() => {
+    const errors = pageErrors;
+    pageErrors = [];
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -80,7 +134,8 @@ runE2e('FER Studio web mode in Chromium', () => {
     for (const label of ['Upload Facial Emotion Dataset', 'Preprocess Dataset', 'Train CNN Algorithm', 'Train RNN Algorithm', 'Accuracy Comparison Graph', 'Predict Facial Expression']) {
       await expect.poll(() => button(label).count()).toBe(1);
     }
-    expect(await button('Upload Facial Emotion Dataset').isEnabled()).toBe(true);
+    // Enabled once the backend is idle (it may still be finishing its start-up work).
+    await waitIdle(60_000);
     expect(await button('Preprocess Dataset').isDisabled()).toBe(true);
     expect(await button('Preprocess Dataset').getAttribute('title')).toBe('Upload a dataset first');
     expect(await button('Train CNN Algorithm').getAttribute('title')).toMatch(/preprocess/i);
@@ -129,7 +184,8 @@ runE2e('FER Studio web mode in Chromium', () => {
     await button('Train CNN Algorithm').click();
     await expect.poll(() => button('Train RNN Algorithm').getAttribute('title')).toMatch(/training cnn is running/);
     await expect.poll(() => page.locator('#status-line').textContent(), { timeout: 120_000 }).toMatch(/CNN epoch 1\/2, batch/);
-    expect(await page.locator('#time-left').textContent()).toMatch(/left|^$/);
+    // Once a few batches are done, the progress bar says how long is left.
+    await expect.poll(() => page.locator('#time-left').textContent(), { timeout: 120_000 }).toMatch(/^about \d+ ?\w+.* left$/);
     await waitForLog(/CNN epoch 2\/2: training accuracy/, 240_000);
     await waitForLog(/CNN test accuracy: [\d.]+ % on the test split/);
     await waitIdle();
@@ -152,6 +208,12 @@ runE2e('FER Studio web mode in Chromium', () => {
     await waitIdle();
     const series = await chartSeries();
     expect(series).toMatchObject({ 'CNN training': 2, 'CNN validation': 2, 'RNN training': 2, 'RNN validation': 2 });
+    // And the chart shows them: each model's colour drawn across the plot (lines from epoch 1 to 2), not only in the legend.
+    for (const colour of [CNN_COLOUR, RNN_COLOUR]) {
+      const drawn = await colourOnCanvas('#chart', colour);
+      expect(drawn.count, colour).toBeGreaterThan(500);
+      expect(drawn.spread, colour).toBeGreaterThan(0.5);
+    }
   }, LONG);
 
   it('compares the models on the test split and exports the numbers', async () => {
@@ -173,6 +235,9 @@ runE2e('FER Studio web mode in Chromium', () => {
   it('predicts a photo: one face box and 7 probabilities per model', async () => {
     await chooseFiles('Predict Facial Expression', [path.join(PHOTOS, 'astronaut.png')]);
     await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-faces'), { timeout: 60_000 }).toBe('1');
+    // What a user sees: a box in the first face's colour on the photo, and its label drawn filled in that colour.
+    expect((await colourOnCanvas('#prediction canvas.photo', FIRST_FACE_COLOUR)).count).toBeGreaterThan(200);
+    expect(await labelFilled('#prediction canvas.photo', FIRST_FACE_COLOUR)).toBeGreaterThan(0.9);
     const columns = page.locator('#prediction .prob-column');
     expect(await columns.count()).toBe(2);
     for (const model of ['cnn', 'rnn']) expect(await page.locator(`#prediction .prob-column[data-model="${model}"] .prob-row`).count()).toBe(7);
