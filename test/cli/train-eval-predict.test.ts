@@ -124,7 +124,7 @@ describe('fer train, eval, predict', () => {
     expect(run.code, run.stderr).toBe(0);
     const { heldOut } = jsonLines(run).at(-1) as { heldOut: { split: string; n: number; accuracy: number } };
     expect(heldOut).toMatchObject({ split: 'test', n: 299 });
-    // Guessing 1 in 7 gets this many of the 299 right (57) less than 1 % of the time.
+    // Guessing 1 in 7 gets this many of the 299 right (58) less than 1 % of the time; measured: 76.
     const correct = Math.round(heldOut.accuracy * heldOut.n);
     expect(correct, `${correct} of ${heldOut.n} right`).toBeGreaterThanOrEqual(chanceBound(heldOut.n, 1 / 7, 0.01));
   });
