@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy, writeNpy } from '../src/core/dataset/npy.ts';
-import { toRgbResized } from '../src/core/preprocess/image-ops.ts';
+import { toRgbResized } from '../src/core/image/resize-stack.ts';
 import { fitPca, type ComponentRequest } from '../src/core/preprocess/pca.ts';
 import { havePython, pythonJson } from './lib/python.ts';
 import { machineInfo, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';

@@ -66,6 +66,8 @@ function framesOf(d: FaceDetector): FrameDetector {
   return async (frame) => (await d.detect(frame.rgb, frame.width, frame.height, 3)).map((f) => ({
     box: f.box.map(Math.round) as [number, number, number, number],
     score: d.name === 'yunet' ? f.score : null,
+    // YuNet's landmarks: the crop is eye-levelled as in photo Predict (Haar gives none).
+    ...(f.landmarks.length ? { face: f } : {}),
   }));
 }
 

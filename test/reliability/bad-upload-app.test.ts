@@ -47,7 +47,7 @@ describe('the app service after bad uploads', () => {
       ['npy-one-hot-soft', /^npy-one-hot-soft\/Y\.npy: row 1 is not one-hot/],
       ['csv-short-row.csv', /^csv-short-row\.csv: line 3: 12 pixel values/],
       ['csv-binary.csv', /^csv-binary\.csv: line 1: the header must name/],
-      ['folder-fake-jpg', /^folder-fake-jpg\/happy\/b\.jpg: not a readable image/],
+      ['folder-fake-jpg', /^folder-fake-jpg\/happy\/b\.jpg: not an image or unsupported format/],
       ['folder-one-class', /^folder-one-class: a dataset needs at least 2 classes/],
     ];
     for (const [name, message] of cases) {

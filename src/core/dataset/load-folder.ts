@@ -1,20 +1,19 @@
 import { FerError, throwIfCancelled } from '../errors.ts';
+import { decodeImage } from '../image/decode-image.ts';
+import { resizeCover, storedSize } from '../image/fit.ts';
 import type { TaskOptions } from '../task.ts';
-import { decodeGray, type Size } from './decode-gray.ts';
 import { scanImageFolder } from './folder-scan.ts';
 import { readInputFile } from './read-input.ts';
 import { SPLIT, type Dataset } from './types.ts';
 
 /** Decodes in flight at once: enough to keep sharp's worker threads busy without holding many files in memory. */
 const CONCURRENCY = 8;
-/** Larger first images are scaled down to this longest side so a folder of photos cannot exhaust memory. */
-const MAX_SIDE = 256;
 
 /**
- * Loads an image-folder dataset (see scanImageFolder for the layouts) as grayscale uint8.
- * Every image takes the size of the first one (train split, first class, first file by name),
- * capped at 256 pixels on the longest side; images of another size are scaled to cover it and
- * centre-cropped. A file with an image extension that does not decode is an error naming it,
+ * Loads an image-folder dataset (see scanImageFolder for the layouts) as grayscale uint8,
+ * decoded, turned gray and resized as photos are (core/image). Every image takes the size of
+ * the first one (train split, first class, first file by name), capped at 256 pixels on the
+ * longest side; images of another size are scaled to cover it and centre-cropped (image/fit.ts). A file with an image extension that does not decode is an error naming it,
  * never silently skipped: a dataset that quietly loses images gives misleading results.
  */
 export async function loadFolderDataset(root: string, opts: TaskOptions = {}): Promise<Dataset> {
@@ -24,9 +23,8 @@ export async function loadFolderDataset(root: string, opts: TaskOptions = {}): P
   const { classes, entries, hasSplits } = await scanImageFolder(root);
   const count = entries.length;
 
-  const first = await decodeGray(await readInputFile(entries[0].file, 'image'), entries[0].file);
-  const scale = Math.min(1, MAX_SIDE / Math.max(first.width, first.height));
-  const size: Size = { width: Math.max(1, Math.round(first.width * scale)), height: Math.max(1, Math.round(first.height * scale)) };
+  const first = await decodeImage(await readInputFile(entries[0].file, 'image'), { file: entries[0].file });
+  const size = storedSize(first.width, first.height);
   const perImage = size.width * size.height;
   const images = new Uint8Array(count * perImage);
   const labels = Uint8Array.from(entries, (e) => e.label);
@@ -43,8 +41,8 @@ export async function loadFolderDataset(root: string, opts: TaskOptions = {}): P
       const { file } = entries[i];
       try {
         throwIfCancelled(signal);
-        const image = await decodeGray(await readInputFile(file, 'image'), file, size);
-        images.set(image.data, i * perImage);
+        const image = await decodeImage(await readInputFile(file, 'image'), { file });
+        images.set(resizeCover(image.gray, image.width, image.height, size), i * perImage);
       } catch (e) {
         stopped = true;
         throw e;

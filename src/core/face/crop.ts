@@ -1,5 +1,6 @@
 /** Face crops in the shape the models expect (square, grayscale, `size` x `size`). */
 import type { Box } from './haar.ts';
+import { wholeImageGray } from '../image/fit.ts';
 import { resizeGrayRect, type Rect } from '../image/resample.ts';
 
 function checkArgs(gray: Uint8Array, width: number, height: number, size: number): void {
@@ -37,9 +38,11 @@ export function cropFace(gray: Uint8Array, width: number, height: number, box: B
 
 /**
  * The whole image squeezed to `size` x `size` (no face detection): what the
- * reference application did for every photo, offered when no face is found.
+ * reference application did for every photo, offered when no face is found. Taken
+ * through the dataset folders' stored size (image/fit.ts), so it is exactly what a
+ * model sees of the same photo loaded as a folder dataset.
  */
 export function wholeImage(gray: Uint8Array, width: number, height: number, size = 48): Uint8Array {
   checkArgs(gray, width, height, size);
-  return resizeGrayRect(gray, width, { x: 0, y: 0, w: width, h: height }, size, size);
+  return wholeImageGray(gray, width, height, size);
 }

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadOrt, ORT_RUNTIMES, type OrtRuntimeName } from '../onnx/ort-runtime.ts';
-import { rgbToGray } from '../image/decode-image.ts';
+import { rgbaToRgb, rgbToGray } from '../image/gray.ts';
 import { detectFaces, type DetectOptions } from './haar.ts';
 import type { DetectedFace } from './yunet-decode.ts';
 import { defaultYunetModelPath } from './yunet-model-path.ts';
@@ -52,9 +52,7 @@ function toGray(pixels: Uint8Array | Uint8ClampedArray, width: number, height: n
     throw new RangeError(`face detection: expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`);
   }
   if (channels === 3) return rgbToGray(pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length));
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) { rgb[j] = pixels[i]; rgb[j + 1] = pixels[i + 1]; rgb[j + 2] = pixels[i + 2]; }
-  return rgbToGray(rgb);
+  return rgbToGray(rgbaToRgb(pixels));
 }
 
 function haarDetector(opts: DetectOptions, fallback?: string): FaceDetector {

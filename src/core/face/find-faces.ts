@@ -2,7 +2,7 @@
 import { cropFace, wholeImage } from './crop.ts';
 import type { DetectedFace, FaceDetector } from './detector.ts';
 import { detectFaces, type Box, type DetectOptions } from './haar.ts';
-import { levelledCrop } from './levelled-crop.ts';
+import { levelledCrop, type LandmarkedFace } from './levelled-crop.ts';
 
 export interface GrayImage { gray: Uint8Array; width: number; height: number }
 /** A decoded photo; `rgb` (width*height*3) is what YuNet needs. */
@@ -50,15 +50,23 @@ export async function findFaces(image: PhotoImage, opts: FindFacesOptions = {}):
   boxes.sort((a, b) => b.w * b.h - a.w * a.h || a.y - b.y || a.x - b.x);
   const faces: FoundFace[] = boxes.map((b) => ({
     box: [b.x, b.y, b.w, b.h],
-    crop: b.face?.landmarks.length && opts.levelEyes !== false
-      ? levelledCrop(gray, width, height, b.face, opts.margin ?? 0.2, size)
-      : cropFace(gray, width, height, b, opts.margin ?? 0.2, size),
+    crop: cropDetectedFace(image, b, opts.levelEyes === false ? undefined : b.face, opts.margin ?? 0.2, size),
     ...(b.score !== undefined ? { score: b.score } : {}),
   }));
   if (faces.length === 0 && opts.wholeImageIfNone) {
     faces.push({ box: [0, 0, width, height], crop: wholeImage(gray, width, height, size), wholeImage: true });
   }
   return faces;
+}
+
+/**
+ * The crop of one detected face, as photo Predict and the live view take it: turned so
+ * the eyes are level where the detector gave eye landmarks (YuNet; `face` is its
+ * unrounded box and landmarks), else the upright whole-pixel `box`.
+ */
+export function cropDetectedFace(image: GrayImage, box: Box, face: LandmarkedFace | undefined, margin = 0.2, size = 48): Uint8Array {
+  const { gray, width, height } = image;
+  return face?.landmarks.length ? levelledCrop(gray, width, height, face, margin, size) : cropFace(gray, width, height, box, margin, size);
 }
 
 /** The detector's own face (unrounded, with landmarks) rides along for the levelled crop. */

@@ -6,6 +6,8 @@
  * to 0.51 and the RNN from 0.37 to 0.48; upright faces are unchanged (0.49 either way).
  * YuNet's landmarks follow a strong tilt only in part, so the gain is partial.
  */
+import { sampleBilinear } from '../image/resample.ts';
+
 export interface LandmarkedFace {
   /** [x, y, w, h], may reach past the image. */
   box: readonly [number, number, number, number] | readonly number[];
@@ -45,25 +47,11 @@ export function levelledCrop(gray: Uint8Array, width: number, height: number, fa
         for (let sx = 0; sx < k; sx++) {
           const u = ((ox + (sx + 0.5) / k) / size - 0.5) * sw;
           // A point of the continuous image; pixel i's centre is at i + 0.5.
-          sum += bilinear(gray, width, height, cx + u * cos - v * sin - 0.5, cy + u * sin + v * cos - 0.5);
+          sum += sampleBilinear(gray, width, height, cx + u * cos - v * sin - 0.5, cy + u * sin + v * cos - 0.5);
         }
       }
       out[oy * size + ox] = Math.round(sum / (k * k));
     }
   }
   return out;
-}
-
-function bilinear(gray: Uint8Array, width: number, height: number, x: number, y: number): number {
-  const cx = Math.min(Math.max(x, 0), width - 1);
-  const cy = Math.min(Math.max(y, 0), height - 1);
-  const x0 = Math.floor(cx);
-  const y0 = Math.floor(cy);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, height - 1);
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const top = gray[y0 * width + x0] * (1 - fx) + gray[y0 * width + x1] * fx;
-  const bottom = gray[y1 * width + x0] * (1 - fx) + gray[y1 * width + x1] * fx;
-  return top * (1 - fy) + bottom * fy;
 }

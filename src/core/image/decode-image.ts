@@ -7,6 +7,7 @@ import { stat, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { FerError } from '../errors.ts';
 import { decodeBmp, isBmp } from './bmp.ts';
+import { rgbToGray } from './gray.ts';
 import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, pixelLimitError } from './limits.ts';
 import { decodePlainPng } from './plain-png.ts';
 
@@ -33,14 +34,6 @@ export interface DecodeOptions {
 // Raster formats only: sharp would also render SVG (a document format that can reference other files).
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 const NOT_AN_IMAGE = 'not an image or unsupported format';
-
-export function rgbToGray(rgb: Uint8Array): Uint8Array {
-  const gray = new Uint8Array(rgb.length / 3);
-  for (let i = 0, j = 0; i < gray.length; i++, j += 3) {
-    gray[i] = (rgb[j] * 4899 + rgb[j + 1] * 9617 + rgb[j + 2] * 1868 + 8192) >> 14;
-  }
-  return gray;
-}
 
 async function readImageFile(path: string): Promise<Uint8Array> {
   try {

@@ -1,8 +1,9 @@
 /**
- * Resizes a rectangle of a grayscale image to a new size, separably: area
- * averaging when shrinking (what OpenCV's INTER_AREA does; no aliasing when a
- * 400 px face becomes 48 px) and bilinear when enlarging (a small face up to
- * 48 px). Pure JS so crops do not depend on the OpenCV WASM being loaded.
+ * The one resampler of every image path. Separable: area averaging when shrinking
+ * (OpenCV's INTER_AREA, how FER2013's 48x48 faces were made from larger gray crops;
+ * no aliasing when a 400 px face becomes 48 px), bilinear between pixel centres when
+ * enlarging (OpenCV's INTER_LINEAR). Plus the point sampler the rotated (eye-levelled)
+ * face crop is built on. Pure JS, so no path depends on a WASM build being loaded.
  */
 
 export interface Rect { x: number; y: number; w: number; h: number }
@@ -65,4 +66,22 @@ export function resizeGrayRect(gray: Uint8Array, width: number, rect: Rect, outW
     }
   }
   return out;
+}
+
+/**
+ * The gray value at a point between pixel centres (pixel i's centre is at i), bilinear,
+ * outside the image repeating its edge.
+ */
+export function sampleBilinear(gray: Uint8Array, width: number, height: number, x: number, y: number): number {
+  const cx = Math.min(Math.max(x, 0), width - 1);
+  const cy = Math.min(Math.max(y, 0), height - 1);
+  const x0 = Math.floor(cx);
+  const y0 = Math.floor(cy);
+  const x1 = Math.min(x0 + 1, width - 1);
+  const y1 = Math.min(y0 + 1, height - 1);
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const top = gray[y0 * width + x0] * (1 - fx) + gray[y0 * width + x1] * fx;
+  const bottom = gray[y1 * width + x0] * (1 - fx) + gray[y1 * width + x1] * fx;
+  return top * (1 - fy) + bottom * fy;
 }

@@ -1,12 +1,14 @@
 /**
  * One camera frame -> its faces, each classified by every model. The same
- * crop (cropFace) and classifier (classifyCrops) as photo prediction; only the
+ * crop (cropDetectedFace: eyes levelled where YuNet gave landmarks) and
+ * classifier (classifyCrops) as photo prediction; only the
  * detector is passed in, so the caller picks YuNet or Haar and this stays
  * free of which one loaded.
  */
 import type { Dataset } from '../dataset/types.ts';
-import { rgbToGray } from '../image/decode-image.ts';
-import { cropFace } from '../face/crop.ts';
+import { cropDetectedFace } from '../face/find-faces.ts';
+import type { LandmarkedFace } from '../face/levelled-crop.ts';
+import { rgbaToRgb, rgbToGray } from '../image/gray.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import { classifyCrops } from '../predict/classify-crops.ts';
 
@@ -22,6 +24,8 @@ export interface FrameImage {
 export interface FrameDetection {
   box: [number, number, number, number];
   score: number | null;
+  /** The detector's unrounded box and eye landmarks (YuNet): the crop is then eye-levelled, as in photo Predict. */
+  face?: LandmarkedFace;
 }
 
 export type FrameDetector = (frame: FrameImage) => Promise<FrameDetection[]>;
@@ -37,7 +41,7 @@ export interface FrameAnalysis {
 }
 
 export interface AnalyseFrameOptions {
-  /** Framing around each box, as photo prediction's (cropFace). Default 0.2. */
+  /** Framing around each box, as photo prediction's (cropDetectedFace). Default 0.2. */
   margin?: number;
   /** Average each face with its mirror image, as photo prediction does. Default true. */
   tta?: boolean;
@@ -46,12 +50,7 @@ export interface AnalyseFrameOptions {
 /** RGBA bytes (a canvas's ImageData) -> the frame's RGB and gray planes. */
 export function rgbaFrame(rgba: Uint8Array, width: number, height: number): FrameImage {
   if (rgba.length !== width * height * 4) throw new RangeError(`expected ${width}x${height} RGBA bytes (${width * height * 4}), got ${rgba.length}`);
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-    rgb[j] = rgba[i];
-    rgb[j + 1] = rgba[i + 1];
-    rgb[j + 2] = rgba[i + 2];
-  }
+  const rgb = rgbaToRgb(rgba);
   return { width, height, rgb, gray: rgbToGray(rgb) };
 }
 
@@ -62,17 +61,7 @@ export async function analyseFrame(models: FerModel[], frame: FrameImage, detect
   if (!found.length || !models.length) {
     return { faces: found.map((f) => ({ ...f, probabilities: [] })), timings: { detect: t1 - t0, classify: 0 } };
   }
-  // Every model sees the same 48x48 crops, stacked once (as predictImage does).
-  const size = 48;
-  const images = new Uint8Array(found.length * size * size);
-  found.forEach((f, i) => {
-    const [x, y, w, h] = f.box;
-    images.set(cropFace(frame.gray, frame.width, frame.height, { x, y, w, h }, opts.margin ?? 0.2, size), i * size * size);
-  });
-  const crops: Dataset = {
-    format: 'folder', source: 'camera frame', classes: [], count: found.length, height: size, width: size, channels: 1,
-    images, labels: new Uint8Array(found.length), split: null,
-  };
+  const crops = frameCrops(frame, found, opts.margin);
   const perModel = await classifyCrops(models, crops, { tta: opts.tta ?? true });
   const faces = found.map((f, i) => ({
     ...f,
@@ -82,4 +71,18 @@ export async function analyseFrame(models: FerModel[], frame: FrameImage, detect
     }),
   }));
   return { faces, timings: { detect: t1 - t0, classify: performance.now() - t1 } };
+}
+
+/** Every model sees the same 48x48 crops of the frame's faces, stacked once (as predictImage does). */
+export function frameCrops(frame: FrameImage, found: readonly FrameDetection[], margin = 0.2): Dataset {
+  const size = 48;
+  const images = new Uint8Array(found.length * size * size);
+  found.forEach((f, i) => {
+    const [x, y, w, h] = f.box;
+    images.set(cropDetectedFace(frame, { x, y, w, h }, f.face, margin, size), i * size * size);
+  });
+  return {
+    format: 'folder', source: 'camera frame', classes: [], count: found.length, height: size, width: size, channels: 1,
+    images, labels: new Uint8Array(found.length), split: null,
+  };
 }

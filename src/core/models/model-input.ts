@@ -5,7 +5,7 @@
  * prediction all go through here so they can never disagree.
  */
 import type { Dataset } from '../dataset/types.ts';
-import { toGrayResized, toRgbResized } from '../preprocess/image-ops.ts';
+import { toGrayResized, toRgbResized } from '../image/resize-stack.ts';
 import { inverseTransformPca, transformPca, type PcaModel } from '../preprocess/pca.ts';
 import { featureSource, imageSource, type BatchSource } from '../train/batch-source.ts';
 import { NO_AUGMENT } from '../train/batches.ts';

@@ -17,7 +17,7 @@ import { initBackend, type BackendChoice } from '../backend/init-backend.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { FerError, throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
-import { toGrayResized, toRgbResized } from './image-ops.ts';
+import { toGrayResized, toRgbResized } from '../image/resize-stack.ts';
 import { fitPca, type ComponentRequest, type PcaModel } from './pca.ts';
 import { resolveSplits } from './split.ts';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeBmp as decodeBmpRgb } from '../../../src/core/image/bmp.ts';
-import { decodeGray } from '../../../src/core/dataset/decode-gray.ts';
+import { decodeImage } from '../../../src/core/image/decode-image.ts';
+import { resizeCover } from '../../../src/core/image/fit.ts';
 import { FerError } from '../../../src/core/errors.ts';
 import { FIXTURES, errorOf } from './paths.ts';
 
@@ -92,23 +93,22 @@ describe('decodeBmp errors', () => {
   }
 });
 
-describe('decodeGray', () => {
+describe('decodeImage (the path dataset folders take)', () => {
   it('gives the same grayscale pixels for a BMP and a PNG of one image', async () => {
-    const a = await decodeGray(await fixture('face-24.bmp'), 'face-24.bmp');
-    const b = await decodeGray(await fixture('face.png'), 'face.png');
+    const a = await decodeImage(await fixture('face-24.bmp'), { file: 'face-24.bmp' });
+    const b = await decodeImage(await fixture('face.png'), { file: 'face.png' });
     expect(a).toMatchObject({ width: 48, height: 48 });
-    expect(a.data).toEqual(b.data);
+    expect(a.gray).toEqual(b.gray);
   });
 
   it('resizes to a requested size', async () => {
-    const img = await decodeGray(await fixture('face.png'), 'face.png', { width: 24, height: 24 });
-    expect(img).toMatchObject({ width: 24, height: 24 });
-    expect(img.data.length).toBe(576);
+    const img = await decodeImage(await fixture('face.png'), { file: 'face.png' });
+    expect(resizeCover(img.gray, img.width, img.height, { width: 24, height: 24 }).length).toBe(576);
   });
 
   it('rejects bytes that are no image, naming the file', async () => {
-    const e = await errorOf(decodeGray(new TextEncoder().encode('hello'), '/p/fake.jpg'));
+    const e = await errorOf(decodeImage(new TextEncoder().encode('hello'), { file: '/p/fake.jpg' }));
     expect(e).toBeInstanceOf(FerError);
-    expect(e.message).toMatch(/^\/p\/fake\.jpg: not a readable image/);
+    expect(e.message).toMatch(/^\/p\/fake\.jpg: not an image/);
   });
 });

@@ -97,12 +97,12 @@ describe('loadFolderDataset rejects bad folders with a FerError naming the path'
     ['a file with an image extension that is not an image', async () => {
       const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/broken.jpg': new TextEncoder().encode('<html>') });
       return [root, join(root, 'happy/broken.jpg')];
-    }, /not a readable image/],
+    }, /not an image or unsupported format/],
     ['a truncated JPEG', async () => {
       const bytes = new Uint8Array(await sharp(jpgs[0]).jpeg().toBuffer()).subarray(0, 300);
       const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/cut.jpg': bytes });
       return [root, join(root, 'happy/cut.jpg')];
-    }, /not a readable image/],
+    }, /not an image or unsupported format/],
     ['a class folder without images', async () => {
       const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/readme.txt': new Uint8Array(1) });
       return [root, join(root, 'happy')];

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage, rgbToGray } from '../../../src/core/image/decode-image.ts';
+import { decodeImage } from '../../../src/core/image/decode-image.ts';
+import { rgbToGray } from '../../../src/core/image/gray.ts';
 import { findFaces } from '../../../src/core/face/find-faces.ts';
 import { disposeFaceDetectors } from '../../../src/core/face/haar.ts';
 import { exifRotatedJpeg, fiveFaces, fiveFacesCell, PHOTOS } from './image-fixtures.ts';

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FerError } from '../../../src/core/errors.ts';
-import { decodeImage, MAX_IMAGE_PIXELS, rgbToGray } from '../../../src/core/image/decode-image.ts';
+import { decodeImage, MAX_IMAGE_PIXELS } from '../../../src/core/image/decode-image.ts';
+import { rgbToGray } from '../../../src/core/image/gray.ts';
 import { exifRotatedJpeg, jpegDeclaring, leftRedRightBlue, PHOTOS, pngDeclaring } from '../face/image-fixtures.ts';
 
 let dir: string;

@@ -1,7 +1,7 @@
 /** Shared data and comparisons for the PCA tests. */
 import { join } from 'node:path';
 import { loadCsvDataset } from '../../../src/core/dataset/load-csv.ts';
-import { toGrayResized } from '../../../src/core/preprocess/image-ops.ts';
+import { toGrayResized } from '../../../src/core/image/resize-stack.ts';
 import { mulberry32, fillGaussian } from '../../../src/core/random.ts';
 
 export const CSV_SAMPLE = join(process.cwd(), '../shared/datasets/samples/fer2013-sample.csv');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../src/core/dataset/types.ts';
-import { toGrayResized, toRgbResized } from '../../../src/core/preprocess/image-ops.ts';
+import { toGrayResized, toRgbResized } from '../../../src/core/image/resize-stack.ts';
 
 function dataset(images: number[], h: number, w: number, channels: 1 | 3, count = 1): Dataset {
   return {
