@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium, missingChromium } from '../test/e2e/find-chromium.ts';
 import { startWeb, type RunningWeb } from '../test/e2e/start-web.ts';
 import { writeY4m, type Placement } from '../test/e2e/y4m.ts';
 import { machineInfo, printRows, writeResult, type BenchRow } from './lib/result.ts';
@@ -27,7 +28,11 @@ import { machineInfo, printRows, writeResult, type BenchRow } from './lib/result
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, 'soak-minutes': { type: 'string' }, 'json-out': { type: 'string' } } });
 const SECONDS = Number(values.seconds);
 const SOAK_MIN = values['soak-minutes'] ? Number(values['soak-minutes']) : null;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = findChromium() ?? '';
+if (!CHROMIUM) {
+  console.error(`live: ${missingChromium}`);
+  process.exit(1);
+}
 const ASTRONAUT = path.resolve('../shared/photos/astronaut.png');
 /** Clock ticks per second in /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICK = 100;

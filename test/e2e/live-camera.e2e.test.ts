@@ -7,17 +7,18 @@
  * runs as `npm run web` starts it, with the shipped models.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
 import { startWeb, type RunningWeb } from './start-web.ts';
 import { writeY4m, type Placement } from './y4m.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const PHOTOS = path.resolve('../shared/photos');
 const ASTRONAUT = path.join(PHOTOS, 'astronaut.png');
 const COFFEE = path.join(PHOTOS, 'coffee.png');
@@ -44,6 +45,7 @@ interface Sample { t: number; faces: Drawn[]; message: string }
 let web: RunningWeb;
 let browser: Browser | null = null;
 let page: Page;
+let pageErrors: string[] = [];
 
 const still: Placement = { photo: ASTRONAUT, side: 400, left: 120, top: 40 };
 const two: Placement[] = [{ photo: ASTRONAUT, side: 300, left: 10, top: 90 }, { photo: ASTRONAUT, side: 300, left: 330, top: 90, flop: true }];
@@ -57,13 +59,14 @@ const pan: Placement[] = Array.from({ length: 90 }, (_, i) => {
 /** A fresh Chromium whose camera plays `video`; opens the app and presses Live Camera. */
 async function openLive(video: string): Promise<void> {
   await browser?.close();
+  if (!CHROMIUM) throw new Error(missingChromium);
   browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   // Keeps every stream the page opens, to check that Stop and leaving the view end its tracks.
   await page.addInitScript(() => {
     const g = globalThis as unknown as PageGlobals;
@@ -94,7 +97,7 @@ async function sample(ms: number): Promise<Sample[]> {
 const centre = (d: Drawn) => ({ cx: d.box[0] + d.box[2] / 2, cy: d.box[1] + d.box[3] / 2 });
 const trackStates = () => page.evaluate(() => (globalThis as unknown as PageGlobals).__streams.flatMap((s) => s.getTracks().map((tr) => tr.readyState)));
 
-const runE2e = existsSync(CHROMIUM) ? describe : describe.skip;
+const runE2e = runWithChromium(CHROMIUM) ? describe : describe.skip;
 
 runE2e('Live Camera in Chromium with a fake camera', () => {
   const videos = { still: path.join(tmp, 'still.y4m'), pan: path.join(tmp, 'pan.y4m'), two: path.join(tmp, 'two.y4m'), leave: path.join(tmp, 'leave.y4m') };
@@ -109,6 +112,12 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     await writeY4m(videos.leave, [...Array.from({ length: 20 }, () => [still]), ...Array.from({ length: 25 }, () => [{ photo: COFFEE, side: 480, left: 80, top: 0 }])], 10);
     web = await startWeb(['--work-dir', path.join(tmp, 'work')]);
   }, LONG);
+
+  afterEach(() => {
+    const errors = pageErrors;
+    pageErrors = [];
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
