@@ -44,7 +44,7 @@ export interface AppServiceOptions {
    * What this process runs with, built by the shell from its flags and environment
    * (runtime-env.ts); default DEFAULT_RUNTIME. `predictThreads` 2 starts two helper
    * threads in the background: one takes half the Haar cascade's levels
-   * (haar-helper.ts), the other runs the RNN while this thread runs the CNN and
+   * (haar-helper.ts; only while Haar is the detector), the other runs the RNN while this thread runs the CNN and
    * half of an evaluation's images (classify-helper.ts); the shells pass 2 where
    * there are 2 cores.
    */
@@ -68,8 +68,6 @@ export class AppService {
     this.uploads = new UploadStore(opts.uploadsDir);
     this.runtime = opts.runtime ?? DEFAULT_RUNTIME;
     applyRuntimeOptions(this.runtime);
-    // Warm-up only: until it is ready (or if it cannot start) detection runs on this thread.
-    if (this.runtime.predictThreads > 1) startHaarHelper(cascadePath('default'), { debug: this.runtime.debug }).catch(() => undefined);
     this.jobs = new JobRunner((e) => {
       this.emit(e);
       if (e.type === 'job-finished' && e.outcome !== 'done') this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
@@ -238,6 +236,9 @@ export class AppService {
    */
   private async useDetector(kind: DetectorKind): Promise<void> {
     const d = await sharedFaceDetector({ kind });
+    // Haar's helper thread loads its own opencv.js, so only once Haar is what runs. Warm-up
+    // only: until it is ready (or if it cannot start) detection runs on this thread.
+    if (d.name === 'haar' && this.runtime.predictThreads > 1) startHaarHelper(cascadePath('default'), { debug: this.runtime.debug }).catch(() => undefined);
     this.session.detector = { kind, inUse: describeDetector(d), fallback: d.fallback ?? null };
     if (d.fallback) this.log(`Face detector: ${describeDetector(d)}, because YuNet cannot run here (${d.fallback})`, 'warn');
     else this.log(`Face detector: ${describeDetector(d)}`);

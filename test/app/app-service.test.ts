@@ -144,7 +144,10 @@ describe('AppService', () => {
     expect(await ok('predict', { uploadId: cat, wholeImage: false })).toMatchObject({ faces: [], wholeImage: false });
     expect(await ok('predict', { uploadId: cat, wholeImage: true })).toMatchObject({ faces: [{}], wholeImage: true });
     expect(logs()).toContain('No face found in chelsea.png');
-    expect(haarHelperRunning()).toBe(true); // predictThreads: 2 shares the cascade's levels with a helper thread
-    expect(classifyHelperRunning()).toBe(true); // ... and runs a second model on another
+    expect(haarHelperRunning()).toBe(false); // YuNet detects: Haar's helper thread (its own opencv.js) is not started
+    await ok('setDetector', { detector: 'haar' });
+    expect(haarHelperRunning()).toBe(true); // with Haar, predictThreads: 2 shares the cascade's levels with a helper thread
+    // ... and runs a second model on another, unless ONNX Runtime's own threads classify (no helper then)
+    expect(classifyHelperRunning()).toBe((await state()).classifiers === null);
   });
 });
