@@ -77,7 +77,7 @@ function chromiumPid(video: string): number {
 
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-interface FrameEvent { latencyMs: number; faces: number; tensors: number; timings: { decode: number; detect: number; classify: number; total: number } }
+interface FrameEvent { latencyMs: number; captureMs: number; requestMs: number; drawMs: number; faces: number; tensors: number; timings: { decode: number; detect: number; classify: number; total: number } }
 
 async function openLive(web: RunningWeb, video: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
@@ -123,7 +123,8 @@ async function scenario(web: RunningWeb, faces: number, video: string): Promise<
     const fps = frames.length / wall;
     const found = frames.length ? quantile(frames.map((f) => f.faces), 0.5) : 0;
     const stage = (k: keyof FrameEvent['timings']) => r1(quantile(frames.map((f) => f.timings[k]), 0.5));
-    const notes = `${frames.length} frames in ${wall.toFixed(0)} s; faces found (median) ${found}/${faces}; backend stages p50: decode ${stage('decode')} ms, detect ${stage('detect')} ms, classify ${stage('classify')} ms; CPU: server ${cpu.server.toFixed(0)} %, Chromium ${cpu.chrome.toFixed(0)} % of one core; errors ${await errorCount(page)}`;
+    const inPage = (k: 'captureMs' | 'requestMs' | 'drawMs') => r1(quantile(frames.map((f) => f[k]), 0.5));
+    const notes = `${frames.length} frames in ${wall.toFixed(0)} s; faces found (median) ${found}/${faces}; page p50: capture + JPEG ${inPage('captureMs')} ms, request ${inPage('requestMs')} ms, tracking + drawing ${inPage('drawMs')} ms; backend stages p50: decode ${stage('decode')} ms, detect ${stage('detect')} ms, classify ${stage('classify')} ms; CPU: server ${cpu.server.toFixed(0)} %, Chromium ${cpu.chrome.toFixed(0)} % of one core; errors ${await errorCount(page)}`;
     const label = `live ${faces} face${faces > 1 ? 's' : ''} 640x480, CNN+RNN`;
     const one = faces === 1;
     return [

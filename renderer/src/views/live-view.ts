@@ -145,13 +145,21 @@ export class LiveView {
   private async loop(session: number): Promise<void> {
     let buffer = 0;
     let failures = 0;
+    // Frames the video has shown, counted as they come: a frame that arrived while the last
+    // one was analysed is captured at once, and only an already-analysed frame waits for the next.
+    let shown = 0;
+    const count = () => { shown++; if (session === this.session) this.video.requestVideoFrameCallback(count); };
+    this.video.requestVideoFrameCallback(count);
+    let captured = -1;
     while (session === this.session) {
-      await nextVideoFrame(this.video);
+      if (shown === captured) await nextVideoFrame(this.video);
       if (session !== this.session) return;
+      captured = shown;
       if (!this.video.videoWidth) continue;
       const frame = this.frames[buffer];
       const t0 = performance.now();
       const image = captureJpeg(this.video, frame);
+      const t1 = performance.now();
       let result: LiveFrameResult;
       try {
         result = await this.t.request('liveFrame', { image, format: 'jpeg', width: frame.width, height: frame.height });
@@ -167,12 +175,14 @@ export class LiveView {
         continue;
       }
       if (session !== this.session) return;
-      this.show(result, frame, t0);
+      this.show(result, frame, [t0, t1, performance.now()]);
       buffer = 1 - buffer;
     }
   }
 
-  private show(result: LiveFrameResult, frame: HTMLCanvasElement, t0: number): void {
+  /** `at`: when the frame was captured, encoded and answered. */
+  private show(result: LiveFrameResult, frame: HTMLCanvasElement, at: [number, number, number]): void {
+    const [t0, t1, t2] = at;
     const now = performance.now();
     const tracks = this.tracker.update(result.faces.map((f) => ({ box: f.box, probabilities: f.probabilities })), now);
     this.last = { result, tracks, frame };
@@ -189,7 +199,7 @@ export class LiveView {
     this.say(tracks.length ? '' : 'No face in view.');
     this.renderStats();
     // For measuring tools (bench/live.ts): free when nobody listens, and nothing accumulates.
-    this.overlay.dispatchEvent(new CustomEvent('fer-live-frame', { detail: { latencyMs: done - t0, faces: tracks.length, tensors: result.tensors, timings: result.timings } }));
+    this.overlay.dispatchEvent(new CustomEvent('fer-live-frame', { detail: { latencyMs: done - t0, captureMs: t1 - t0, requestMs: t2 - t1, drawMs: done - t2, faces: tracks.length, tensors: result.tensors, timings: result.timings } }));
   }
 
   /** The overlay, at the video's displayed size, from the last answer. */
