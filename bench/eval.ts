@@ -27,7 +27,7 @@ import { evaluateModel } from '../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../src/core/model-io/load-fer-model.ts';
 import { configureOnnxInference, type OnnxInferenceOptions } from '../src/core/onnx/inference-config.ts';
 import { onnxClassifierFor } from '../src/core/onnx/onnx-classifier.ts';
-import { startClassifyHelper, stopClassifyHelper } from '../src/core/predict/classify-helper.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../src/core/eval/classify-helper.ts';
 import { havePython, PYTHON, pythonJson } from './lib/python.ts';
 import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
 

@@ -29,9 +29,9 @@ import { startHaarHelper, stopHaarHelper } from '../src/core/face/haar-helper.ts
 import { cascadePath } from '../src/core/face/models-dir.ts';
 import { loadFerModel } from '../src/core/model-io/load-fer-model.ts';
 import { classifierRuntime } from '../src/core/onnx/inference-config.ts';
-import { TTA_VIEWS } from '../src/core/models/model-input.ts';
+import { TTA_VIEWS } from '../src/core/input/model-input.ts';
 import { classifyCrops } from '../src/core/predict/classify-crops.ts';
-import { startClassifyHelper, stopClassifyHelper } from '../src/core/predict/classify-helper.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../src/core/eval/classify-helper.ts';
 import { predictImage } from '../src/core/predict/predict-image.ts';
 import { havePython, pythonJson } from './lib/python.ts';
 import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';

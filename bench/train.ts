@@ -25,7 +25,7 @@ import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
 import { buildRnn } from '../src/core/models/rnn.ts';
 import { augmentFor, defaultConfig } from '../src/core/pipeline/train-pipeline.ts';
-import { imageSource } from '../src/core/train/batch-source.ts';
+import { imageSource } from '../src/core/input/batch-source.ts';
 import { balancedClassWeights } from '../src/core/train/losses.ts';
 import { liveGradientWorkers } from '../src/core/train/parallel/gradient-pool.ts';
 import { trainModel, type TrainRequest } from '../src/core/train/trainer.ts';

@@ -13,7 +13,7 @@ import { describeDetector, disposeSharedFaceDetectors, sharedFaceDetector } from
 import { startHaarHelper, stopHaarHelper } from '../core/face/haar-helper.ts';
 import { cascadePath } from '../core/face/models-dir.ts';
 import { classifierRuntime } from '../core/onnx/inference-config.ts';
-import { startClassifyHelper, stopClassifyHelper } from '../core/predict/classify-helper.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../core/eval/classify-helper.ts';
 import { datasetEntry } from './dataset-entry.ts';
 import { JobRunner } from './job-runner.ts';
 import { LiveFrames } from './live-frames.ts';

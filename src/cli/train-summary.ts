@@ -5,7 +5,7 @@
  * learning anything); we show that beside accuracy on images never trained on.
  */
 import type { EpochRecord } from '../core/models/types.ts';
-import { sourceForModel } from '../core/models/model-input.ts';
+import { sourceForModel } from '../core/input/model-input.ts';
 import type { PreprocessResult } from '../core/preprocess/preprocess.ts';
 import { accuracyOf, argmaxRows, predictAll } from '../core/train/infer.ts';
 import type { TrainResult } from '../core/train/trainer.ts';

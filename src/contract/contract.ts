@@ -8,10 +8,12 @@
  */
 import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
+import { modelKind } from './model-kinds.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
 
 export * from './snapshot.ts';
 export * from './live.ts';
+export * from './model-kinds.ts';
 export { ContractError } from './validators.ts';
 
 /** What a shell will accept; the renderer checks before sending, the backend enforces. */
@@ -46,7 +48,8 @@ export const REQUESTS = {
   loadUpload: obj({ uploadId }),
   /** pca: null = off; 0 < x < 1 = keep that variance fraction; x >= 1 = that many components. */
   preprocess: obj({ size: int(16, 96), pca: nullable(num(0.01, 4096)), seed: int(0, 2 ** 31 - 1) }),
-  train: obj({ model: oneOf(['cnn', 'rnn'] as const), epochs: int(1, 500), batchSize: int(1, 1024), learningRate: nullable(num(1e-6, 1)) }),
+  /** `model`: a registered model kind (model-kinds.ts); it trains into the slot of that name. */
+  train: obj({ model: modelKind, epochs: int(1, 500), batchSize: int(1, 1024), learningRate: nullable(num(1e-6, 1)) }),
   cancel: obj({ jobId: str({ max: 12, pattern: JOB_ID }) }),
   /** Test accuracy and confusion matrix of every model on the preprocessed test split. */
   compare: empty,

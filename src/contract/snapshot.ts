@@ -5,9 +5,9 @@
  * so the renderer never depends on core modules (which import Node APIs).
  */
 
-export type ModelSlot = 'cnn' | 'rnn';
-export const MODEL_SLOTS: readonly ModelSlot[] = ['cnn', 'rnn'];
-export const MODEL_LABELS: Record<ModelSlot, string> = { cnn: 'CNN', rnn: 'RNN' };
+import type { ModelSlot } from './model-kinds.ts';
+
+export type { ModelSlot } from './model-kinds.ts';
 
 export type JobKind = 'load-dataset' | 'preprocess' | 'train' | 'compare' | 'predict';
 
@@ -106,6 +106,7 @@ export interface SessionSnapshot {
   classifiers: string | null;
   dataset: DatasetSummary | null;
   preprocessed: PreprocessSummary | null;
+  /** Every slot of the app (modelSlots()), null where no model is loaded. */
   models: Record<ModelSlot, ModelSummary | null>;
   reports: Partial<Record<ModelSlot, TestReport>>;
   job: JobSummary | null;

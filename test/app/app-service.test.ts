@@ -11,7 +11,7 @@ import type { AppEvent, SessionSnapshot, WireResult } from '../../src/contract/c
 import { inProcessBackend } from '../../src/app/backend.ts';
 import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import { haarHelperRunning } from '../../src/core/face/haar-helper.ts';
-import { classifyHelperRunning } from '../../src/core/predict/classify-helper.ts';
+import { classifyHelperRunning } from '../../src/core/eval/classify-helper.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-app-test-'));
 const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null,

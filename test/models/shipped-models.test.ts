@@ -6,7 +6,7 @@ import { loadDataset } from '../../src/core/dataset/load-dataset.ts';
 import { predictProbs } from '../../src/core/eval/evaluate.ts';
 import { loadFerModel } from '../../src/core/model-io/load-fer-model.ts';
 import { maxReferenceDiff, parseTorchManifest } from '../../src/core/model-io/torch-weights.ts';
-import { sourceForModel, ZOOM_TTA_VIEWS } from '../../src/core/models/model-input.ts';
+import { sourceForModel, ZOOM_TTA_VIEWS } from '../../src/core/input/model-input.ts';
 import { argmaxRows, predictAll } from '../../src/core/train/infer.ts';
 
 // models/REPORT.md and test/fixtures/shipped/expected.json are written together by scripts/report.ts.

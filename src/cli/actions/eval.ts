@@ -7,7 +7,7 @@ import { evaluateModel } from '../../core/eval/evaluate.ts';
 import type { EvalReport } from '../../core/eval/metrics.ts';
 import { loadFerModel } from '../../core/model-io/load-fer-model.ts';
 import { onnxClassifierFor } from '../../core/onnx/onnx-classifier.ts';
-import { startClassifyHelper, stopClassifyHelper } from '../../core/predict/classify-helper.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../../core/eval/classify-helper.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 import { splitIndices } from '../split-select.ts';

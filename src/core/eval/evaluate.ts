@@ -3,7 +3,7 @@ import { alignClasses } from '../dataset/class-names.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { FerError } from '../errors.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { pixelsForModel, supportsTta, ttaViews } from '../models/model-input.ts';
+import { pixelsForModel, supportsTta, ttaViews } from '../input/model-input.ts';
 import { argmaxRows } from '../train/infer.ts';
 import { computeMetrics, type EvalReport } from './metrics.ts';
 import { predictProbsParallel, type ParallelOptions } from './parallel-probs.ts';

@@ -12,7 +12,7 @@
  */
 import { throwIfCancelled } from '../errors.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { classifyHelperReady, helperProbs } from '../predict/classify-helper.ts';
+import { classifyHelperReady, helperProbs } from './classify-helper.ts';
 import type { ThreadWork } from '../thread-work.ts';
 import { predictProbs, type EvaluateOptions } from './predict-probs.ts';
 

@@ -4,9 +4,9 @@
  * work with a helper thread).
  */
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { sourceForModel, supportsTta, ttaViews } from '../models/model-input.ts';
+import { sourceForModel, supportsTta, ttaViews } from '../input/model-input.ts';
 import type { TaskOptions } from '../task.ts';
-import type { BatchSource } from '../train/batch-source.ts';
+import type { BatchSource } from '../input/batch-source.ts';
 import { predictAll } from '../train/infer.ts';
 
 export interface EvaluateOptions extends TaskOptions {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PcaModel } from '../preprocess/pca.ts';
 import { loadModelDir, type LoadedModel } from './model-files.ts';
-import { decodePca } from './pca-file.ts';
+import { decodePca } from '../preprocess/pca-file.ts';
 
 export interface FerModel extends LoadedModel {
   pca: PcaModel | null;

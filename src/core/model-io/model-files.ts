@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FerError } from '../errors.ts';
 import type { ModelMeta } from '../models/types.ts';
-import { exists, writeDirAtomic } from './atomic-dir.ts';
+import { exists, writeDirAtomic } from '../atomic-dir.ts';
 
 /** A tensor with the name tfjs optimizers give their slot variables. */
 export interface NamedTensor {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { isAlive } from '../model-io/atomic-dir.ts';
+import { isAlive } from '../atomic-dir.ts';
 import { exportToOnnx } from './export-model.ts';
 
 /** Bump when the exporter writes a different graph for the same model, so old caches are not used. */

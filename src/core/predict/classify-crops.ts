@@ -8,9 +8,9 @@
 import type { Dataset } from '../dataset/types.ts';
 import { predictProbs } from '../eval/evaluate.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
-import { pixelsForModel } from '../models/model-input.ts';
+import { pixelsForModel } from '../input/model-input.ts';
 import type { ThreadWork } from '../thread-work.ts';
-import { helperProbs } from './classify-helper.ts';
+import { helperProbs } from '../eval/classify-helper.ts';
 
 export interface ClassifyOptions {
   tta?: boolean;

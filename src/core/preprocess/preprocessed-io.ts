@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseNpy, writeNpy } from '../dataset/npy.ts';
 import { FerError } from '../errors.ts';
-import { writeDirAtomic } from '../model-io/atomic-dir.ts';
-import { decodePca, encodePca } from '../model-io/pca-file.ts';
+import { writeDirAtomic } from '../atomic-dir.ts';
+import { decodePca, encodePca } from './pca-file.ts';
 import type { PreprocessReport, PreprocessResult, Preset, SplitPart } from './preprocess.ts';
 
 const PARTS = ['train', 'validation', 'test'] as const;

@@ -5,7 +5,7 @@ import { foldedPredict } from '../models/folded-forward.ts';
 import { onnxInferenceConfig } from '../onnx/inference-config.ts';
 import { onnxClassifierFor } from '../onnx/onnx-classifier.ts';
 import type { TaskOptions } from '../task.ts';
-import type { BatchSource } from './batch-source.ts';
+import type { BatchSource } from '../input/batch-source.ts';
 
 export interface PredictAllOptions extends TaskOptions {
   /** Images per forward pass (default: 64 on ONNX Runtime, 256 on tfjs). */

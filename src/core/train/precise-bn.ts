@@ -7,7 +7,7 @@
  * 50 % with batch statistics. Recalibrating after each epoch closes that gap.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BatchSource } from './batch-source.ts';
+import type { BatchSource } from '../input/batch-source.ts';
 
 export async function recalibrateBatchNorm(model: tf.LayersModel, source: BatchSource, inputShape: number[], indices: ArrayLike<number>, batchSize = 128): Promise<boolean> {
   const bns = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');

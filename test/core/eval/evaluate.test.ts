@@ -3,7 +3,7 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { loadDataset } from '../../../src/core/dataset/load-dataset.ts';
 import { predictProbs } from '../../../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
-import { sourceForModel, TTA_VIEWS, ZOOM_TTA_VIEWS } from '../../../src/core/models/model-input.ts';
+import { sourceForModel, TTA_VIEWS, ZOOM_TTA_VIEWS } from '../../../src/core/input/model-input.ts';
 import { predictAll } from '../../../src/core/train/infer.ts';
 
 describe('predictProbs with test-time augmentation', () => {

@@ -9,7 +9,7 @@ import { predictProbs } from '../../../src/core/eval/evaluate.ts';
 import { PARALLEL_CHUNK, predictProbsParallel } from '../../../src/core/eval/parallel-probs.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
 import { configureOnnxInference } from '../../../src/core/onnx/inference-config.ts';
-import { startClassifyHelper, stopClassifyHelper } from '../../../src/core/predict/classify-helper.ts';
+import { startClassifyHelper, stopClassifyHelper } from '../../../src/core/eval/classify-helper.ts';
 
 // The RNN: the faster shipped model; 2.5 chunks of PublicTest, so both threads take some and the last is short.
 const N = Math.round(2.5 * PARALLEL_CHUNK);

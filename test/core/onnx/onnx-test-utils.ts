@@ -1,6 +1,6 @@
 /** Shared by the ONNX tests: tfjs reference outputs, ONNX Runtime outputs, weights far from their initial values, tiny trainings. */
 import * as tf from '@tensorflow/tfjs';
-import { featureSource, imageSource } from '../../../src/core/train/batch-source.ts';
+import { featureSource, imageSource } from '../../../src/core/input/batch-source.ts';
 import { trainModel, type TrainResult } from '../../../src/core/train/trainer.ts';
 import { exportToOnnx } from '../../../src/core/onnx/export-model.ts';
 import { loadOrt } from '../../../src/core/onnx/ort-runtime.ts';

@@ -10,7 +10,7 @@ import { selectImages } from '../../../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
 import { configureOnnxInference } from '../../../src/core/onnx/inference-config.ts';
 import { classifyCrops } from '../../../src/core/predict/classify-crops.ts';
-import { classifyHelperReady, helperProbs, startClassifyHelper, stopClassifyHelper } from '../../../src/core/predict/classify-helper.ts';
+import { classifyHelperReady, helperProbs, startClassifyHelper, stopClassifyHelper } from '../../../src/core/eval/classify-helper.ts';
 
 let models: FerModel[];
 let faces: Dataset;

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const seen: Uint8Array[] = [];
-vi.mock('../../../src/core/models/model-input.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/core/models/model-input.ts')>();
+vi.mock('../../../src/core/input/model-input.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/core/input/model-input.ts')>();
   return {
     ...real,
     pixelsForModel: (...args: Parameters<typeof real.pixelsForModel>) => {

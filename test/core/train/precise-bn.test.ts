@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
-import { featureSource } from '../../../src/core/train/batch-source.ts';
+import { featureSource } from '../../../src/core/input/batch-source.ts';
 import { recalibrateBatchNorm } from '../../../src/core/train/precise-bn.ts';
 
 describe('recalibrateBatchNorm', () => {

@@ -11,8 +11,8 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../../src/core/dataset/npy.ts';
 import { buildCnn } from '../../../src/core/models/cnn.ts';
 import { buildRnn } from '../../../src/core/models/rnn.ts';
-import { imageSource } from '../../../src/core/train/batch-source.ts';
-import { NO_AUGMENT } from '../../../src/core/train/batches.ts';
+import { imageSource } from '../../../src/core/input/batch-source.ts';
+import { NO_AUGMENT } from '../../../src/core/input/batches.ts';
 import { trainModel } from '../../../src/core/train/trainer.ts';
 
 const FER = path.resolve('../shared/datasets/fer2013');

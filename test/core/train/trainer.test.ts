@@ -7,7 +7,7 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../../src/core/dataset/npy.ts';
 import { loadModelDir, loadTrainingState } from '../../../src/core/model-io/model-files.ts';
 import { buildRnn } from '../../../src/core/models/rnn.ts';
-import { imageSource } from '../../../src/core/train/batch-source.ts';
+import { imageSource } from '../../../src/core/input/batch-source.ts';
 import { defaultCheckpointDir, trainModel, type TrainRequest } from '../../../src/core/train/trainer.ts';
 
 const FER = path.resolve('../shared/datasets/fer2013');

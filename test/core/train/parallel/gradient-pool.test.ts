@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../../../src/core/dataset/npy.ts';
-import { fillTargets } from '../../../../src/core/train/batches.ts';
+import { fillTargets } from '../../../../src/core/input/batches.ts';
 import { balancedClassWeights } from '../../../../src/core/train/losses.ts';
 import { liveGradientWorkers, splitRows, startGradientPool, type GradientPool } from '../../../../src/core/train/parallel/gradient-pool.ts';
 import { shardGradients, trainableVariables } from '../../../../src/core/train/parallel/shard-gradients.ts';

@@ -7,9 +7,9 @@
 import type { Dataset } from '../dataset/types.ts';
 import { toGrayResized, toRgbResized } from '../image/resize-stack.ts';
 import { inverseTransformPca, transformPca, type PcaModel } from '../preprocess/pca.ts';
-import { featureSource, imageSource, type BatchSource } from '../train/batch-source.ts';
-import { NO_AUGMENT } from '../train/batches.ts';
-import type { ModelMeta } from './types.ts';
+import { featureSource, imageSource, type BatchSource } from './batch-source.ts';
+import { NO_AUGMENT } from './batches.ts';
+import type { ModelMeta } from '../models/types.ts';
 
 /** One deterministic view of a face for test-time augmentation. */
 export interface TtaView {

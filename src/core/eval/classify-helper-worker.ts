@@ -1,7 +1,7 @@
 /** Worker-thread entry of the classification helper (classify-helper.ts): runs the models it is sent, by folder. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../backend/init-backend.ts';
-import { predictProbs } from '../eval/evaluate.ts';
+import { predictProbs } from './evaluate.ts';
 import { serveRequests } from '../worker-channel.ts';
 import { loadFerModel, type FerModel } from '../model-io/load-fer-model.ts';
 import { configureOnnxInference } from '../onnx/inference-config.ts';

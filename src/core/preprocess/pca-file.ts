@@ -4,7 +4,7 @@
  * little-endian float32. Prediction needs exactly what training used.
  */
 import { FerError } from '../errors.ts';
-import type { PcaModel } from '../preprocess/pca.ts';
+import type { PcaModel } from './pca.ts';
 
 export function encodePca(p: PcaModel): Uint8Array {
   const header = new TextEncoder().encode(`${JSON.stringify({ k: p.k, d: p.d, totalVariance: p.totalVariance, explainedVariance: Array.from(p.explainedVariance) })}\n`);

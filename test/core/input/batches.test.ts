@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillBatch, NO_AUGMENT } from '../../../src/core/train/batches.ts';
+import { fillBatch, NO_AUGMENT } from '../../../src/core/input/batches.ts';
 
 const SIZE = 48;
 
