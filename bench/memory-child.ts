@@ -14,7 +14,7 @@ import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
-import type { PreprocessResult } from '../src/core/preprocess/preprocess.ts';
+import type { PreprocessResult } from '../src/core/preprocess/preprocess-result.ts';
 
 const { values } = parseArgs({ options: { kind: { type: 'string', default: 'cnn' }, batches: { type: 'string', default: '30' } } });
 const kind = values.kind === 'rnn' ? 'rnn' : 'cnn';

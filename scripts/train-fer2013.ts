@@ -22,7 +22,8 @@ import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
 import { SPLIT, type Dataset } from '../src/core/dataset/types.ts';
-import { preprocessDataset, type PreprocessResult } from '../src/core/preprocess/preprocess.ts';
+import { preprocessDataset } from '../src/core/preprocess/preprocess.ts';
+import type { PreprocessResult } from '../src/core/preprocess/preprocess-result.ts';
 
 const { values } = parseArgs({
   options: {

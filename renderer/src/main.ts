@@ -7,7 +7,7 @@ import { fromDrop, fromInput, sendFiles, withoutJunk, type PickedFile } from './
 import { byId, el } from './format.ts';
 import { ACTIONS, gates, type ActionId } from './gating.ts';
 import { RequestError } from './request-error.ts';
-import { pickTransport } from './transport.ts';
+import { pickTransport } from './pick-transport.ts';
 import { initialState, reduce, type UiState } from './ui-state.ts';
 import { ChartView } from './views/chart-view.ts';
 import { renderComparison } from './views/compare-view.ts';

@@ -1,11 +1,9 @@
 /**
  * The renderer's only way to the backend: the contract's requests, uploads and
- * events. Two implementations, picked at start: Electron (window.ferApi from
- * the preload) and web mode (HTTP + WebSocket). Nothing else differs.
+ * events. Two implementations (electron-transport.ts, web-transport.ts), picked at
+ * start by pick-transport.ts. Nothing else differs.
  */
 import type { AppEvent, FerBridge, RequestArgs, RequestName, Responses } from '../../src/contract/contract.ts';
-import { electronTransport } from './electron-transport.ts';
-import { webTransport } from './web-transport.ts';
 
 export interface Transport {
   readonly shell: 'web' | 'electron';
@@ -17,8 +15,4 @@ export interface Transport {
 
 declare global {
   interface Window { ferApi?: FerBridge }
-}
-
-export function pickTransport(): Transport {
-  return window.ferApi ? electronTransport(window.ferApi) : webTransport(window.location);
 }

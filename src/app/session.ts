@@ -7,7 +7,7 @@
 import type { DatasetSummary, DetectorState, JobSummary, ModelSlot, ModelSummary, PreprocessSummary, SampleInfo, SessionSnapshot, TestReport } from '../contract/contract.ts';
 import type { Dataset } from '../core/dataset/types.ts';
 import type { FerModel } from '../core/model-io/load-fer-model.ts';
-import type { PreprocessResult } from '../core/preprocess/preprocess.ts';
+import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
 
 export interface LoadedDataset { ds: Dataset; summary: DatasetSummary }
 export interface Preprocessed { result: PreprocessResult; summary: PreprocessSummary; datasetName: string }

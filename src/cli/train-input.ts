@@ -6,7 +6,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDataset } from '../core/dataset/load-dataset.ts';
-import { loadPreprocessed, preprocessDataset, type PreprocessResult } from '../core/preprocess/preprocess.ts';
+import { preprocessDataset } from '../core/preprocess/preprocess.ts';
+import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
+import { loadPreprocessed } from '../core/preprocess/preprocessed-io.ts';
 import type { CliContext } from './context.ts';
 import { progressReporter } from './task-progress.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { EpochRecord } from '../core/models/types.ts';
 import { sourceForModel } from '../core/input/model-input.ts';
-import type { PreprocessResult } from '../core/preprocess/preprocess.ts';
+import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
 import { accuracyOf, argmaxRows, predictAll } from '../core/train/infer.ts';
 import type { TrainResult } from '../core/train/trainer.ts';
 import type { CliContext } from './context.ts';

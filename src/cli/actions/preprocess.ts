@@ -1,6 +1,7 @@
 /** The work of `fer preprocess` (imported once the arguments are valid). */
 import { loadDataset } from '../../core/dataset/load-dataset.ts';
-import { preprocessDataset, savePreprocessed } from '../../core/preprocess/preprocess.ts';
+import { preprocessDataset } from '../../core/preprocess/preprocess.ts';
+import { savePreprocessed } from '../../core/preprocess/preprocessed-io.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { percent } from '../progress-bar.ts';
 import { progressReporter } from '../task-progress.ts';

@@ -6,7 +6,8 @@
  */
 import type { Dataset } from '../dataset/types.ts';
 import { toGrayResized, toRgbResized } from '../image/resize-stack.ts';
-import { inverseTransformPca, transformPca, type PcaModel } from '../preprocess/pca.ts';
+import type { PcaModel } from '../preprocess/pca.ts';
+import { inverseTransformPca, transformPca } from '../preprocess/pca-transform.ts';
 import { featureSource, imageSource, type BatchSource } from './batch-source.ts';
 import { NO_AUGMENT } from './batches.ts';
 import type { ModelMeta } from '../models/types.ts';

@@ -1,26 +1,25 @@
 /**
  * From a preprocessed dataset to a trained, saved model: the one entry point
- * the CLI (`fer train`) and the app's Train buttons share. Knows the two
- * product models (cnn, rnn) and the reference application's "paper preset".
+ * the CLI (`fer train`) and the app's Train buttons share, for any kind in the
+ * model registry (core/models/registry.ts), or its "paper preset" variant.
  */
 import { availableParallelism } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/init-backend.ts';
 import { FerError } from '../errors.ts';
 import { encodePca } from '../preprocess/pca-file.ts';
-import { buildCnn } from '../models/cnn.ts';
-import { buildPaperCnn, buildPaperRnn } from '../models/paper.ts';
-import { buildRnn } from '../models/rnn.ts';
+import { modelRecipe, recipeFor } from '../models/registry.ts';
 import { sourceForModel } from '../input/model-input.ts';
-import type { ModelKind, ModelMeta } from '../models/types.ts';
-import type { PreprocessResult } from '../preprocess/preprocess.ts';
+import type { ModelMeta } from '../models/types.ts';
+import type { PreprocessResult } from '../preprocess/preprocess-result.ts';
 import { imageSource } from '../input/batch-source.ts';
-import { DEFAULT_AUGMENT, type AugmentOptions } from '../input/batches.ts';
+import { NO_AUGMENT, type AugmentOptions } from '../input/batches.ts';
 import { trainModel, type BatchEvent, type TrainConfig, type TrainResult } from '../train/trainer.ts';
 import type { EpochRecord } from '../models/types.ts';
 
 export interface TrainPipelineOptions {
-  kind: 'cnn' | 'rnn';
+  /** A user-facing kind of the model registry (e.g. "cnn"). */
+  kind: string;
   preset?: 'default' | 'paper';
   epochs?: number;
   batchSize?: number;
@@ -36,17 +35,16 @@ export interface TrainPipelineOptions {
   signal?: AbortSignal;
 }
 
-/** Defaults per model; the paper preset copies the reference application exactly. */
-export function defaultConfig(kind: ModelKind): TrainConfig {
-  if (kind === 'paper-cnn' || kind === 'paper-rnn') {
-    return { epochs: 10, batchSize: 16, learningRate: 1e-3, schedule: 'constant', seed: 42, labelSmoothing: 0, classWeights: false, loss: kind === 'paper-rnn' ? 'binary' : 'categorical' };
-  }
-  return { epochs: kind === 'cnn' ? 30 : 20, batchSize: 64, learningRate: 2e-3, schedule: 'cosine', seed: 42, labelSmoothing: 0.1, classWeights: true, loss: 'categorical' };
+/** Training defaults of a registered kind (paper-preset kinds included: "paper-cnn"). */
+export function defaultConfig(kind: string): TrainConfig {
+  const r = modelRecipe(kind);
+  if (!r) throw new FerError(`unknown model kind "${kind}"`, { kind: 'usage' });
+  return { ...r.defaults };
 }
 
-/** Training augmentation per model: the RNN's row sequence gets milder shifts than the CNN. */
-export function augmentFor(kind: 'cnn' | 'rnn'): AugmentOptions {
-  return kind === 'cnn' ? DEFAULT_AUGMENT : { flip: true, shift: 2, jitter: 0.1 };
+/** Training augmentation of a registered kind's images. */
+export function augmentFor(kind: string): AugmentOptions {
+  return { ...(modelRecipe(kind)?.augment ?? NO_AUGMENT) };
 }
 
 /**
@@ -60,34 +58,30 @@ export function defaultWorkers(backend: string): number {
 
 export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipelineOptions): Promise<TrainResult> {
   const backend = await initBackend();
-  const paper = opts.preset === 'paper';
-  const kind: ModelKind = paper ? (opts.kind === 'cnn' ? 'paper-cnn' : 'paper-rnn') : opts.kind;
-  const base = defaultConfig(kind);
+  const recipe = recipeFor(opts.kind, opts.preset);
+  const kind = recipe.kind;
+  const base = recipe.defaults;
   const config: TrainConfig = {
     ...base, epochs: opts.epochs ?? base.epochs, batchSize: opts.batchSize ?? base.batchSize,
     learningRate: opts.learningRate ?? base.learningRate, seed: opts.seed ?? base.seed,
   };
   const k = pre.classes.length;
   const validation = pre.validation.count ? pre.validation : pre.test;
-  let inputShape: number[];
-  let build: () => tf.LayersModel;
   let preprocessing: ModelMeta['preprocessing'];
-  if (paper) {
+  if (recipe.input === 'paper-pca') {
     if (!pre.pca || pre.channels !== 3) throw new FerError('the paper preset needs data preprocessed with --preset paper (RGB 32x32, PCA)', { kind: 'usage' });
     preprocessing = { size: pre.size, channels: 3, scale: 1 / 255, pca: { k: pre.pca.k, d: pre.pca.d, mode: 'paper-coefficients' } };
-    inputShape = kind === 'paper-cnn' ? [28, 28, 3] : [28, 84];
-    build = () => (kind === 'paper-cnn' ? buildPaperCnn(k, config.seed) : buildPaperRnn(k, config.seed));
   } else {
     preprocessing = { size: pre.size, channels: 1, scale: 1 / 255, pca: pre.pca && pre.usePcaInput ? { k: pre.pca.k, d: pre.pca.d, mode: 'reconstruct' } : null };
-    inputShape = kind === 'cnn' ? [pre.size, pre.size, 1] : [pre.size, pre.size];
-    build = () => (kind === 'cnn' ? buildCnn([pre.size, pre.size, 1], k, { seed: config.seed }) : buildRnn([pre.size, pre.size], k, { seed: config.seed }));
   }
+  const inputShape = recipe.inputShape(pre.size);
+  const build = (): tf.LayersModel => recipe.build(inputShape, k, { seed: config.seed });
   const metaStub = { preprocessing, inputShape } as ModelMeta;
   const pca = preprocessing.pca ? pre.pca : null;
   // Only the default models augment; PCA inputs are fixed feature rows.
   const train = preprocessing.pca
     ? sourceForModel(metaStub, pre.train.images, pre.train.labels, pca)
-    : imageSource(pre.train.images, pre.train.labels, pre.size, augmentFor(opts.kind));
+    : imageSource(pre.train.images, pre.train.labels, pre.size, augmentFor(kind));
   const val = validation.count ? sourceForModel(metaStub, validation.images, validation.labels, pca) : null;
   return trainModel({
     build, inputShape, train, validation: val, config,

@@ -26,7 +26,6 @@ import { findDuplicateFeatures, type FeatureGroups } from './duplicate-features.
 import { pcaEigen, type ComponentRequest, type PcaEigen } from './pca-eigen.ts';
 
 export type { ComponentRequest } from './pca-eigen.ts';
-export { inverseTransformPca, transformPca } from './pca-transform.ts';
 export type PcaInput = Float32Array | Uint8Array;
 
 export interface PcaModel {

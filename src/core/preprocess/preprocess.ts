@@ -19,11 +19,9 @@ import { FerError, throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
 import { toGrayResized, toRgbResized } from '../image/resize-stack.ts';
 import { fitPca, type ComponentRequest, type PcaModel } from './pca.ts';
+import type { PreprocessResult, Preset, SplitPart } from './preprocess-result.ts';
 import { resolveSplits } from './split.ts';
 
-export { loadPreprocessed, savePreprocessed } from './preprocessed-io.ts';
-
-export type Preset = 'default' | 'paper';
 
 /** The reference application: 32x32x3 inputs, 2,352 = 28x28x3 PCA components. */
 export const PAPER_SIZE = 32;
@@ -43,40 +41,6 @@ export interface PreprocessOptions extends TaskOptions {
   backend?: BackendChoice;
 }
 
-export interface SplitPart {
-  /** uint8 [count, size, size, channels]. */
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-}
-
-export interface PreprocessReport {
-  imagesBefore: number;
-  imagesAfter: number;
-  /** h*w*c of the source images. */
-  featuresBefore: number;
-  /** size*size*channels, or k with PCA. */
-  featuresAfter: number;
-  /** Share of the train part's variance the kept components explain; null without PCA. */
-  explainedVariance: number | null;
-  /** Whole preprocessing, seconds. */
-  seconds: number;
-  pcaSeconds: number;
-}
-
-export interface PreprocessResult {
-  preset: Preset;
-  size: number;
-  channels: 1 | 3;
-  classes: string[];
-  train: SplitPart;
-  validation: SplitPart;
-  test: SplitPart;
-  pca: PcaModel | null;
-  /** Whether the models take their input through the PCA (it was asked for). */
-  usePcaInput: boolean;
-  report: PreprocessReport;
-}
 
 export async function preprocessDataset(ds: Dataset, opts: PreprocessOptions = {}): Promise<PreprocessResult> {
   const t0 = performance.now();

@@ -12,7 +12,7 @@ import { parseNpy, writeNpy } from '../dataset/npy.ts';
 import { FerError } from '../errors.ts';
 import { writeDirAtomic } from '../atomic-dir.ts';
 import { decodePca, encodePca } from './pca-file.ts';
-import type { PreprocessReport, PreprocessResult, Preset, SplitPart } from './preprocess.ts';
+import type { PreprocessReport, PreprocessResult, Preset, SplitPart } from './preprocess-result.ts';
 
 const PARTS = ['train', 'validation', 'test'] as const;
 const FORMAT = 'fer-studio-preprocessed';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { loadCsvDataset } from '../../../src/core/dataset/load-csv.ts';
 import { PAPER_COMPONENTS, preprocessDataset } from '../../../src/core/preprocess/preprocess.ts';
-import { transformPca } from '../../../src/core/preprocess/pca.ts';
+import { transformPca } from '../../../src/core/preprocess/pca-transform.ts';
 import { CSV_SAMPLE, dot, row } from './pca-helpers.ts';
 
 beforeAll(async () => {

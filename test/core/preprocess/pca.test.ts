@@ -4,7 +4,8 @@ import { PCA } from 'ml-pca';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { FerError } from '../../../src/core/errors.ts';
-import { fitPca, inverseTransformPca, transformPca } from '../../../src/core/preprocess/pca.ts';
+import { fitPca } from '../../../src/core/preprocess/pca.ts';
+import { inverseTransformPca, transformPca } from '../../../src/core/preprocess/pca-transform.ts';
 import type { Progress } from '../../../src/core/task.ts';
 import { csvImages, dot, row, rows, structuredData } from './pca-helpers.ts';
 

@@ -6,7 +6,8 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { loadCsvDataset } from '../../../src/core/dataset/load-csv.ts';
 import type { Dataset } from '../../../src/core/dataset/types.ts';
 import { FerError } from '../../../src/core/errors.ts';
-import { loadPreprocessed, preprocessDataset, savePreprocessed } from '../../../src/core/preprocess/preprocess.ts';
+import { preprocessDataset } from '../../../src/core/preprocess/preprocess.ts';
+import { loadPreprocessed, savePreprocessed } from '../../../src/core/preprocess/preprocessed-io.ts';
 import type { Progress } from '../../../src/core/task.ts';
 import { CSV_SAMPLE } from './pca-helpers.ts';
 
