@@ -2,10 +2,10 @@
  * Renderer entry: the action buttons, the views and the log, driven only by the
  * contract through whichever transport the shell provides.
  */
-import { DETECTOR_KINDS, MODEL_LABELS, MODEL_SLOTS, type AppEvent, type ModelSlot, type SessionSnapshot } from '../../src/contract/contract.ts';
+import { DETECTOR_KINDS, MODEL_LABELS, MODEL_SLOTS, type AppEvent, type SessionSnapshot } from '../../src/contract/contract.ts';
 import { fromDrop, fromInput, sendFiles, withoutJunk, type PickedFile } from './files.ts';
 import { byId, el } from './format.ts';
-import { ACTIONS, gates, type ActionId } from './gating.ts';
+import { ACTIONS, gates, trainedKind, type ActionId } from './gating.ts';
 import { RequestError } from './request-error.ts';
 import { pickTransport } from './pick-transport.ts';
 import { initialState, reduce, type UiState } from './ui-state.ts';
@@ -141,20 +141,18 @@ function numberInput(id: string, min: number, max: number): number {
   return v;
 }
 
-function train(model: ModelSlot): Promise<unknown> {
+function train(model: string): Promise<unknown> {
   show('chart');
   return t.request('train', { model, epochs: numberInput('epochs', 1, 500), batchSize: numberInput('batch', 1, 1024), learningRate: null });
 }
 
-const handlers: Record<ActionId, () => Promise<unknown>> = {
+const handlers: Partial<Record<ActionId, () => Promise<unknown>>> = {
   upload: () => pickDataset('file'),
   preprocess: () => {
     show('data');
     const pca = byId<HTMLSelectElement>('pca').value;
     return t.request('preprocess', { size: Number(byId<HTMLSelectElement>('size').value), pca: pca ? Number(pca) : null, seed: 42 });
   },
-  'train-cnn': () => train('cnn'),
-  'train-rnn': () => train('rnn'),
   compare: async () => {
     show('chart');
     if (state.snapshot?.preprocessed?.counts.test) await t.request('compare', {});
@@ -168,7 +166,12 @@ const handlers: Record<ActionId, () => Promise<unknown>> = {
     await live.start();
   },
 };
-for (const [id, { button }] of buttons) button.onclick = () => void act(handlers[id]);
+// One train button per registered kind (gating.ts); the rest have their own handler.
+const handlerOf = (id: ActionId): (() => Promise<unknown>) => {
+  const kind = trainedKind(id);
+  return kind ? () => train(kind) : handlers[id]!;
+};
+for (const [id, { button }] of buttons) button.onclick = () => void act(handlerOf(id));
 
 // --- Predict ------------------------------------------------------------------
 const photoInput = byId<HTMLInputElement>('photo-input');

@@ -5,7 +5,7 @@
  * and forward every event from `onEvent()` to the renderer.
  */
 import { parseRequest, type AnyRequest, type AppEvent, type JobStarted, type RequestArgs, type RequestName, type Responses, type WireResult } from '../contract/contract.ts';
-import { MODEL_LABELS, type DetectorKind } from '../contract/contract.ts';
+import { anyModelPhrase, MODEL_LABELS, type DetectorKind } from '../contract/contract.ts';
 import { initBackend } from '../core/backend/init-backend.ts';
 import { applyRuntimeOptions, DEFAULT_RUNTIME, type RuntimeOptions } from '../core/runtime-options.ts';
 import { FerError } from '../core/errors.ts';
@@ -38,7 +38,7 @@ export interface AppServiceOptions {
   workDir: string;
   /** Per-session temporary folder for uploaded files (removed on close). */
   uploadsDir: string;
-  /** Folder holding the shipped cnn/ and rnn/ models; null to start without them. */
+  /** Folder holding the shipped models, one folder per slot (cnn/, rnn/); null to start without them. */
   pretrainedDir: string | null;
   /**
    * What this process runs with, built by the shell from its flags and environment
@@ -89,7 +89,7 @@ export class AppService {
           this.log(`Using the ${p.model.summary.description} until you train one`);
         } else this.log(`The shipped ${MODEL_LABELS[p.slot]} could not be loaded: ${p.error}`, 'warn');
       }
-      if (!this.session.models.cnn && !this.session.models.rnn) this.log('No pretrained models found: train the CNN or the RNN to predict');
+      if (!this.session.loadedSlots().length) this.log(`No pretrained models found: train ${anyModelPhrase()} to predict`);
       this.warmClassifyHelper();
       await this.useDetector(this.session.detector.kind);
       this.emitState();
@@ -148,8 +148,7 @@ export class AppService {
   private warmClassifyHelper(): void {
     // On ONNX Runtime its own threads use the cores, faster than a helper's split (bench/eval.ts).
     if (this.runtime.predictThreads < 2 || this.session.classifiers) return;
-    const models = [this.session.models.cnn, this.session.models.rnn].flatMap((m) => (m ? [m.fer] : []));
-    startClassifyHelper(models, this.runtime.backend).catch(() => undefined);
+    startClassifyHelper(this.session.loadedModels(), this.runtime.backend).catch(() => undefined);
   }
 
   private async handle(req: AnyRequest): Promise<unknown> {
@@ -189,12 +188,12 @@ export class AppService {
       case 'cancel':
         return { cancelled: this.jobs.cancel(req.args.jobId) };
       case 'compare': {
-        const models = { ...(s.models.cnn ? { cnn: s.models.cnn.fer } : {}), ...(s.models.rnn ? { rnn: s.models.rnn.fer } : {}) };
-        if (!Object.keys(models).length) throw new FerError('no model to compare yet: train the CNN or the RNN first', { kind: 'usage' });
+        const models = Object.fromEntries(s.loadedSlots().map((slot) => [slot, s.models[slot]!.fer]));
+        if (!Object.keys(models).length) throw new FerError(`no model to compare yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
         if (!s.pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
         return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads), (reports) => {
           s.reports = { ...s.reports, ...reports };
-          this.log(Object.values(reports).map(testLine));
+          this.log(Object.values(reports).flatMap((r) => (r ? [testLine(r)] : [])));
         }) };
       }
       case 'predict': {

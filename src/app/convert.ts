@@ -34,8 +34,8 @@ export function toPrediction(p: ImagePrediction, modelsUsed: PredictionResult['m
     file: p.file, width: p.width, height: p.height, wholeImage: p.wholeImage, modelsUsed,
     faces: p.faces.map((f) => ({
       box: f.box,
-      // predictImage keys answers by model kind ('cnn', 'paper-rnn', ...): fold kinds into the two slots.
-      models: Object.fromEntries(Object.entries(f.models).map(([kind, v]) => [kind.endsWith('cnn') ? 'cnn' : 'rnn', v])),
+      // predictImage keys answers by the slots the caller named (predict-job passes the session's).
+      models: { ...f.models },
     })),
   };
 }

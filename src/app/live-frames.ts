@@ -6,7 +6,7 @@
  * answer the page gets is never about an old frame.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
+import { anyModelPhrase, type LiveFrameResult, type ModelSlot, type RequestArgs } from '../contract/contract.ts';
 import { FerError } from '../core/errors.ts';
 import { decodeImage } from '../core/image/decode-image.ts';
 import { describeDetector, sharedFaceDetector, type FaceDetector } from '../core/face/detector.ts';
@@ -20,8 +20,8 @@ export class LiveFrames {
   constructor(private readonly session: Session) {}
 
   async analyse(args: RequestArgs<'liveFrame'>): Promise<LiveFrameResult> {
-    const slots = MODEL_SLOTS.filter((s) => this.session.models[s]);
-    if (!slots.length) throw new FerError('no model to recognise expressions with yet: train the CNN or the RNN first', { kind: 'usage' });
+    const slots = this.session.loadedSlots();
+    if (!slots.length) throw new FerError(`no model to recognise expressions with yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
     if (this.inFlight) throw new FerError('frame dropped: the previous frame is still being analysed', { kind: 'busy' });
     this.inFlight = true;
     try {

@@ -4,7 +4,7 @@
  * after PCA, accuracies). Pure functions of the wire types: easy to test.
  */
 import type { DatasetSummary, EpochPoint, ModelSlot, PredictionResult, PreprocessSummary, TestReport } from '../contract/contract.ts';
-import { MODEL_LABELS } from '../contract/contract.ts';
+import { slotLabel } from '../contract/contract.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -34,15 +34,15 @@ export function preprocessed(p: PreprocessSummary): string[] {
 
 export function epochLine(slot: ModelSlot, epochs: number, e: EpochPoint): string {
   const val = e.valAccuracy === null ? '' : `, validation accuracy ${pct(e.valAccuracy)}`;
-  return `${MODEL_LABELS[slot]} epoch ${e.epoch}/${epochs}: training accuracy ${pct(e.accuracy)}${val}, loss ${e.loss.toFixed(3)} (${e.seconds.toFixed(1)} s)`;
+  return `${slotLabel(slot)} epoch ${e.epoch}/${epochs}: training accuracy ${pct(e.accuracy)}${val}, loss ${e.loss.toFixed(3)} (${e.seconds.toFixed(1)} s)`;
 }
 
 export function testLine(r: TestReport): string {
-  return `${MODEL_LABELS[r.slot]} test accuracy: ${pct(r.accuracy)} on ${r.on}`;
+  return `${slotLabel(r.slot)} test accuracy: ${pct(r.accuracy)} on ${r.on}`;
 }
 
 export function predictionLine(p: PredictionResult): string {
   if (!p.faces.length) return `No face found in ${p.file}`;
-  const answers = p.faces.map((f) => Object.entries(f.models).map(([slot, v]) => `${MODEL_LABELS[slot as ModelSlot]} ${v.label}`).join(', '));
+  const answers = p.faces.map((f) => Object.entries(f.models).flatMap(([slot, v]) => (v ? [`${slotLabel(slot)} ${v.label}`] : [])).join(', '));
   return `Predicted ${p.file}: ${p.faces.length} face(s)${p.wholeImage ? ' (no face found: whole image)' : ''}: ${answers.join('; ')}`;
 }

@@ -1,10 +1,10 @@
 /**
  * What the user has built up in this session: the dataset, its preprocessed
- * splits, the current CNN and RNN (pretrained or trained here) and their test
- * reports. Replacing the dataset invalidates what was derived from it; models
+ * splits, the current model of each slot (one per registered kind: CNN, RNN...;
+ * pretrained or trained here) and their test reports. Replacing the dataset invalidates what was derived from it; models
  * stay (they can still predict), and tf memory of replaced models is freed.
  */
-import type { DatasetSummary, DetectorState, JobSummary, ModelSlot, ModelSummary, PreprocessSummary, SampleInfo, SessionSnapshot, TestReport } from '../contract/contract.ts';
+import { MODEL_SLOTS, type DatasetSummary, type DetectorState, type JobSummary, type ModelSlot, type ModelSummary, type PreprocessSummary, type SampleInfo, type SessionSnapshot, type TestReport } from '../contract/contract.ts';
 import type { Dataset } from '../core/dataset/types.ts';
 import type { FerModel } from '../core/model-io/load-fer-model.ts';
 import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
@@ -19,7 +19,8 @@ export class Session {
   classifiers: string | null = null;
   dataset: LoadedDataset | null = null;
   pre: Preprocessed | null = null;
-  readonly models: Record<ModelSlot, SessionModel | null> = { cnn: null, rnn: null };
+  /** Per slot; a slot without a model is absent or null. */
+  readonly models: Partial<Record<ModelSlot, SessionModel | null>> = {};
   reports: Partial<Record<ModelSlot, TestReport>> = {};
   /** The face detector chosen for Predict and the live view, and what runs (app-service opens it). */
   detector: DetectorState = { kind: 'yunet', inUse: null, fallback: null };
@@ -42,8 +43,14 @@ export class Session {
     delete this.reports[slot];
   }
 
+  /** The slots holding a model: the app's slots in registry order, then any other. */
+  loadedSlots(): ModelSlot[] {
+    const extra = Object.keys(this.models).filter((s) => !MODEL_SLOTS.includes(s));
+    return [...MODEL_SLOTS, ...extra].filter((s) => this.models[s]);
+  }
+
   loadedModels(): FerModel[] {
-    return [this.models.cnn, this.models.rnn].flatMap((m) => (m ? [m.fer] : []));
+    return this.loadedSlots().map((s) => this.models[s]!.fer);
   }
 
   snapshot(job: JobSummary | null, samples: SampleInfo[]): SessionSnapshot {
@@ -52,7 +59,7 @@ export class Session {
       classifiers: this.classifiers,
       dataset: this.dataset ? structuredClone(this.dataset.summary) : null,
       preprocessed: this.pre ? structuredClone(this.pre.summary) : null,
-      models: { cnn: this.models.cnn ? structuredClone(this.models.cnn.summary) : null, rnn: this.models.rnn ? structuredClone(this.models.rnn.summary) : null },
+      models: Object.fromEntries([...new Set([...MODEL_SLOTS, ...this.loadedSlots()])].map((s) => [s, this.models[s] ? structuredClone(this.models[s].summary) : null])),
       reports: structuredClone(this.reports),
       job,
       samples,
@@ -62,7 +69,6 @@ export class Session {
 
   dispose(): void {
     for (const m of this.loadedModels()) m.model.dispose();
-    this.models.cnn = null;
-    this.models.rnn = null;
+    for (const s of Object.keys(this.models)) delete this.models[s];
   }
 }

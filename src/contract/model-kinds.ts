@@ -22,11 +22,15 @@ export interface ModelKindInfo {
 export const MODEL_KIND_ID = /^[a-z][a-z0-9]{0,15}$/;
 
 const KINDS = new Map<string, ModelKindInfo>();
+const SLOTS: string[] = [];
+const LABELS: Record<string, string> = {};
 
 export function registerModelKindInfo(info: ModelKindInfo): void {
   if (!MODEL_KIND_ID.test(info.kind)) throw new Error(`model kind "${info.kind}" must match ${MODEL_KIND_ID}`);
   if (KINDS.has(info.kind)) throw new Error(`model kind "${info.kind}" is already registered`);
   KINDS.set(info.kind, { ...info });
+  SLOTS.push(info.kind);
+  LABELS[info.kind] = info.label;
 }
 
 /** In registration order: the paper's two first, so its buttons keep their order. */
@@ -46,10 +50,10 @@ export function modelKindInfo(kind: string): ModelKindInfo | undefined {
  */
 export type ModelSlot = string;
 
-/** The app's slots: one per registered kind. */
-export function modelSlots(): ModelSlot[] {
-  return [...KINDS.keys()];
-}
+/** The app's slots, one per registered kind in registration order (registerModelKindInfo keeps it current). */
+export const MODEL_SLOTS: readonly ModelSlot[] = SLOTS;
+/** The label of each slot in MODEL_SLOTS (for any slot name, slotLabel). */
+export const MODEL_LABELS: Readonly<Record<ModelSlot, string>> = LABELS;
 
 /** The slot name for the n-th (0-based) model of `kind` among several. */
 export function slotFor(kind: string, n: number): ModelSlot {
@@ -70,7 +74,7 @@ export function anyModelPhrase(): string {
 
 /** A registered kind (checked when the request arrives, so kinds registered later count). */
 export const modelKind: Validator<string> = (v, at) => {
-  if (typeof v !== 'string' || !KINDS.has(v)) throw new ContractError(`${at}: must be one of ${modelSlots().join(', ')}`);
+  if (typeof v !== 'string' || !KINDS.has(v)) throw new ContractError(`${at}: must be one of ${SLOTS.join(', ')}`);
   return v;
 };
 

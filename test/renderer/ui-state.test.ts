@@ -1,7 +1,7 @@
 /** The renderer's pure logic: state from events, and which buttons are usable (and why not). */
 import { describe, expect, it } from 'vitest';
 import type { EpochPoint, SessionSnapshot } from '../../src/contract/contract.ts';
-import { gates } from '../../renderer/src/gating.ts';
+import { ACTIONS, gates, trainedKind } from '../../renderer/src/gating.ts';
 import { initialState, reduce, type UiState } from '../../renderer/src/ui-state.ts';
 
 const point = (epoch: number): EpochPoint => ({ epoch, loss: 1, accuracy: 0.3, valLoss: 1, valAccuracy: 0.2, seconds: 1 });
@@ -32,6 +32,14 @@ describe('reduce', () => {
 });
 
 describe('gates', () => {
+  it('shows the paper\'s six buttons in its order and words, the train buttons derived from the model registry', () => {
+    expect(ACTIONS.map((a) => a.label)).toEqual([
+      'Upload Facial Emotion Dataset', 'Preprocess Dataset', 'Train CNN Algorithm', 'Train RNN Algorithm',
+      'Accuracy Comparison Graph', 'Predict Facial Expression', 'Live Camera',
+    ]);
+    expect(ACTIONS.map((a) => trainedKind(a.id))).toEqual([null, null, 'cnn', 'rnn', null, null, null]);
+  });
+
   it('says why each step is not available yet', () => {
     const g = gates(connected(snap()));
     expect(g.upload.enabled).toBe(true);

@@ -4,11 +4,13 @@
  * The canvas carries a small summary (data-series) for the end-to-end test.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
-import { MODEL_LABELS, MODEL_SLOTS, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
+import { MODEL_SLOTS, slotLabel, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
-const COLOURS: Record<ModelSlot, string> = { cnn: '#1f6feb', rnn: '#d1481f' };
+/** One colour per slot in MODEL_SLOTS order (the CNN blue, the RNN orange, then the rest). */
+const COLOURS = ['#1f6feb', '#d1481f', '#2da44e', '#8250df', '#bf8700'];
+const colourOf = (slot: ModelSlot) => COLOURS[Math.max(0, MODEL_SLOTS.indexOf(slot)) % COLOURS.length];
 
 type Line = ChartDataset<'line', { x: number; y: number }[]>;
 
@@ -28,7 +30,7 @@ export class ChartView {
           x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 }, min: 1 },
           y: { min: 0, max: 100, title: { display: true, text: 'accuracy (%)' } },
         },
-        plugins: { title: { display: true, text: 'CNN and RNN accuracy per epoch (dashed: training, solid: validation)' }, legend: { position: 'bottom' } },
+        plugins: { title: { display: true, text: `${MODEL_SLOTS.map(slotLabel).join(' and ')} accuracy per epoch (dashed: training, solid: validation)` }, legend: { position: 'bottom' } },
       },
     });
   }
@@ -36,15 +38,15 @@ export class ChartView {
   update(series: Record<ModelSlot, EpochPoint[]>, planned: Partial<Record<ModelSlot, number>>): void {
     const datasets: Line[] = [];
     for (const slot of MODEL_SLOTS) {
-      const pts = series[slot];
+      const pts = series[slot] ?? [];
       if (!pts.length) continue;
-      const base = { borderColor: COLOURS[slot], backgroundColor: COLOURS[slot], pointRadius: 3, borderWidth: 2 };
-      datasets.push({ ...base, label: `${MODEL_LABELS[slot]} training`, borderDash: [6, 4], data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })) });
+      const base = { borderColor: colourOf(slot), backgroundColor: colourOf(slot), pointRadius: 3, borderWidth: 2 };
+      datasets.push({ ...base, label: `${slotLabel(slot)} training`, borderDash: [6, 4], data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })) });
       const val = pts.filter((p) => p.valAccuracy !== null);
-      if (val.length) datasets.push({ ...base, label: `${MODEL_LABELS[slot]} validation`, data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })) });
+      if (val.length) datasets.push({ ...base, label: `${slotLabel(slot)} validation`, data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })) });
     }
     this.chart.data.datasets = datasets;
-    const lastEpoch = Math.max(1, ...MODEL_SLOTS.map((s) => Math.max(planned[s] ?? 0, series[s].at(-1)?.epoch ?? 0)));
+    const lastEpoch = Math.max(1, ...MODEL_SLOTS.map((s) => Math.max(planned[s] ?? 0, series[s]?.at(-1)?.epoch ?? 0)));
     this.chart.options.scales!.x!.max = lastEpoch;
     // Zoom the y axis to the data (in steps of 10 %) so small differences stay visible.
     const top = Math.max(0, ...datasets.flatMap((d) => d.data.map((p) => p.y)));

@@ -1,6 +1,6 @@
 /** Test accuracy + confusion matrix of the session's models on the preprocessed test split. */
 import type { ModelSlot, TestReport } from '../../contract/contract.ts';
-import { MODEL_LABELS } from '../../contract/contract.ts';
+import { slotLabel } from '../../contract/contract.ts';
 import { evaluateModel } from '../../core/eval/evaluate.ts';
 import { FerError } from '../../core/errors.ts';
 import { splitAsDataset, toTestReport } from '../convert.ts';
@@ -19,7 +19,7 @@ export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<R
   const out: Partial<Record<ModelSlot, TestReport>> = {};
   const todo = (Object.keys(models) as ModelSlot[]).filter((s) => models[s]);
   for (const [i, slot] of todo.entries()) {
-    ctx.progress('evaluate', i / todo.length, `Measuring the ${MODEL_LABELS[slot]} on ${part.count} test images`);
+    ctx.progress('evaluate', i / todo.length, `Measuring the ${slotLabel(slot)} on ${part.count} test images`);
     const report = await evaluateModel(models[slot]!, ds, { threads, signal: ctx.signal });
     out[slot] = toTestReport(slot, report, on);
   }

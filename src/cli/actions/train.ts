@@ -1,7 +1,8 @@
 /** The work of `fer train` (imported only once the arguments are valid: it loads TensorFlow.js). */
 import { initBackend } from '../../core/backend/init-backend.ts';
 import { FerError, isFerError } from '../../core/errors.ts';
-import { defaultConfig, trainOnPreprocessed } from '../../core/pipeline/train-pipeline.ts';
+import { recipeFor } from '../../core/models/registry.ts';
+import { trainOnPreprocessed } from '../../core/pipeline/train-pipeline.ts';
 import { defaultCheckpointDir, type TrainResult } from '../../core/train/trainer.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { loadTrainingData } from '../train-input.ts';
@@ -10,7 +11,8 @@ import { trainView } from '../train-view.ts';
 
 export interface TrainArgs {
   data: string;
-  kind: 'cnn' | 'rnn';
+  /** A user-facing kind of the model registry. */
+  kind: string;
   preset: 'default' | 'paper';
   epochs?: number;
   batchSize?: number;
@@ -26,14 +28,15 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   const checkpoint = defaultCheckpointDir(out);
   const backend = await initBackend(ctx.runtime.backend);
   if (!ctx.json) ctx.print(`backend: ${backend}`);
+  const recipe = recipeFor(kind, preset);
   const pre = await loadTrainingData(data, preset, ctx);
   if (preset === 'paper' && (!pre.pca || pre.channels !== 3)) {
     throw new FerError('was not preprocessed with --preset paper (RGB 32x32 + PCA); preprocess it again with --preset paper, or give the dataset itself', { file: data });
   }
   const validationSplit = pre.validation.count ? 'validation' : pre.test.count ? 'test' : null;
-  if (!ctx.json) ctx.print(`training ${preset === 'paper' ? `paper-${kind}` : kind} on ${pre.train.count} images (validation ${pre.validation.count}, test ${pre.test.count}); saving to ${out}`);
+  if (!ctx.json) ctx.print(`training ${recipe.kind} on ${pre.train.count} images (validation ${pre.validation.count}, test ${pre.test.count}); saving to ${out}`);
 
-  const defaults = defaultConfig(preset === 'paper' ? `paper-${kind}` : kind);
+  const defaults = recipe.defaults;
   const view = trainView(ctx, epochs ?? defaults.epochs, batchSize ?? defaults.batchSize, validationSplit);
   let lastEpoch = 0;
   let result: TrainResult;

@@ -1,5 +1,6 @@
 /** What a saved model knows about itself (written as meta.json beside model.json). */
-export type ModelKind = 'cnn' | 'rnn' | 'paper-cnn' | 'paper-rnn';
+/** A kind of the model registry (models/registry.ts): "cnn", "rnn", "paper-cnn"... */
+export type ModelKind = string;
 
 export interface EpochRecord {
   epoch: number;

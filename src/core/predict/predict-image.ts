@@ -7,6 +7,7 @@ import { decodeImage } from '../image/decode-image.ts';
 import { describeDetector, sharedFaceDetector, type DetectorKind, type FaceDetector } from '../face/detector.ts';
 import { findFaces } from '../face/find-faces.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
+import { slotFor } from '../../contract/model-kinds.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { classifyCrops } from './classify-crops.ts';
 
@@ -14,7 +15,7 @@ export interface FacePrediction {
   box: [number, number, number, number];
   /** The detector's confidence (YuNet); absent for Haar and the whole image. */
   score?: number;
-  /** Per model kind (e.g. "cnn", "rnn"): the winning label and all probabilities. */
+  /** Per model key (PredictOptions.keys; default its kind, "cnn-2" for a second CNN...): the winning label and all probabilities. */
   models: Record<string, { label: string; probabilities: Record<string, number> }>;
   /** The first model's answer, for the CLI's flat output. */
   label: string;
@@ -46,6 +47,18 @@ export interface PredictOptions {
    * or an open detector. Default 'yunet' (falls back to Haar where no ONNX Runtime loads).
    */
   detector?: DetectorKind | FaceDetector;
+  /** The key of each model's answers (the app's slots); default modelKeys(models). */
+  keys?: string[];
+}
+
+/** Each model's kind, numbered when a kind repeats ("cnn", "cnn-2"), so two models of one kind are both kept. */
+export function modelKeys(models: FerModel[]): string[] {
+  const seen = new Map<string, number>();
+  return models.map((m) => {
+    const n = seen.get(m.meta.kind) ?? 0;
+    seen.set(m.meta.kind, n + 1);
+    return slotFor(m.meta.kind, n);
+  });
 }
 
 export async function predictImage(models: FerModel[], file: string, opts: PredictOptions = {}, bytes?: Uint8Array): Promise<ImagePrediction> {
@@ -60,6 +73,7 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
     format: 'folder', source: file, classes: [], count: crops.length, height: 48, width: 48, channels: 1,
     images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
   };
+  const keys = opts.keys ?? modelKeys(models);
   const perModel = crops.length ? await classifyCrops(models, ds, { tta: opts.tta ?? true, zoom: opts.zoom }) : [];
   for (const [mi, probs] of perModel.entries()) {
     const m = models[mi];
@@ -67,7 +81,7 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
     faces.forEach((f, i) => {
       const p = Object.fromEntries(m.meta.classes.map((c, j) => [c, probs[i * k + j]]));
       const label = m.meta.classes.reduce((a, c) => (p[c] > p[a] ? c : a), m.meta.classes[0]);
-      f.models[m.meta.kind] = { label, probabilities: p };
+      f.models[keys[mi]] = { label, probabilities: p };
       if (!f.label) Object.assign(f, { label, probabilities: p });
     });
   }
