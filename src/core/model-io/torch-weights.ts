@@ -9,8 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FER_CLASSES } from '../dataset/types.ts';
 import { FerError } from '../errors.ts';
-import { buildCnn } from '../models/cnn.ts';
-import { buildRnn } from '../models/rnn.ts';
+import { modelRecipe, type ModelRecipe } from '../models/registry.ts';
 import type { EpochRecord, ModelMeta } from '../models/types.ts';
 
 export interface TorchLayer {
@@ -34,7 +33,8 @@ export interface TorchEpoch {
 export interface TorchManifest {
   format: 'fer-studio-torch-weights';
   version: 1;
-  kind: 'cnn' | 'rnn';
+  /** A registered kind with a PyTorch twin (ModelRecipe.torchTwin). */
+  kind: string;
   name: string;
   layers: TorchLayer[];
   /** Float32 CPU probabilities of the first 8 PublicTest images under the exported weights. */
@@ -53,7 +53,7 @@ export function parseTorchManifest(json: unknown, file: string): TorchManifest {
   const m = json as Partial<TorchManifest> | null;
   const bad = (what: string) => new FerError(`not a FER Studio torch-weights manifest (${what})`, { file });
   if (!m || m.format !== 'fer-studio-torch-weights' || m.version !== 1) throw bad('format/version');
-  if (m.kind !== 'cnn' && m.kind !== 'rnn') throw bad('kind');
+  if (typeof m.kind !== 'string' || !modelRecipe(m.kind)?.torchTwin) throw bad('kind');
   if (!Array.isArray(m.layers) || !m.layers.every((l) => typeof l.type === 'string' && Array.isArray(l.shapes))) throw bad('layers');
   if (!Array.isArray(m.history) || !m.best || !Array.isArray(m.reference)) throw bad('history/best/reference');
   return m as TorchManifest;
@@ -65,11 +65,12 @@ export function stagesOf(m: TorchManifest): number[][] | undefined {
   return typeof s === 'string' && s !== '' ? s.split(';').map((st) => st.split(',').map(Number)) : undefined;
 }
 
-/** The tfjs twin of the exported network (PyTorch's LSTM gates are sigmoids). */
+const twinOf = (m: TorchManifest): ModelRecipe => modelRecipe(m.kind)!;
+
+/** The tfjs twin of the exported network, built by the registry (the CNN with the run's stages). */
 export function buildForManifest(m: TorchManifest): tf.LayersModel {
-  return m.kind === 'cnn'
-    ? buildCnn([48, 48, 1], FER_CLASSES.length, { stages: stagesOf(m) })
-    : buildRnn([48, 48], FER_CLASSES.length, { recurrentActivation: 'sigmoid' }); // explicit: the export's gates are sigmoids
+  const r = twinOf(m);
+  return r.build(r.inputShape(48), FER_CLASSES.length, { seed: 1, options: { stages: stagesOf(m) } });
 }
 
 const sameShape = (a: readonly (number | null)[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -142,7 +143,7 @@ export function metaForManifest(m: TorchManifest, model: tf.LayersModel, source:
   const last = history[history.length - 1];
   return {
     format: 'fer-studio-model', version: 1, kind: m.kind, classes: [...FER_CLASSES],
-    inputShape: m.kind === 'cnn' ? [48, 48, 1] : [48, 48],
+    inputShape: twinOf(m).inputShape(48),
     preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
     history,
     metrics: { lastTrainAccuracy: last?.accuracy ?? 0, bestValAccuracy: m.best.valAccuracy, bestEpoch: m.best.epoch + before.length },
