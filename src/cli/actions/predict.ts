@@ -1,6 +1,6 @@
 /** The work of `fer predict` (imported once the arguments are valid: it loads TensorFlow.js and OpenCV). */
 import { initBackend } from '../../core/backend/init-backend.ts';
-import { FerError, isFerError, throwIfCancelled } from '../../core/errors.ts';
+import { isFerError, throwIfCancelled } from '../../core/errors.ts';
 import { createFaceDetector, describeDetector, type DetectorKind } from '../../core/face/detector.ts';
 import { loadFerModel, type FerModel } from '../../core/model-io/load-fer-model.ts';
 import { inferenceRuntimeName } from '../../core/onnx/onnx-classifier.ts';
@@ -14,9 +14,7 @@ export async function predict(a: { modelDirs: string[]; files: string[]; wholeIm
   for (const dir of a.modelDirs) models.push(await loadFerModel(dir));
   const runtime = [...new Set(await Promise.all(models.map((m) => inferenceRuntimeName(m.model, m.dir, backend))))].join(' + ');
   if (!ctx.json) ctx.print(`backend: ${backend}; classifiers run on ${runtime}`);
-  const kinds = models.map((m) => m.meta.kind);
-  // Per-model results are keyed by kind, so two models of one kind would overwrite each other.
-  if (new Set(kinds).size !== kinds.length) throw new FerError(`give models of different kinds (got ${kinds.join(', ')})`, { kind: 'usage' });
+  // Per-model results are keyed by slot (modelKeys): two CNNs answer as "cnn" and "cnn-2", in --model order.
   const detector = await createFaceDetector({ kind: a.detector ?? 'yunet' });
   if (!ctx.json) ctx.print(`detector: ${describeDetector(detector)}${detector.fallback ? ` (YuNet unavailable: ${detector.fallback})` : ''}`);
   let failed = false;
@@ -66,6 +64,6 @@ function printPrediction(ctx: CliContext, r: ImagePrediction, perModel: boolean)
   r.faces.forEach((f: FacePrediction, i) => {
     const where = r.wholeImage ? 'whole image' : `face ${i + 1} at [${f.box.join(', ')}]`;
     ctx.print(`  ${where}: ${f.label} (${top(f.probabilities, 3)})`);
-    if (perModel) for (const [kind, m] of Object.entries(f.models)) ctx.print(`    ${kind.padEnd(9)} ${m.label} (${top(m.probabilities, 3)})`);
+    if (perModel) for (const [slot, m] of Object.entries(f.models)) ctx.print(`    ${slot.padEnd(9)} ${m.label} (${top(m.probabilities, 3)})`);
   });
 }
