@@ -10,7 +10,18 @@ import { predictProbsParallel, type ParallelOptions } from './parallel-probs.ts'
 
 export { predictProbs, type EvaluateOptions } from './predict-probs.ts';
 
-export async function evaluateModel(m: FerModel, ds: Dataset, opts: ParallelOptions = {}): Promise<EvalReport & { tta: boolean; ttaViews: number }> {
+export type ModelEvaluation = EvalReport & { tta: boolean; ttaViews: number };
+
+export async function evaluateModel(m: FerModel, ds: Dataset, opts: ParallelOptions = {}): Promise<ModelEvaluation> {
+  return (await evaluateWithProbs(m, ds, opts)).report;
+}
+
+/**
+ * The report plus what it was computed from: every image's class probabilities
+ * (row-major, the model's class order) and its true class in that order. The
+ * confusion gallery (gallery.ts) ranks images from these.
+ */
+export async function evaluateWithProbs(m: FerModel, ds: Dataset, opts: ParallelOptions = {}): Promise<{ report: ModelEvaluation; probs: Float32Array; truth: Uint8Array }> {
   let map: number[];
   try {
     map = alignClasses(ds.classes, m.meta.classes);
@@ -22,7 +33,8 @@ export async function evaluateModel(m: FerModel, ds: Dataset, opts: ParallelOpti
   // On two threads when the caller asks for them and the classification helper is ready (the app; `fer eval` on a large set).
   const probs = await predictProbsParallel(m, pixelsForModel(m.meta, subset), labels, opts);
   const tta = !!opts.tta && supportsTta(m.meta);
-  return { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? ttaViews(opts.zoom).length : 1 };
+  const report = { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? ttaViews(opts.zoom).length : 1 };
+  return { report, probs, truth: labels };
 }
 
 /** A view of `ds` restricted to `indices` (copies pixels; labels/splits follow). */
