@@ -27,6 +27,7 @@ import { datasetLoaded, predictionLine, preprocessed, testLine } from './narrate
 import { loadPretrained } from './pretrained.ts';
 import { listSamples, samplePath } from './samples.ts';
 import { Session } from './session.ts';
+import { datasetSamplesFor, exportReportFor, galleryPageFor, pcaPicturesFor } from './insight-requests.ts';
 import { UploadStore } from './upload-store.ts';
 import { toWireError } from './wire-error.ts';
 import { trainFinished } from './train-finish.ts';
@@ -191,8 +192,9 @@ export class AppService {
         const models = Object.fromEntries(s.loadedSlots().map((slot) => [slot, s.models[slot]!.fer]));
         if (!Object.keys(models).length) throw new FerError(`no model to compare yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
         if (!s.pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
-        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads), (reports) => {
+        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads), ({ reports, evaluations }) => {
           s.reports = { ...s.reports, ...reports };
+          s.evaluations = { ...s.evaluations, ...evaluations };
           this.log(Object.values(reports).flatMap((r) => (r ? [testLine(r)] : [])));
         }) };
       }
@@ -215,6 +217,14 @@ export class AppService {
         await this.useDetector(req.args.detector);
         this.emitState();
         return this.session.detector;
+      case 'galleryPage':
+        return galleryPageFor(s, req.args);
+      case 'datasetSamples':
+        return datasetSamplesFor(s, req.args.perClass);
+      case 'pcaPictures':
+        return pcaPicturesFor(s);
+      case 'exportReport':
+        return exportReportFor(s);
       case 'pickDataset':
         throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', { kind: 'usage' });
     }

@@ -6,6 +6,7 @@
  */
 import { MODEL_SLOTS, type DatasetSummary, type DetectorState, type JobSummary, type ModelSlot, type ModelSummary, type PreprocessSummary, type SampleInfo, type SessionSnapshot, type TestReport } from '../contract/contract.ts';
 import type { Dataset } from '../core/dataset/types.ts';
+import type { GalleryModelInput } from '../core/eval/gallery.ts';
 import type { FerModel } from '../core/model-io/load-fer-model.ts';
 import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
 
@@ -22,6 +23,8 @@ export class Session {
   /** Per slot; a slot without a model is absent or null. */
   readonly models: Partial<Record<ModelSlot, SessionModel | null>> = {};
   reports: Partial<Record<ModelSlot, TestReport>> = {};
+  /** Per slot with a report: every test image's probabilities, for the confusion gallery. */
+  evaluations: Partial<Record<ModelSlot, GalleryModelInput>> = {};
   /** The face detector chosen for Predict and the live view, and what runs (app-service opens it). */
   detector: DetectorState = { kind: 'yunet', inUse: null, fallback: null };
 
@@ -29,11 +32,13 @@ export class Session {
     this.dataset = d;
     this.pre = null;
     this.reports = {};
+    this.evaluations = {};
   }
 
   setPreprocessed(p: Preprocessed): void {
     this.pre = p;
     this.reports = {};
+    this.evaluations = {};
   }
 
   setModel(slot: ModelSlot, m: SessionModel): void {
@@ -41,6 +46,7 @@ export class Session {
     if (old && old.fer !== m.fer) old.fer.model.dispose();
     this.models[slot] = m;
     delete this.reports[slot];
+    delete this.evaluations[slot];
   }
 
   /** The slots holding a model: the app's slots in registry order, then any other. */

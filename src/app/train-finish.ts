@@ -20,6 +20,7 @@ export function trainFinished(deps: JobDeps, out: TrainOutcome): void {
   deps.log(`${label} ready: ${out.model.summary.description}`);
   if (out.report) {
     deps.session.reports[out.slot] = out.report;
+    if (out.evaluation) deps.session.evaluations[out.slot] = out.evaluation;
     deps.log(testLine(out.report));
   }
 }

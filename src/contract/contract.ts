@@ -8,11 +8,13 @@
  */
 import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
+import { DATASET_SAMPLES, GALLERY_PAGE, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
 import { modelKind } from './model-kinds.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
 
 export * from './snapshot.ts';
 export * from './live.ts';
+export * from './insight.ts';
 export * from './model-kinds.ts';
 export { ContractError } from './validators.ts';
 
@@ -60,6 +62,14 @@ export const REQUESTS = {
   pickDataset: obj({ mode: oneOf(['file', 'folder'] as const) }),
   /** One camera frame: its faces and every model's probabilities (the live view sends one at a time). */
   liveFrame: LIVE_FRAME,
+  /** One page of the test images in a cell of a model's confusion matrix, most confident first. */
+  galleryPage: GALLERY_PAGE,
+  /** Sample faces of each class of the loaded dataset, and its class balance. */
+  datasetSamples: DATASET_SAMPLES,
+  /** The preprocessed dataset's PCA as pictures: variance curve, mean face, eigenfaces, reconstructions. */
+  pcaPictures: empty,
+  /** The session as one self-contained HTML file. */
+  exportReport: empty,
 } satisfies Record<string, Validator<unknown>>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -81,6 +91,10 @@ export interface Responses {
   /** null when the user closed the dialog. */
   pickDataset: JobStarted | null;
   liveFrame: LiveFrameResult;
+  galleryPage: GalleryPageResult;
+  datasetSamples: DatasetSamplesResult;
+  pcaPictures: PcaPicturesResult;
+  exportReport: ExportedReport;
 }
 
 export type AnyRequest = { [N in RequestName]: { name: N; args: RequestArgs<N> } }[RequestName];

@@ -6,6 +6,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { GalleryModelInput } from '../../core/eval/gallery.ts';
 import type { EpochPoint, ModelSlot, RequestArgs, TestReport } from '../../contract/contract.ts';
 import { MODEL_LABELS } from '../../contract/contract.ts';
 import { loadFerModel } from '../../core/model-io/load-fer-model.ts';
@@ -18,7 +19,7 @@ import type { SessionModel } from '../session.ts';
 import { evaluateOnTest } from './evaluate-job.ts';
 import type { JobDeps } from './job-deps.ts';
 
-export interface TrainOutcome { slot: ModelSlot; model: SessionModel | null; report: TestReport | null; cancelled: boolean; dir: string }
+export interface TrainOutcome { slot: ModelSlot; model: SessionModel | null; report: TestReport | null; evaluation?: GalleryModelInput; cancelled: boolean; dir: string }
 
 export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs<'train'>): Promise<TrainOutcome> {
   const pre = deps.session.pre!;
@@ -47,9 +48,9 @@ export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs
   const best = fer.meta.metrics.bestEpoch;
   const description = `${label} trained in this session on ${pre.datasetName} (${history.length} epoch${history.length === 1 ? '' : 's'}${best ? `, best epoch ${best}` : ''})`;
   const model: SessionModel = { fer, summary: { ...toModelSummary(slot, fer, 'trained', description), history } };
-  let report: TestReport | null = null;
   if (pre.result.test.count > 0 && !ctx.signal.aborted) {
-    report = (await evaluateOnTest(pre, { [slot]: fer }, ctx, deps.runtime.predictThreads))[slot] ?? null;
+    const measured = await evaluateOnTest(pre, { [slot]: fer }, ctx, deps.runtime.predictThreads);
+    return { slot, model, report: measured.reports[slot] ?? null, evaluation: measured.evaluations[slot], cancelled: result.cancelled, dir };
   }
-  return { slot, model, report, cancelled: result.cancelled, dir };
+  return { slot, model, report: null, cancelled: result.cancelled, dir };
 }
