@@ -20,6 +20,7 @@ import { initBackend } from '../src/core/backend/init-backend.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
+import { recipeFor } from '../src/core/models/registry.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
 import { SPLIT, type Dataset } from '../src/core/dataset/types.ts';
 import { preprocessDataset } from '../src/core/preprocess/preprocess.ts';
@@ -32,7 +33,9 @@ const { values } = parseArgs({
     limit: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'default' }, workers: { type: 'string' }, data: { type: 'string', default: '../shared/datasets/fer2013' },
   },
 });
-const kind = values.model === 'rnn' ? 'rnn' : 'cnn';
+const kind = values.model!;
+// Any kind of the model registry; a misspelt one is refused, not trained as another.
+recipeFor(kind, values.preset === 'paper' ? 'paper' : 'default');
 const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 async function load(split: string, limit?: number) {
   const x = parseNpy(new Uint8Array(await fs.readFile(path.join(values.data!, `${split}.X.npy`))), split);
@@ -87,7 +90,7 @@ async function writePaperSummary(): Promise<void> {
     pca: { components: pre.report.featuresAfter, explainedVariance: pre.report.explainedVariance, seconds: pre.report.pcaSeconds },
     finalTrainAccuracy: last?.accuracy ?? null, finalTrainBinaryAccuracy: last?.binaryAccuracy ?? null,
     finalPublicTestAccuracy: last?.valAccuracy ?? null, bestPublicTestAccuracy: m.metrics.bestValAccuracy,
-    history: m.history, command: `npx tsx scripts/train-fer2013.ts --preset paper --model ${kind === 'cnn' ? 'cnn' : 'rnn'} --seed ${values.seed}`,
+    history: m.history, command: `npx tsx scripts/train-fer2013.ts --preset paper --model ${kind} --seed ${values.seed}`,
   };
   await fs.mkdir('models/paper', { recursive: true });
   await fs.writeFile(`models/paper/${kind}.json`, `${JSON.stringify(summary, null, 2)}\n`);
