@@ -4,6 +4,11 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--json-out FILE]
+ *   npx tsx bench/train.ts --ab filter-grad [--rounds 3] [--images 1024] [--models cnn]
+ *
+ * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
+ * thread, so a toggle on this thread is the whole step), median images/s of each;
+ * the row's ratio is on/off. Rounds alternate because the machine's load drifts.
  *
  * Ours: the real trainer (trainModel) with the pipeline's defaults (batch 64, Adam,
  * label smoothing, class weights, augmentation), one epoch, no validation; timed
@@ -19,6 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
+import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
@@ -30,7 +36,7 @@ import { balancedClassWeights } from '../src/core/train/losses.ts';
 import { liveGradientWorkers } from '../src/core/train/parallel/gradient-pool.ts';
 import { trainModel, type TrainRequest } from '../src/core/train/trainer.ts';
 import { havePython, PYTHON } from './lib/python.ts';
-import { machineInfo, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
+import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } from './lib/result.ts';
 
 type Kind = 'cnn' | 'rnn';
 const DATA = join(process.cwd(), '../shared/datasets/fer2013');
@@ -45,7 +51,7 @@ interface TorchRun { imagesPerSecond: number; threads: number; torch: string }
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '4096' }, models: { type: 'string', default: 'cnn,rnn' },
-    workers: { type: 'string', default: '2' }, 'json-out': { type: 'string' },
+    workers: { type: 'string', default: '2' }, 'json-out': { type: 'string' }, ab: { type: 'string' }, rounds: { type: 'string', default: '3' },
   },
 });
 const n = Number(values.images);
@@ -109,8 +115,39 @@ function row(name: string, ours: number, base: TorchRun | null, target: string |
   };
 }
 
+/** Levers --ab can toggle: each switches one of the project's wasm kernels off (false) or on (true) on this thread. */
+const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
+  'filter-grad': { set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'), off: 'filter gradient as a transposed convolution' },
+};
+
+async function abRows(lever: string): Promise<BenchRow[]> {
+  const l = LEVERS[lever];
+  if (!l) throw new Error(`unknown --ab lever ${lever} (known: ${Object.keys(LEVERS).join(', ')})`);
+  const out: BenchRow[] = [];
+  for (const kind of kinds) {
+    const seen: Record<'off' | 'on', number[]> = { off: [], on: [] };
+    for (let r = 0; r < Number(values.rounds); r++) {
+      for (const on of r % 2 ? [true, false] : [false, true]) {
+        l.set(on);
+        const ips = (await trainOurs(kind, {})).imagesPerSecond;
+        seen[on ? 'on' : 'off'].push(ips);
+        console.log(`train-${kind} ${lever} ${on ? 'on ' : 'off'} round ${r + 1}: ${ips.toFixed(1)} images/s`);
+      }
+    }
+    l.set(true);
+    const on = median(seen.on), off = median(seen.off);
+    out.push({
+      name: `train-${kind}, ${lever} on vs off`, unit: 'images/s', ours: on, baseline: off, baselineName: `same trainer, ${l.off}`,
+      speedup: speedup(on, off, true), target: 'context only (one lever, one thread)', met: null,
+      notes: `median of ${values.rounds} alternating rounds each; on ${seen.on.map((v) => v.toFixed(1)).join(', ')}; off ${seen.off.map((v) => v.toFixed(1)).join(', ')}`,
+    });
+  }
+  return out;
+}
+
 const rows: BenchRow[] = [];
-for (const kind of kinds) {
+if (values.ab) rows.push(...(await abRows(values.ab)));
+for (const kind of values.ab ? [] : kinds) {
   // Ours then both baselines back to back, so they see the same background load.
   const ours = (await trainOurs(kind, {})).imagesPerSecond;
   let parallel: number | null = null;

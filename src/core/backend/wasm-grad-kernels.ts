@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { attr, runComposite, type KernelArgs } from './wasm-composite.ts';
+import { im2colFilterGrad } from './wasm-im2col-filter-grad.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -76,8 +77,23 @@ function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   return tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, c]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
 }
 
+/** Which filter gradient runs: im2col + GEMM (default), or the transposed convolution (bench/train.ts --ab filter-grad measures both). */
+let filterGradMethod: 'im2col' | 'conv' = 'im2col';
+
+/** Switches the wasm filter-gradient method on this thread; for the bench's same-run comparison. */
+export function setFilterGradMethod(method: 'im2col' | 'conv'): void {
+  filterGradMethod = method;
+}
+
 function filterGradKernel(args: KernelArgs): TensorInfo {
   const a = args.attrs;
+  if (filterGradMethod === 'im2col') {
+    const x = args.inputs.x as TensorInfo;
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attr(a, 'filterShape'), attr(a, 'strides'),
+      1, attr(a, 'pad'), attr(a, 'dimRoundingMode'), false, 'channelsLast');
+    const fast = im2colFilterGrad(args, info);
+    if (fast) return fast;
+  }
   return runComposite(args, ['x', 'dy'], ([x, dy]) =>
     conv2dFilterGrad(x, dy, attr(a, 'filterShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
+import { setFilterGradMethod } from '../../../src/core/backend/wasm-grad-kernels.ts';
 import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; p: 'same' | 'valid' | number };
@@ -35,7 +36,9 @@ describe('wasm training kernels', () => {
     expect(await initBackend('wasm')).toBe('wasm');
   });
 
-  it.each(cases)('conv2d gradients on wasm match the cpu backend: x=$x f=$f s=$s p=$p', async (c) => {
+  // Both filter-gradient methods (im2col + GEMM is the default; the transposed convolution is what the bench compares it with).
+  it.each(cases.flatMap((c) => (['im2col', 'conv'] as const).map((method) => ({ ...c, method }))))('conv2d gradients on wasm match the cpu backend: x=$x f=$f s=$s p=$p filter gradient by $method', async (c) => {
+    setFilterGradMethod(c.method);
     const xv = tf.randomNormal(c.x, 0, 1, 'float32', 7).dataSync() as Float32Array;
     const wv = tf.randomNormal(c.f, 0, 1, 'float32', 11).dataSync() as Float32Array;
     const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
@@ -43,6 +46,7 @@ describe('wasm training kernels', () => {
     expect(maxRelDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
     expect(maxRelDiff(wasm.dw, cpu.dw)).toBeLessThan(1e-4);
     expect(wasm.leaked).toBe(0);
+    setFilterGradMethod('im2col');
   });
 
   it('the convolution-gradient kernels registered on wasm are the project\'s (wasm-grad-kernels.ts), not stock ones', () => {
