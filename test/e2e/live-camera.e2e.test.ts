@@ -37,7 +37,7 @@ const truth = (p: Placement) => ({
 
 /** The few browser types the in-page callbacks use (this test's type scope has no DOM). */
 interface Stream { getTracks(): { readyState: string }[] }
-interface PageGlobals { __streams: Stream[]; navigator: { mediaDevices: { getUserMedia(c: unknown): Promise<Stream> } } }
+interface PageGlobals { __streams: Stream[]; __cameraDelayMs: number; setTimeout(f: () => void, ms: number): void; navigator: { mediaDevices: { getUserMedia(c: unknown): Promise<Stream> } } }
 
 interface Drawn { id: number; box: [number, number, number, number]; label: string; labelAt: [number, number, number, number] }
 interface Sample { t: number; faces: Drawn[]; message: string }
@@ -71,9 +71,16 @@ async function openLive(video: string): Promise<void> {
   await page.addInitScript(() => {
     const g = globalThis as unknown as PageGlobals;
     g.__streams = [];
+    g.__cameraDelayMs = 0;
     const md = g.navigator.mediaDevices;
     const original = md.getUserMedia.bind(md);
-    md.getUserMedia = async (c: unknown) => { const s = await original(c); g.__streams.push(s); return s; };
+    md.getUserMedia = async (c: unknown) => {
+      const s = await original(c);
+      g.__streams.push(s);
+      // A slow camera (or a permission prompt): lets a test act while the page still waits for it.
+      await new Promise<void>((resolve) => g.setTimeout(resolve, g.__cameraDelayMs));
+      return s;
+    };
   });
   await page.goto(web.url);
   await page.locator('#log .log-line', { hasText: /backend ready/ }).first().waitFor({ timeout: 60_000 });
@@ -195,7 +202,7 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     expect(await page.locator('#status-line').textContent()).toMatch(/Camera released: you left the live view/);
   }, LONG);
 
-  it('releases the camera when the window is hidden and when a job that needs the processor starts, saying so', async () => {
+  it('releases the camera when the window is hidden, when the view is left while the camera starts, and when a job that needs the processor starts', async () => {
     const restart = async (n: number) => {
       await page.getByRole('button', { name: 'Live Camera', exact: true }).click();
       await expect.poll(async () => (await trackStates()).length).toBe(n);
@@ -212,7 +219,15 @@ runE2e('Live Camera in Chromium with a fake camera', () => {
     });
     expect((await trackStates()).at(-1)).toBe('ended');
     expect(await page.locator('#live-message').textContent()).toMatch(/Camera released: the window was hidden/);
-    await restart(4);
+    // Leaving the view while the camera is still starting: it must not come on behind the user's back.
+    await page.evaluate(() => { (globalThis as unknown as PageGlobals).__cameraDelayMs = 1500; });
+    await page.getByRole('button', { name: 'Live Camera', exact: true }).click();
+    await expect.poll(async () => (await trackStates()).length).toBe(4);
+    await page.getByRole('tab', { name: 'Dataset' }).click();
+    await page.waitForTimeout(2500);
+    expect(await trackStates()).toEqual(['ended', 'ended', 'ended', 'ended']);
+    await page.evaluate(() => { (globalThis as unknown as PageGlobals).__cameraDelayMs = 0; });
+    await restart(5);
     // Another window (or the CLI's user) starts a job: this window's camera stops and says why.
     const started = await page.evaluate(async () => (await fetch('/api/request/useSample', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sample":"fer2013-csv"}' })).json());
     expect(started).toMatchObject({ ok: true });

@@ -125,8 +125,9 @@ export class LiveView {
 
   /** Releases the camera (no-op when it is off) and says why. */
   stop(reason: string): void {
-    if (!this.stream) return;
+    // Always a new session: a start still waiting for the camera sees it and releases what it gets.
     this.session++;
+    if (!this.stream) return;
     this.release();
     this.say(reason);
     this.onMessage(reason);
