@@ -19,6 +19,7 @@ const CORE_LAYERS = [
   'onnx',
   'train',
   'eval',
+  'explain', // heat maps: where a model looked (Grad-CAM, gradient x input)
   'face', // detectors (YuNet, Haar)
   'predict',
   'live',
