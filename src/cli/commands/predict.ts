@@ -25,8 +25,9 @@ export const predictCommand: Command = {
 Decodes each image (JPEG, PNG, WebP, TIFF, BMP...; EXIF orientation honoured),
 finds faces, crops each with a margin and classifies it.
 
-  --model <dir>    a model saved by "fer train"; give it twice (e.g. a CNN and an
-                   RNN) to compare: each face then carries every model's answer
+  --model <dir>    a model saved by "fer train"; give it more than once (a CNN and an
+                   RNN, or two CNNs) to compare: each face then carries every
+                   model's answer, keyed by kind (a second CNN is "cnn-2")
   --detector <d>   yunet (default): the YuNet detector (ONNX), which finds close-up
                    and partly covered faces; falls back to haar where no ONNX
                    Runtime loads (the line "detector: ..." says which ran)
