@@ -17,6 +17,9 @@ import { LogView } from './views/log-view.ts';
 import { renderPrediction } from './views/predict-view.ts';
 import { StatusView } from './views/status-view.ts';
 import { renderDataset } from './views/dataset-view.ts';
+import { DatasetSamplesView } from './views/dataset-samples-view.ts';
+import { GalleryView } from './views/gallery-view.ts';
+import { PcaView } from './views/pca-view.ts';
 
 type View = 'data' | 'chart' | 'predict' | 'live';
 
@@ -26,6 +29,10 @@ const log = new LogView(byId('log'));
 const status = new StatusView((jobId) => void act(() => t.request('cancel', { jobId })));
 const chart = new ChartView(byId<HTMLCanvasElement>('chart'));
 const buttons = new Map<ActionId, { button: HTMLButtonElement; why: HTMLElement }>();
+const gallery = new GalleryView(byId('gallery'), (q) => t.request('galleryPage', q));
+const samplesView = new DatasetSamplesView(byId('dataset-insight'), (perClass) => t.request('datasetSamples', { perClass }));
+const pcaView = new PcaView(byId('pca-insight'), () => t.request('pcaPictures', {}));
+let galleryReports = '';
 const live = new LiveView(t, (text) => { status.say(text); log.append(text, 'warn'); });
 
 for (const a of ACTIONS) {
@@ -54,7 +61,15 @@ function render(): void {
   }
   status.render(state);
   chart.update(state.series, state.plannedEpochs);
-  renderComparison(byId('comparison'), state.snapshot);
+  renderComparison(byId('comparison'), state.snapshot, (q, classes) => void act(() => gallery.open(q, classes)));
+  // A gallery shows one measurement: new reports close it.
+  const reports = JSON.stringify(Object.keys(state.snapshot?.reports ?? {}).map((k) => [k, state.snapshot!.reports[k]!.on, state.snapshot!.reports[k]!.accuracy]));
+  if (reports !== galleryReports) {
+    galleryReports = reports;
+    gallery.clear();
+  }
+  samplesView.update(state.snapshot);
+  pcaView.update(state.snapshot);
   renderDataset(byId('dataset-summary'), byId('sample-list'), state.snapshot, (id) => void act(() => t.request('useSample', { sample: id })));
   byId('models-in-use').textContent = modelsInUse(state.snapshot);
   const detector = byId<HTMLSelectElement>('detector');
@@ -197,5 +212,9 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('#tabs button')) 
 byId('export-png').onclick = () => download('fer-accuracy.png', chart.png());
 byId('export-csv').onclick = () => downloadText('fer-accuracy.csv', numbersCsv(state.series, state.snapshot), 'text/csv');
 byId('export-json').onclick = () => downloadText('fer-accuracy.json', numbersJson(state.series, state.snapshot), 'application/json');
+byId('export-report').onclick = () => void act(async () => {
+  const r = await t.request('exportReport', {});
+  downloadText(r.fileName, r.html, 'text/html');
+});
 show('data');
 render();

@@ -1,8 +1,12 @@
 /** Test accuracy of each model and its confusion matrix (rows: true class, columns: predicted). */
 import { MODEL_LABELS, MODEL_SLOTS, type SessionSnapshot, type TestReport } from '../../../src/contract/contract.ts';
 import { el, pct } from '../format.ts';
+import type { GalleryQuery } from './gallery-view.ts';
 
-export function renderComparison(root: HTMLElement, snap: SessionSnapshot | null): void {
+/** Opens the confusion gallery for a clicked cell (or a model's worst mistakes). */
+export type OpenGallery = (q: GalleryQuery, classes: string[]) => void;
+
+export function renderComparison(root: HTMLElement, snap: SessionSnapshot | null, openGallery: OpenGallery): void {
   root.replaceChildren();
   if (!snap) return;
   const reports = MODEL_SLOTS.flatMap((s) => (snap.reports[s] ? [snap.reports[s]!] : []));
@@ -17,8 +21,8 @@ export function renderComparison(root: HTMLElement, snap: SessionSnapshot | null
   for (const r of reports) summary.append(row('td', [MODEL_LABELS[r.slot], pct(r.accuracy), String(r.n), r.on]));
   root.append(el('h3', 'Held-out test accuracy'), summary);
   const grid = el('div', undefined, 'matrices');
-  for (const r of reports) grid.append(confusion(r));
-  root.append(grid);
+  for (const r of reports) grid.append(confusion(r, openGallery));
+  root.append(el('p', 'Click a count to see its test images, most confident first.', 'note'), grid);
 }
 
 function row(cell: 'td' | 'th', values: string[]): HTMLTableRowElement {
@@ -27,7 +31,7 @@ function row(cell: 'td' | 'th', values: string[]): HTMLTableRowElement {
   return tr;
 }
 
-function confusion(r: TestReport): HTMLElement {
+function confusion(r: TestReport, openGallery: OpenGallery): HTMLElement {
   const box = el('figure', undefined, 'confusion');
   box.dataset.model = r.slot;
   const table = el('table');
@@ -41,10 +45,21 @@ function confusion(r: TestReport): HTMLElement {
       // Shade by the share of the true class: CSSOM styles are allowed by the CSP.
       td.style.backgroundColor = `rgba(31, 111, 235, ${(0.85 * n) / total})`;
       if (n / total > 0.5) td.style.color = '#fff';
+      if (n > 0) {
+        const b = el('button', String(n), 'cell');
+        b.type = 'button';
+        b.title = `${n} test image(s): true ${r.classes[i]}, predicted ${r.classes[j]} — show them`;
+        b.dataset.cell = `${i}-${j}`;
+        b.onclick = () => openGallery({ slot: r.slot, trueClass: i, predicted: j, wrongOnly: false }, r.classes);
+        td.replaceChildren(b);
+      }
       tr.append(td);
     });
     table.append(tr);
   });
-  box.append(el('figcaption', `${MODEL_LABELS[r.slot]} confusion matrix — ${pct(r.accuracy)} correct`), table);
+  const worst = el('button', 'Most confidently wrong', 'worst');
+  worst.type = 'button';
+  worst.onclick = () => openGallery({ slot: r.slot, trueClass: null, predicted: null, wrongOnly: true }, r.classes);
+  box.append(el('figcaption', `${MODEL_LABELS[r.slot]} confusion matrix — ${pct(r.accuracy)} correct`), table, worst);
   return box;
 }

@@ -1,0 +1,112 @@
+/**
+ * End-to-end: web mode with the shipped CNN and RNN in headless Chromium. Loads the
+ * folders sample, checks the Dataset tab's class balance and face grid, preprocesses
+ * with PCA and checks its pictures, measures both models, clicks a confusion cell and
+ * "Most confidently wrong", and exports the report. Saves README screenshots at 1280x800.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
+import { startWeb, type RunningWeb } from './start-web.ts';
+
+const CHROMIUM = findChromium();
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(os.tmpdir(), 'fer-e2e-screenshots');
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'fer-e2e-insight-'));
+
+let web: RunningWeb;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const button = (label: string) => page.getByRole('button', { name: label, exact: true });
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+/** Until no job runs (Upload is enabled only when the backend is idle). */
+const waitIdle = () => page.waitForFunction('!document.getElementById("action-upload").disabled', undefined, { timeout: 180_000, polling: 250 });
+/** Every <img> under `selector` decoded, with the natural widths seen. */
+const imageWidths = (selector: string) => page.locator(`${selector} img`).evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
+
+const runE2e = runWithChromium(CHROMIUM) ? describe : describe.skip;
+
+runE2e('insight pictures in Chromium', () => {
+  beforeAll(async () => {
+    if (!CHROMIUM) throw new Error(missingChromium);
+    mkdirSync(SHOTS, { recursive: true });
+    execFileSync(process.execPath, ['renderer/build.mjs'], { stdio: 'ignore' });
+    web = await startWeb(['--work-dir', workDir]);
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(web.url);
+    await button('Use sample: folders').click();
+    await waitIdle();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await rm(workDir, { recursive: true, force: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the class balance and sample faces of every class', async () => {
+    await page.locator('#dataset-insight .class-row').first().waitFor({ timeout: 30_000 });
+    const rows = await page.locator('#dataset-insight .class-row').count();
+    expect(rows).toBe(7);
+    const widths = await imageWidths('#dataset-insight');
+    expect(widths.length).toBe(7 * 8);
+    expect(widths.every((w) => w === 48)).toBe(true);
+    await expect.poll(() => page.locator('#balance-chart').evaluate((c) => (c as unknown as { width: number }).width)).toBeGreaterThan(100);
+    await page.locator('#dataset-insight').scrollIntoViewIfNeeded();
+    await shot('08-dataset-grid.png');
+  });
+
+  it('shows what PCA keeps after Preprocess', async () => {
+    await page.locator('#pca').selectOption('0.95');
+    await button('Preprocess Dataset').click();
+    await waitIdle();
+    await page.locator('#pca-insight .eigenfaces figure').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('#pca-insight .eigenfaces figure').count()).toBe(17); // mean + 16
+    const widths = await imageWidths('#pca-insight');
+    expect(widths.every((w) => w === 48)).toBe(true);
+    const comps = await page.locator('#pca-insight .reconstructions figcaption').allTextContents();
+    expect(comps.at(-1)).toBe('original');
+    expect(comps.length).toBeGreaterThanOrEqual(3);
+    await page.locator('#pca-insight').scrollIntoViewIfNeeded();
+    await shot('09-pca.png');
+  }, 180_000);
+
+  it('opens the gallery of a clicked confusion cell, and the most confidently wrong', async () => {
+    await button('Accuracy Comparison Graph').click();
+    await waitIdle();
+    const cell = page.locator('figure.confusion[data-model="cnn"] button.cell').first();
+    await cell.waitFor({ timeout: 60_000 });
+    const n = Number(await cell.textContent());
+    await cell.click();
+    await page.locator('#gallery .gallery-item').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('#gallery .gallery-item').count()).toBe(Math.min(n, 24));
+    await expect.poll(() => page.locator('#gallery p.note').textContent()).toContain(`${n} test image`);
+    await page.locator('figure.confusion[data-model="rnn"] button.worst').click();
+    await expect.poll(() => page.locator('#gallery h3').textContent()).toBe('RNN: most confidently wrong');
+    await page.locator('#gallery .gallery-item').first().waitFor();
+    const wrong = await page.locator('#gallery .gallery-item .wrong').count();
+    expect(wrong).toBe(await page.locator('#gallery .gallery-item').count());
+    expect((await imageWidths('#gallery')).every((w) => w === 48)).toBe(true);
+    await page.locator('#gallery').scrollIntoViewIfNeeded();
+    await shot('10-gallery.png');
+  }, 180_000);
+
+  it('exports the session as one HTML file', async () => {
+    const download = page.waitForEvent('download');
+    await button('Export report').click();
+    const file = await (await download).path();
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<h2>Dataset</h2>');
+    expect(html).toContain('<h2>CNN</h2>');
+    expect(html).not.toMatch(/(src|href)="(?!data:|#)/);
+  }, 60_000);
+});
