@@ -265,7 +265,7 @@ export class LiveView {
     root.onmouseenter = () => this.setHighlight(id, false);
     root.onmouseleave = () => this.setHighlight(null, false);
     this.faces.append(root);
-    const classes = result.classes.cnn ?? result.classes.rnn ?? [];
+    const classes = classesOf(result);
     return { root, title, bars, chart: new LiveChart(canvas, classes), lastSeen: 0 };
   }
 
@@ -369,9 +369,14 @@ export class LiveView {
   }
 }
 
+/** The class names of the first slot that answered (every model of a session has the same classes). */
+function classesOf(r: LiveFrameResult): string[] {
+  return MODEL_SLOTS.map((s) => r.classes[s]).find((c) => c !== undefined) ?? [];
+}
+
 /** "3 happy": the face's id and the models' mean smoothed label. */
 function shortLabel(tr: Track, r: LiveFrameResult): string {
-  const classes = r.classes.cnn ?? r.classes.rnn ?? [];
+  const classes = classesOf(r);
   return `${tr.id} ${classes[tr.label] ?? '?'}`;
 }
 
