@@ -6,9 +6,11 @@ import { loadFerModel, type FerModel } from '../../core/model-io/load-fer-model.
 import { inferenceRuntimeName } from '../../core/onnx/onnx-classifier.ts';
 import { predictImage, type FacePrediction, type ImagePrediction } from '../../core/predict/predict-image.ts';
 import { EXIT, type CliContext } from '../context.ts';
+import { writeHeatPanels } from './explain.ts';
+import path from 'node:path';
 import { percent } from '../progress-bar.ts';
 
-export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean; detector?: DetectorKind }, ctx: CliContext): Promise<number> {
+export async function predict(a: { modelDirs: string[]; files: string[]; wholeImage: boolean; tta: boolean; zoom?: boolean; detector?: DetectorKind; explainDir?: string }, ctx: CliContext): Promise<number> {
   const backend = await initBackend(ctx.runtime.backend);
   const models: FerModel[] = [];
   for (const dir of a.modelDirs) models.push(await loadFerModel(dir));
@@ -31,8 +33,14 @@ export async function predict(a: { modelDirs: string[]; files: string[]; wholeIm
         failed = true;
         continue;
       }
-      if (ctx.json) ctx.emit({ ...toJson(result, models.length > 1), runtime });
-      else printPrediction(ctx, result, models.length > 1);
+      const heatFiles = a.explainDir && result.faces.length
+        ? await writeHeatPanels(models, file, a.explainDir, { wholeImageIfNoFace: a.wholeImage, tta: a.tta, zoom: a.zoom, detector, signal: ctx.signal })
+        : undefined;
+      if (ctx.json) ctx.emit({ ...toJson(result, models.length > 1), runtime, ...(heatFiles ? { heatMaps: heatFiles } : {}) });
+      else {
+        printPrediction(ctx, result, models.length > 1);
+        if (heatFiles) ctx.print(`  heat maps: ${heatFiles.length} PNG${heatFiles.length > 1 ? 's' : ''} in ${path.resolve(a.explainDir!)} (${heatFiles.map((f) => path.basename(f)).join(', ')})`);
+      }
     }
   } finally {
     await detector.dispose();

@@ -3,7 +3,7 @@ import { COMMON_OPTIONS, oneOf, parseCommand, UsageError } from '../args.ts';
 import type { DetectorKind } from '../../core/face/detector.ts';
 import type { Command } from '../context.ts';
 
-const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--detector yunet|haar] [--whole-image] [--no-tta] [--tta-zoom] [--json]';
+const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--detector yunet|haar] [--whole-image] [--no-tta] [--tta-zoom] [--explain <dir>] [--json]';
 // Spelled out (checked against the core's type) so that parsing arguments loads no detector code.
 const DETECTORS = ['yunet', 'haar'] as const satisfies readonly DetectorKind[];
 
@@ -14,6 +14,7 @@ const options = {
   'no-tta': { type: 'boolean' },
   'tta-zoom': { type: 'boolean' },
   detector: { type: 'string' },
+  explain: { type: 'string' },
 } as const;
 
 export const predictCommand: Command = {
@@ -35,6 +36,10 @@ finds faces, crops each with a margin and classifies it.
   --whole-image    when no face is found, classify the whole image instead
   --no-tta         classify each face once, not averaged with its mirror image
   --tta-zoom       also average a 1.1x centre zoom and its mirror image (4 views)
+  --explain <dir>  also write where each model looked: one PNG per face and model
+                   (the face, its heat map for the model's answer, the colour
+                   scale): Grad-CAM on the last convolutional block, gradient x
+                   input for a model without convolutions
   --json           one line per image:
                    {"file","detector","faces":[{"box":[x,y,w,h],"score","label",
                    "probabilities":{class:p}}]} (score: YuNet's confidence; none for haar)
@@ -48,6 +53,6 @@ stderr; the other files are still predicted, and the exit code is 1.`,
     if (!dirs.length) throw new UsageError('missing required option --model', usage);
     if (!positionals.length) throw new UsageError('missing <image>', usage);
     const detector = oneOf(values.detector, DETECTORS, '--detector', usage) ?? 'yunet';
-    return (await import('../actions/predict.ts')).predict({ modelDirs: dirs, files: positionals, wholeImage: values['whole-image'] === true, tta: values['no-tta'] !== true, zoom: values['tta-zoom'] === true, detector }, ctx);
+    return (await import('../actions/predict.ts')).predict({ modelDirs: dirs, files: positionals, wholeImage: values['whole-image'] === true, tta: values['no-tta'] !== true, zoom: values['tta-zoom'] === true, detector, explainDir: values.explain }, ctx);
   },
 };
