@@ -7,6 +7,7 @@ import { fromDrop, fromInput, sendFiles, withoutJunk, type PickedFile } from './
 import { byId, el } from './format.ts';
 import { ACTIONS, gates, trainedKind, type ActionId } from './gating.ts';
 import { RequestError } from './request-error.ts';
+import { sayReasonsOnce } from './reasons.ts';
 import { pickTransport } from './pick-transport.ts';
 import { initialState, reduce, type UiState } from './ui-state.ts';
 import { ChartView } from './views/chart-view.ts';
@@ -54,10 +55,12 @@ function show(view: View): void {
 
 function render(): void {
   const g = gates(state);
+  const reasons = sayReasonsOnce(g);
+  byId('actions-why').textContent = reasons.shared;
   for (const [id, { button, why }] of buttons) {
     button.disabled = !g[id].enabled;
     button.title = g[id].reason;
-    why.textContent = g[id].reason;
+    why.textContent = reasons.under[id];
   }
   status.render(state);
   chart.update(state.series, state.plannedEpochs);
@@ -212,6 +215,12 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('#tabs button')) 
 byId('export-png').onclick = () => download('fer-accuracy.png', chart.png());
 byId('export-csv').onclick = () => downloadText('fer-accuracy.csv', numbersCsv(state.series, state.snapshot), 'text/csv');
 byId('export-json').onclick = () => downloadText('fer-accuracy.json', numbersJson(state.series, state.snapshot), 'application/json');
+const logBox = byId('log-box');
+byId('log-toggle').onclick = () => {
+  const collapsed = logBox.classList.toggle('collapsed');
+  byId('log-toggle').textContent = collapsed ? 'Show log' : 'Hide log';
+  byId('log-toggle').setAttribute('aria-expanded', String(!collapsed));
+};
 byId('export-report').onclick = () => void act(async () => {
   const r = await t.request('exportReport', {});
   downloadText(r.fileName, r.html, 'text/html');

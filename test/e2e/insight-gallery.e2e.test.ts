@@ -26,7 +26,7 @@ const pageErrors: string[] = [];
 const button = (label: string) => page.getByRole('button', { name: label, exact: true });
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 /** Until no job runs (Upload is enabled only when the backend is idle). */
-const waitIdle = () => page.waitForFunction('!document.getElementById("action-upload").disabled', undefined, { timeout: 180_000, polling: 250 });
+const waitIdle = () => page.waitForFunction(() => !(globalThis as unknown as { document: { getElementById(id: string): { disabled: boolean } } }).document.getElementById('action-upload').disabled, undefined, { timeout: 180_000, polling: 250 });
 /** Every <img> under `selector` decoded, with the natural widths seen. */
 const imageWidths = (selector: string) => page.locator(`${selector} img`).evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
 
@@ -83,12 +83,20 @@ runE2e('insight pictures in Chromium', () => {
   it('opens the gallery of a clicked confusion cell, and the most confidently wrong', async () => {
     await button('Accuracy Comparison Graph').click();
     await waitIdle();
-    const cell = page.locator('figure.confusion[data-model="cnn"] button.cell').first();
-    await cell.waitFor({ timeout: 60_000 });
+    await page.locator('figure.confusion[data-model="cnn"] button.cell').first().waitFor({ timeout: 60_000 });
+    // An off-diagonal cell: a mistake, with true and predicted classes that differ.
+    const cells = await page.locator('figure.confusion[data-model="cnn"] button.cell').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { cell: string } }).dataset.cell));
+    const at = cells.find((c) => c.split('-')[0] !== c.split('-')[1])!;
+    const [i, j] = at.split('-').map(Number);
+    const classes = (await page.locator('figure.confusion[data-model="cnn"] tr').first().locator('th').allTextContents()).slice(1);
+    const cell = page.locator(`figure.confusion[data-model="cnn"] button.cell[data-cell="${at}"]`);
     const n = Number(await cell.textContent());
     await cell.click();
     await page.locator('#gallery .gallery-item').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('#gallery h3').textContent()).toBe(`CNN: true ${classes[i]}, predicted ${classes[j]}`);
     expect(await page.locator('#gallery .gallery-item').count()).toBe(Math.min(n, 24));
+    const captions = await page.locator('#gallery .gallery-item figcaption').allTextContents();
+    expect(captions.every((c) => c.startsWith(`true: ${classes[i]}predicted: ${classes[j]}`))).toBe(true);
     await expect.poll(() => page.locator('#gallery p.note').textContent()).toContain(`${n} test image`);
     await page.locator('figure.confusion[data-model="rnn"] button.worst').click();
     await expect.poll(() => page.locator('#gallery h3').textContent()).toBe('RNN: most confidently wrong');
@@ -96,8 +104,23 @@ runE2e('insight pictures in Chromium', () => {
     const wrong = await page.locator('#gallery .gallery-item .wrong').count();
     expect(wrong).toBe(await page.locator('#gallery .gallery-item').count());
     expect((await imageWidths('#gallery')).every((w) => w === 48)).toBe(true);
+    // At 1280x800 the log can be hidden and the tab scrolls: both matrices come fully into view.
+    await button('Hide log').click();
+    expect(await page.locator('#log').isVisible()).toBe(false);
+    const footerTop = (await page.locator('footer').boundingBox())!.y;
+    for (const slot of ['cnn', 'rnn']) {
+      const m = page.locator(`figure.confusion[data-model="${slot}"]`);
+      await m.scrollIntoViewIfNeeded();
+      const box = (await m.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(footerTop);
+    }
+    // The pretrained RNN's 175 epochs draw as a line, without point markers.
+    await page.locator('#chart').scrollIntoViewIfNeeded();
+    await shot('11-accuracy-tab.png');
     await page.locator('#gallery').scrollIntoViewIfNeeded();
     await shot('10-gallery.png');
+    await button('Show log').click();
   }, 180_000);
 
   it('exports the session as one HTML file', async () => {

@@ -4,6 +4,7 @@
  * The canvas carries a small summary (data-series) for the end-to-end test.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import { pointRadiusFor } from '../reasons.ts';
 import { MODEL_SLOTS, slotLabel, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
@@ -40,7 +41,7 @@ export class ChartView {
     for (const slot of MODEL_SLOTS) {
       const pts = series[slot] ?? [];
       if (!pts.length) continue;
-      const base = { borderColor: colourOf(slot), backgroundColor: colourOf(slot), pointRadius: 3, borderWidth: 2 };
+      const base = { borderColor: colourOf(slot), backgroundColor: colourOf(slot), pointRadius: pointRadiusFor(pts.length), pointHoverRadius: 4, borderWidth: 2 };
       datasets.push({ ...base, label: `${slotLabel(slot)} training`, borderDash: [6, 4], data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })) });
       const val = pts.filter((p) => p.valAccuracy !== null);
       if (val.length) datasets.push({ ...base, label: `${slotLabel(slot)} validation`, data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })) });
