@@ -63,7 +63,7 @@ function render(): void {
     why.textContent = reasons.under[id];
   }
   status.render(state);
-  chart.update(state.series, state.plannedEpochs);
+  chart.update(state.series, state.plannedEpochs, state.batches);
   renderComparison(byId('comparison'), state.snapshot, (q, classes) => void act(() => gallery.open(q, classes)));
   // A gallery shows one measurement: new reports close it.
   const reports = JSON.stringify(Object.keys(state.snapshot?.reports ?? {}).map((k) => [k, state.snapshot!.reports[k]!.on, state.snapshot!.reports[k]!.accuracy]));
@@ -195,7 +195,7 @@ for (const [id, { button }] of buttons) button.onclick = () => void act(handlerO
 const photoInput = byId<HTMLInputElement>('photo-input');
 async function predict(photo: File, uploadId: string, wholeImage: boolean): Promise<void> {
   const result = await t.request('predict', { uploadId, wholeImage });
-  await renderPrediction(byId('prediction'), photo, result, () => void act(() => predict(photo, uploadId, true)));
+  await renderPrediction(byId('prediction'), photo, result, () => void act(() => predict(photo, uploadId, true)), () => t.request('heatMaps', { uploadId, wholeImage }));
 }
 photoInput.onchange = () => void act(async () => {
   const photo = photoInput.files?.[0];

@@ -21,6 +21,7 @@ import { evaluateOnTest } from './jobs/evaluate-job.ts';
 import type { JobDeps } from './jobs/job-deps.ts';
 import { loadJob } from './jobs/load-job.ts';
 import { predictJob } from './jobs/predict-job.ts';
+import { heatMapsJob } from './jobs/heat-job.ts';
 import { preprocessJob } from './jobs/preprocess-job.ts';
 import { trainJob } from './jobs/train-job.ts';
 import { datasetLoaded, predictionLine, preprocessed, testLine } from './narrate.ts';
@@ -206,6 +207,12 @@ export class AppService {
         const result = await this.jobs.run('predict', 'Predicting', (ctx) => predictJob(s, ctx, photo, req.args.wholeImage));
         this.log(predictionLine(result));
         return result;
+      }
+      case 'heatMaps': {
+        this.refuseIfBusy();
+        // The photo Predict showed: its upload stays until the next photo replaces it.
+        const photo = await this.uploads.complete(req.args.uploadId, 'photo');
+        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, photo, req.args.wholeImage));
       }
       case 'liveFrame': {
         // A training or any other job needs the cores: the page stops the camera and says so.

@@ -8,13 +8,15 @@
  */
 import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
-import { DATASET_SAMPLES, GALLERY_PAGE, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
+import { DATASET_SAMPLES, GALLERY_PAGE, type BatchPoint, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
 import { modelKind } from './model-kinds.ts';
+import type { HeatMapsResult } from './heat.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
 
 export * from './snapshot.ts';
 export * from './live.ts';
 export * from './insight.ts';
+export * from './heat.ts';
 export * from './model-kinds.ts';
 export { ContractError } from './validators.ts';
 
@@ -56,6 +58,8 @@ export const REQUESTS = {
   /** Test accuracy and confusion matrix of every model on the preprocessed test split. */
   compare: empty,
   predict: obj({ uploadId, wholeImage: bool }),
+  /** Where each model looked on the faces of a predicted photo (the same upload), computed on demand. */
+  heatMaps: obj({ uploadId, wholeImage: bool }),
   /** The face detector of Predict and the live view. */
   setDetector: obj({ detector: oneOf(DETECTOR_KINDS) }),
   /** Electron only: the main process shows its own dialog (opening in data/); no path crosses. */
@@ -87,6 +91,7 @@ export interface Responses {
   cancel: { cancelled: boolean };
   compare: JobStarted;
   predict: PredictionResult;
+  heatMaps: HeatMapsResult;
   setDetector: DetectorState;
   /** null when the user closed the dialog. */
   pickDataset: JobStarted | null;
@@ -141,6 +146,7 @@ export type AppEvent =
   | { type: 'job-started'; job: JobSummary }
   | ProgressEvent
   | { type: 'epoch'; jobId: string; slot: ModelSlot; epochs: number; point: EpochPoint }
+  | { type: 'batch'; jobId: string; slot: ModelSlot; epochs: number; point: BatchPoint }
   | { type: 'job-finished'; jobId: string; kind: JobKind; outcome: 'done' | 'cancelled' | 'failed'; message: string };
 
 /** Electron IPC channels. */

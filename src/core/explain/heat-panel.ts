@@ -3,7 +3,7 @@
  * scale with its legend ("where the model looked" for the named class).
  */
 import sharp from 'sharp';
-import { colourScale, overlayHeat } from './overlay.ts';
+import { colourRows, colourScale, overlayHeat } from './overlay.ts';
 import { resizeMap } from './resize-map.ts';
 
 export interface HeatPanelInput {
@@ -57,4 +57,20 @@ export async function heatPanelPng(p: HeatPanelInput): Promise<Uint8Array> {
     ])
     .png().toBuffer();
   return new Uint8Array(png);
+}
+
+/** The heat over a face box as an RGBA PNG: the colour map, more opaque where hotter (drawn over the photo). */
+export async function heatOverlayPng(boxMap: Float32Array, width: number, height: number, alpha = 0.65): Promise<Uint8Array> {
+  const rgba = new Uint8Array(width * height * 4);
+  const rgb = colourRows(boxMap);
+  for (let i = 0; i < boxMap.length; i++) {
+    rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
+    rgba[i * 4 + 3] = Math.round(255 * alpha * (0.25 + 0.75 * Math.min(1, Math.max(0, boxMap[i] || 0))));
+  }
+  return new Uint8Array(await sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer());
+}
+
+/** The colour scale alone, 160 x 12, coolest on the left, for a legend under the photo. */
+export async function colourScalePng(): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(colourScale(12, 160), { raw: { width: 12, height: 160, channels: 3 } }).rotate(90).png().toBuffer());
 }

@@ -25,3 +25,13 @@ export function colourScale(w: number, h: number): Uint8Array {
   }
   return out;
 }
+
+/** Each heat value (0..1) as its colour, RGB. */
+export function colourRows(heat: Float32Array): Uint8Array {
+  const out = new Uint8Array(heat.length * 3);
+  for (let i = 0; i < heat.length; i++) {
+    const c = Math.round(Math.min(1, Math.max(0, heat[i] || 0)) * 255) * 3;
+    out.set(VIRIDIS.subarray(c, c + 3), i * 3);
+  }
+  return out;
+}
