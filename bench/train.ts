@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|batch-norm [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
+import { setBatchNormTrainFused } from '../src/core/backend/wasm-batch-norm-train.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
@@ -118,6 +119,7 @@ function row(name: string, ours: number, base: TorchRun | null, target: string |
 /** Levers --ab can toggle: each switches one of the project's wasm kernels off (false) or on (true) on this thread. */
 const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
   'filter-grad': { set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'), off: 'filter gradient as a transposed convolution' },
+  'batch-norm': { set: setBatchNormTrainFused, off: 'stock training batch norm (moments + FusedBatchNorm and their gradients)' },
 };
 
 async function abRows(lever: string): Promise<BenchRow[]> {

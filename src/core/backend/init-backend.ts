@@ -14,6 +14,7 @@ import { registerWasmMean } from './wasm-mean.ts';
 import { registerWasmReverse } from './wasm-reverse.ts';
 import { registerWasmSlice } from './wasm-slice.ts';
 import { registerWasmUnpack } from './wasm-unpack.ts';
+import { patchBatchNormLayer, registerWasmBatchNormTrain } from './wasm-batch-norm-train.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -49,6 +50,8 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmReverse();
   registerWasmSlice();
   registerWasmUnpack();
+  registerWasmBatchNormTrain();
+  patchBatchNormLayer();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
 }
