@@ -79,7 +79,7 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
     await expect.poll(() => page.locator('#prediction .heat-controls .note').textContent()).toContain('Where the CNN looked for its answer (Grad-CAM)');
     expect(await page.locator('#prediction .heat-legend img').isVisible()).toBe(true);
     await page.locator('#prediction .heat-controls').evaluate((e) => (e as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: path.join(SHOTS, '08-heat-map.png') });
+    await page.screenshot({ path: path.join(SHOTS, '12-heat-map.png') });
 
     await page.locator('#heat-model').selectOption('rnn');
     await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-heat'), { timeout: 30_000 }).toBe('rnn');

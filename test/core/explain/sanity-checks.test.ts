@@ -87,7 +87,10 @@ describe('heat maps pass the model randomisation check', () => {
   }
 });
 
-/** A model of `build`'s architecture trained on half-faces: the left half from a happy or a surprised face (the label), the right from any face. */
+/**
+ * A model of `build`'s architecture trained on half-faces: the left half from a happy or a surprised
+ * face (the label), the right half from any face, upside down (still a face's texture, never the cue).
+ */
 async function leftCueModel(build: () => tf.LayersModel, epochs: number): Promise<{ model: FerModel; test: Uint8Array; testLabels: number[] }> {
   const rng = mulberry32(3);
   const byClass = (c: number) => Array.from(faces.labels.keys()).filter((i) => faces.labels[i] === c);
