@@ -63,7 +63,7 @@ function render(): void {
     why.textContent = reasons.under[id];
   }
   status.render(state);
-  chart.update(state.series, state.plannedEpochs);
+  chart.update(state.series, state.plannedEpochs, state.batches);
   renderComparison(byId('comparison'), state.snapshot, (q, classes) => void act(() => gallery.open(q, classes)));
   // A gallery shows one measurement: new reports close it.
   const reports = JSON.stringify(Object.keys(state.snapshot?.reports ?? {}).map((k) => [k, state.snapshot!.reports[k]!.on, state.snapshot!.reports[k]!.accuracy]));

@@ -8,7 +8,7 @@
  */
 import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
-import { DATASET_SAMPLES, GALLERY_PAGE, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
+import { DATASET_SAMPLES, GALLERY_PAGE, type BatchPoint, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
 import { modelKind } from './model-kinds.ts';
 import type { HeatMapsResult } from './heat.ts';
 import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
@@ -146,6 +146,7 @@ export type AppEvent =
   | { type: 'job-started'; job: JobSummary }
   | ProgressEvent
   | { type: 'epoch'; jobId: string; slot: ModelSlot; epochs: number; point: EpochPoint }
+  | { type: 'batch'; jobId: string; slot: ModelSlot; epochs: number; point: BatchPoint }
   | { type: 'job-finished'; jobId: string; kind: JobKind; outcome: 'done' | 'cancelled' | 'failed'; message: string };
 
 /** Electron IPC channels. */

@@ -59,4 +59,10 @@ export interface PcaPicturesResult {
   note: string | null;
 }
 
+/**
+ * Training as an epoch goes: the running mean of the training loss and accuracy over the
+ * epoch's batches so far, at x = epoch - 1 + batch / batches (the epoch points sit at x = epoch).
+ */
+export interface BatchPoint { x: number; loss: number; accuracy: number }
+
 export interface ExportedReport { fileName: string; html: string }

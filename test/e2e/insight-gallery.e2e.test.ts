@@ -132,4 +132,13 @@ runE2e('insight pictures in Chromium', () => {
     expect(html).toContain('<h2>CNN</h2>');
     expect(html).not.toMatch(/(src|href)="(?!data:|#)/);
   }, 60_000);
+
+  it('draws the running training accuracy batch by batch while a model trains', async () => {
+    await page.locator('#epochs').fill('2');
+    await button('Train CNN Algorithm').click();
+    const running = 'CNN training, running (per batch)';
+    await expect.poll(async () => JSON.parse((await page.locator('#chart').getAttribute('data-series')) ?? '[]').find((x: { label: string }) => x.label === running)?.points ?? 0,
+      { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    await waitIdle();
+  }, 240_000);
 });

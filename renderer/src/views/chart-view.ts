@@ -5,7 +5,7 @@
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
 import { pointRadiusFor } from '../reasons.ts';
-import { MODEL_SLOTS, slotLabel, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
+import { MODEL_SLOTS, slotLabel, type BatchPoint, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
@@ -36,9 +36,15 @@ export class ChartView {
     });
   }
 
-  update(series: Record<ModelSlot, EpochPoint[]>, planned: Partial<Record<ModelSlot, number>>): void {
+  update(series: Record<ModelSlot, EpochPoint[]>, planned: Partial<Record<ModelSlot, number>>, batches: Record<ModelSlot, BatchPoint[]> = {}): void {
     const datasets: Line[] = [];
     for (const slot of MODEL_SLOTS) {
+      // During a run: the running training accuracy batch by batch, under the per-epoch points.
+      const running = batches[slot] ?? [];
+      if (running.length) {
+        datasets.push({ label: `${slotLabel(slot)} training, running (per batch)`, borderColor: `${colourOf(slot)}88`, backgroundColor: `${colourOf(slot)}88`, pointRadius: 0, borderWidth: 1,
+          data: running.map((p) => ({ x: p.x, y: p.accuracy * 100 })) });
+      }
       const pts = series[slot] ?? [];
       if (!pts.length) continue;
       const base = { borderColor: colourOf(slot), backgroundColor: colourOf(slot), pointRadius: pointRadiusFor(pts.length), pointHoverRadius: 4, borderWidth: 2 };
@@ -49,6 +55,8 @@ export class ChartView {
     this.chart.data.datasets = datasets;
     const lastEpoch = Math.max(1, ...MODEL_SLOTS.map((s) => Math.max(planned[s] ?? 0, series[s]?.at(-1)?.epoch ?? 0)));
     this.chart.options.scales!.x!.max = lastEpoch;
+    // The running curve starts inside epoch 1 (x from 0); the epoch points start at 1.
+    this.chart.options.scales!.x!.min = MODEL_SLOTS.some((s) => batches[s]?.length) ? 0 : 1;
     // Zoom the y axis to the data (in steps of 10 %) so small differences stay visible.
     const top = Math.max(0, ...datasets.flatMap((d) => d.data.map((p) => p.y)));
     this.chart.options.scales!.y!.max = Math.min(100, Math.ceil((top + 5) / 10) * 10);

@@ -21,6 +21,9 @@ import type { JobDeps } from './job-deps.ts';
 
 export interface TrainOutcome { slot: ModelSlot; model: SessionModel | null; report: TestReport | null; evaluation?: GalleryModelInput; cancelled: boolean; dir: string }
 
+/** At most one running-curve point per this many milliseconds (and the epoch's last batch always). */
+const BATCH_EVENT_MS = 250;
+
 export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs<'train'>): Promise<TrainOutcome> {
   const pre = deps.session.pre!;
   const slot = args.model;
@@ -28,11 +31,19 @@ export async function trainJob(deps: JobDeps, ctx: JobContext, args: RequestArgs
   const dir = path.join(deps.workDir, 'models', `${slot}-${Date.now()}`);
   const history: EpochPoint[] = [];
   ctx.progress('train', 0, `Training the ${label}: building the model`);
+  let lastBatchEvent = 0;
   const result = await trainOnPreprocessed(pre.result, {
     kind: slot, epochs: args.epochs, batchSize: args.batchSize, learningRate: args.learningRate ?? undefined, outDir: dir, signal: ctx.signal,
     workers: deps.runtime.trainThreads ?? undefined,
-    onBatch: (b) => ctx.progress('train', (b.epoch - 1 + b.batch / b.batches) / args.epochs,
-      `${label} epoch ${b.epoch}/${args.epochs}, batch ${b.batch}/${b.batches}: accuracy ${(b.accuracy * 100).toFixed(1)} %, loss ${b.loss.toFixed(3)}, ${b.imagesPerSecond.toFixed(0)} images/s`),
+    onBatch: (b) => {
+      ctx.progress('train', (b.epoch - 1 + b.batch / b.batches) / args.epochs,
+        `${label} epoch ${b.epoch}/${args.epochs}, batch ${b.batch}/${b.batches}: accuracy ${(b.accuracy * 100).toFixed(1)} %, loss ${b.loss.toFixed(3)}, ${b.imagesPerSecond.toFixed(0)} images/s`);
+      // The chart's running curve: a few points a second are enough to see learning happen.
+      const now = Date.now();
+      if (now - lastBatchEvent < BATCH_EVENT_MS && b.batch < b.batches) return;
+      lastBatchEvent = now;
+      deps.emit({ type: 'batch', jobId: ctx.id, slot, epochs: args.epochs, point: { x: b.epoch - 1 + b.batch / b.batches, loss: b.loss, accuracy: b.accuracy } });
+    },
     onEpoch: (rec) => {
       const point = toEpochPoint(rec);
       history.push(point);
