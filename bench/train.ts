@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|batch-norm [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|batch-norm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -120,6 +120,7 @@ function row(name: string, ours: number, base: TorchRun | null, target: string |
 const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
   'filter-grad': { set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'), off: 'filter gradient as a transposed convolution' },
   'batch-norm': { set: setBatchNormTrainFused, off: 'stock training batch norm (moments + FusedBatchNorm and their gradients)' },
+  both: { set: (on) => { setFilterGradMethod(on ? 'im2col' : 'conv'); setBatchNormTrainFused(on); }, off: 'transposed-convolution filter gradient and stock batch norm' },
 };
 
 async function abRows(lever: string): Promise<BenchRow[]> {

@@ -6,7 +6,10 @@
  *   forward XNNPACK convolution (measured in bench/), and crashes for unequal
  *   strides, so it is replaced by the equivalent forward convolution.
  * Both are expressed through ops the wasm backend runs fast (pad, transpose,
- * reverse, XNNPACK conv2d); tests prove them against the cpu backend.
+ * reverse, XNNPACK conv2d); the filter gradient runs as im2col + XNNPACK's matrix
+ * product (wasm-im2col-filter-grad.ts), with the transposed convolution below kept
+ * for the bench's comparison and non-float32 inputs. Tests prove both against the
+ * cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
