@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../e2e/find-chromium.ts';
+import { findChromium, missingChromium, runWithChromium } from '../e2e/find-chromium.ts';
 import { jsonLines, REPO, runFer } from './run-fer.ts';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'fer-insight-'));
@@ -52,8 +52,9 @@ describe('fer eval --gallery', () => {
   });
 });
 
-describe.runIf(CHROMIUM)('fer eval --report', () => {
+describe.runIf(runWithChromium(CHROMIUM))('fer eval --report', () => {
   it('opens offline: no request besides the file, every image decodes', async () => {
+    if (!CHROMIUM) throw new Error(missingChromium);
     const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage();
