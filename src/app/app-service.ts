@@ -22,6 +22,7 @@ import type { JobDeps } from './jobs/job-deps.ts';
 import { loadJob } from './jobs/load-job.ts';
 import { predictJob } from './jobs/predict-job.ts';
 import { heatMapsJob } from './jobs/heat-job.ts';
+import { promises as fs } from 'node:fs';
 import { preprocessJob } from './jobs/preprocess-job.ts';
 import { trainJob } from './jobs/train-job.ts';
 import { datasetLoaded, predictionLine, preprocessed, testLine } from './narrate.ts';
@@ -212,7 +213,16 @@ export class AppService {
         this.refuseIfBusy();
         // The photo Predict showed: its upload stays until the next photo replaces it.
         const photo = await this.uploads.complete(req.args.uploadId, 'photo');
-        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, photo, req.args.wholeImage));
+        const file = photo.files[0];
+        const bytes = new Uint8Array(await fs.readFile(file.path));
+        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, file.name, bytes, req.args.wholeImage));
+      }
+      case 'liveHeatMaps': {
+        // The frame the user paused the camera on (a JPEG, as liveFrame sends it).
+        this.refuseIfBusy();
+        if (req.args.format !== 'jpeg') throw new FerError('heat maps of a live frame need it as a JPEG', { kind: 'usage' });
+        const bytes = new Uint8Array(Buffer.from(req.args.image, 'base64'));
+        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, 'the paused frame', bytes, false));
       }
       case 'liveFrame': {
         // A training or any other job needs the cores: the page stops the camera and says so.

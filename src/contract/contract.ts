@@ -60,6 +60,8 @@ export const REQUESTS = {
   predict: obj({ uploadId, wholeImage: bool }),
   /** Where each model looked on the faces of a predicted photo (the same upload), computed on demand. */
   heatMaps: obj({ uploadId, wholeImage: bool }),
+  /** The same for the live frame the user paused on. */
+  liveHeatMaps: LIVE_FRAME,
   /** The face detector of Predict and the live view. */
   setDetector: obj({ detector: oneOf(DETECTOR_KINDS) }),
   /** Electron only: the main process shows its own dialog (opening in data/); no path crosses. */
@@ -92,6 +94,7 @@ export interface Responses {
   compare: JobStarted;
   predict: PredictionResult;
   heatMaps: HeatMapsResult;
+  liveHeatMaps: HeatMapsResult;
   setDetector: DetectorState;
   /** null when the user closed the dialog. */
   pickDataset: JobStarted | null;

@@ -26,6 +26,7 @@ import { download, downloadText } from './export.ts';
 import { canvasPoint, drawOverlay, faceAt, faceColour, type DrawnFace } from './face-overlay.ts';
 import { LiveChart } from './live-chart.ts';
 import { ProbBars } from './prob-bars.ts';
+import { drawHeat, heatControls, type ShownHeat } from './heat-overlay.ts';
 
 /** Longer side of the frames sent: the detector's own input size (YuNet runs at 640). */
 const FRAME_MAX_SIDE = 640;
@@ -48,6 +49,7 @@ export class LiveView {
   private readonly startButton = byId<HTMLButtonElement>('live-start');
   private readonly stopButton = byId<HTMLButtonElement>('live-stop');
   private readonly snapshotButton = byId<HTMLButtonElement>('live-snapshot');
+  private readonly heatButton = byId<HTMLButtonElement>('live-heat');
   private readonly recordButton = byId<HTMLButtonElement>('live-record');
   private readonly exportCsv = byId<HTMLButtonElement>('live-export-csv');
   private readonly exportJson = byId<HTMLButtonElement>('live-export-json');
@@ -75,6 +77,7 @@ export class LiveView {
     this.picker.onchange = () => { if (this.stream) void this.start(); };
     this.mirror.onchange = () => { this.applyMirror(); this.redraw(); };
     this.snapshotButton.onclick = () => void this.snapshot();
+    this.heatButton.onclick = () => void this.pauseForHeat();
     this.recordButton.onclick = () => this.toggleRecord();
     this.exportCsv.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.csv`, this.recorded.csv(), 'text/csv');
     this.exportJson.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.json`, this.recorded.json(), 'application/json');
@@ -93,6 +96,7 @@ export class LiveView {
   }
 
   async start(): Promise<void> {
+    document.getElementById('live-paused')?.remove();
     this.release();
     const session = ++this.session;
     this.say('Starting the camera…');
@@ -339,6 +343,48 @@ export class LiveView {
     downloadText(`${name}.json`, JSON.stringify({ time: new Date().toISOString(), width: result.width, height: result.height, detector: result.detector, backend: result.backend, faces }, null, 1), 'application/json');
   }
 
+  /**
+   * Stops on the last analysed frame and offers its heat maps: a backward pass per model is
+   * too slow for every frame (heat-job.ts), so they are computed for this one frame, on request.
+   */
+  private async pauseForHeat(): Promise<void> {
+    if (!this.last) return;
+    const { result, tracks, frame } = this.last;
+    // A copy: the capture canvases are reused by the next start.
+    const still = document.createElement('canvas');
+    still.width = frame.width;
+    still.height = frame.height;
+    still.getContext('2d')!.drawImage(frame, 0, 0);
+    const url = still.toDataURL('image/jpeg', JPEG_QUALITY);
+    const image = url.slice(url.indexOf(',') + 1);
+    const mirror = this.mirror.checked;
+    this.stop('Paused on this frame: tick "Show heat maps" to see where each model looked; Start camera goes on.');
+    const box = el('div');
+    box.id = 'live-paused';
+    const canvas = el('canvas');
+    canvas.id = 'live-paused-frame';
+    canvas.style.maxWidth = '100%';
+    const faces = tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) }));
+    const draw = async (heat: ShownHeat | null) => {
+      const flat = document.createElement('canvas');
+      flat.width = canvas.width = still.width;
+      flat.height = canvas.height = still.height;
+      const fg = flat.getContext('2d')!;
+      fg.drawImage(still, 0, 0);
+      if (heat) await drawHeat(fg, heat, still.width / heat.result.width);
+      const g = canvas.getContext('2d')!;
+      if (mirror) { g.save(); g.scale(-1, 1); g.drawImage(flat, -canvas.width, 0); g.restore(); } else g.drawImage(flat, 0, 0);
+      drawOverlay(g, faces, { scale: canvas.width / result.width, sourceWidth: result.width, mirror, fontPx: 14 });
+      canvas.dataset.heat = heat ? heat.slot : '';
+    };
+    const slots = MODEL_SLOTS.filter((s) => result.classes[s]);
+    const load = () => this.t.request('liveHeatMaps', { image, format: 'jpeg', width: still.width, height: still.height });
+    box.append(heatControls(slots, load, draw, 'live-'), canvas);
+    document.getElementById('live-paused')?.remove();
+    this.message.after(box);
+    await draw(null);
+  }
+
   private async listCameras(stream: MediaStream): Promise<void> {
     const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
     const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
@@ -359,6 +405,7 @@ export class LiveView {
     this.startButton.disabled = on;
     this.stopButton.disabled = !on;
     this.snapshotButton.disabled = !on;
+    this.heatButton.disabled = !on;
     this.recordButton.disabled = !on && !this.timeline;
     this.exportCsv.disabled = this.exportJson.disabled = !this.recorded?.rows.length;
   }

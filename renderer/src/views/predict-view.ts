@@ -8,6 +8,7 @@ import { MODEL_LABELS, MODEL_SLOTS, type FacePrediction, type HeatMapsResult, ty
 import { el } from '../format.ts';
 import { canvasPoint, drawOverlay, faceAt, faceColour, type DrawnFace } from './face-overlay.ts';
 import { ProbBars } from './prob-bars.ts';
+import { drawHeat, heatControls, type ShownHeat } from './heat-overlay.ts';
 
 /** Longer side of the canvas the photo is drawn on; CSS then fits it to the space on screen. */
 const CANVAS_SIDE = 1600;
@@ -25,7 +26,7 @@ export async function renderPrediction(root: HTMLElement, photo: Blob, p: Predic
   const cards: HTMLElement[] = [];
   let drawn = await drawPhoto(canvas, photo, p);
   // Above the photo, where the eye already is, and visible whatever the log pane covers.
-  if (loadHeat && p.faces.length) left.prepend(heatControls(p, loadHeat, async (heat) => { drawn = await drawPhoto(canvas, photo, p, heat); }));
+  if (loadHeat && p.faces.length) left.prepend(heatControls(MODEL_SLOTS.filter((s) => p.modelsUsed[s]), loadHeat, async (heat) => { drawn = await drawPhoto(canvas, photo, p, heat); }));
   const highlight = (id: number | null, scroll: boolean) => {
     cards.forEach((c, i) => c.classList.toggle('highlight', i + 1 === id));
     if (scroll && id) cards[id - 1]?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
@@ -68,8 +69,6 @@ export async function renderPrediction(root: HTMLElement, photo: Blob, p: Predic
   });
 }
 
-interface ShownHeat { result: HeatMapsResult; slot: string }
-
 async function drawPhoto(canvas: HTMLCanvasElement, photo: Blob, p: PredictionResult, heat?: ShownHeat | null): Promise<DrawnFace[]> {
   const bitmap = await createImageBitmap(photo, { imageOrientation: 'from-image' });
   // Drawn large (small photos enlarged too), then shown fitted to the space by CSS: the labels stay sharp.
@@ -91,79 +90,6 @@ async function drawPhoto(canvas: HTMLCanvasElement, photo: Blob, p: PredictionRe
   // Where the labels went, in canvas pixels: for the end-to-end test and assistive tools.
   canvas.dataset.labels = JSON.stringify(drawn.map((d) => [d.label.x, d.label.y, d.label.w, d.label.h].map(Math.round)));
   return drawn;
-}
-
-/** Each face's heat for `slot`, stretched over its box (the maps are computed on the box the detector gave). */
-async function drawHeat(g: CanvasRenderingContext2D, heat: ShownHeat, scale: number): Promise<void> {
-  for (const f of heat.result.faces) {
-    const m = f.models[heat.slot];
-    if (!m) continue;
-    const img = new Image();
-    img.src = m.overlay;
-    await img.decode();
-    const [x, y, w, h] = f.box;
-    g.imageSmoothingEnabled = true;
-    g.drawImage(img, x * scale, y * scale, w * scale, h * scale);
-  }
-}
-
-/**
- * "Show heat maps": computed once on demand (a backward pass per model and face), then
- * drawn for the chosen model, with the colour scale as a legend.
- */
-function heatControls(p: PredictionResult, loadHeat: () => Promise<HeatMapsResult>, redraw: (heat: ShownHeat | null) => Promise<void>): HTMLElement {
-  const row = el('div', undefined, 'heat-controls');
-  row.style.cssText = 'display:flex;flex-wrap:wrap;align-items:center;gap:0.3em 1em;margin-bottom:0.4em';
-  const label = el('label');
-  const toggle = el('input');
-  toggle.type = 'checkbox';
-  toggle.id = 'show-heat';
-  label.append(toggle, el('span', ' Show heat maps'));
-  const slots = MODEL_SLOTS.filter((s) => p.modelsUsed[s]);
-  const pick = el('select');
-  pick.id = 'heat-model';
-  pick.setAttribute('aria-label', 'Heat map of model');
-  for (const s of slots) pick.append(new Option(MODEL_LABELS[s], s));
-  pick.hidden = true;
-  const legend = el('span', undefined, 'heat-legend');
-  legend.hidden = true;
-  const note = el('span', '', 'note');
-  row.append(label, pick, legend, note);
-  let result: HeatMapsResult | null = null;
-  const show = async () => {
-    if (!toggle.checked) {
-      pick.hidden = true;
-      legend.hidden = true;
-      note.textContent = '';
-      await redraw(null);
-      return;
-    }
-    toggle.disabled = true;
-    note.textContent = 'Computing where each model looked…';
-    try {
-      result ??= await loadHeat();
-    } catch (e) {
-      toggle.checked = false;
-      note.textContent = `No heat maps: ${e instanceof Error ? e.message : String(e)}`;
-      return;
-    } finally {
-      toggle.disabled = false;
-    }
-    const first = result.faces[0]?.models[pick.value];
-    const method = first?.method === 'gradient-x-input' ? 'gradient x input' : 'Grad-CAM';
-    note.textContent = `Where the ${MODEL_LABELS[pick.value] ?? pick.value} looked for its answer (${method})`;
-    pick.hidden = slots.length < 2;
-    const img = el('img');
-    img.src = result.legend;
-    img.alt = 'colour scale: purple = no heat, yellow = most';
-    img.style.verticalAlign = 'middle';
-    legend.replaceChildren(el('span', 'none '), img, el('span', ' most'));
-    legend.hidden = false;
-    await redraw({ result, slot: pick.value });
-  };
-  toggle.onchange = () => void show();
-  pick.onchange = () => void show();
-  return row;
 }
 
 /** One word per face: the class the models' mean probability ranks first. */

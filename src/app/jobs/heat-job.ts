@@ -1,5 +1,4 @@
-/** The photo Predict shows -> where each loaded model looked on each face (on demand: a backward pass per model). */
-import { promises as fs } from 'node:fs';
+/** A photo (Predict's, or a paused live frame) -> where each loaded model looked on each face (on demand: a backward pass per model). */
 import type { FaceHeatMap, HeatMapsResult, ModelSlot } from '../../contract/contract.ts';
 import { anyModelPhrase } from '../../contract/contract.ts';
 import { FerError } from '../../core/errors.ts';
@@ -7,18 +6,15 @@ import { colourScalePng, heatOverlayPng } from '../../core/explain/heat-panel.ts
 import { explainImage } from '../../core/predict/explain-image.ts';
 import type { JobContext } from '../job-runner.ts';
 import type { Session } from '../session.ts';
-import type { CompletedUpload } from '../upload-store.ts';
 
 const dataUrl = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
 
-export async function heatMapsJob(session: Session, ctx: JobContext, photo: CompletedUpload, wholeImage: boolean): Promise<HeatMapsResult> {
+export async function heatMapsJob(session: Session, ctx: JobContext, name: string, bytes: Uint8Array, wholeImage: boolean): Promise<HeatMapsResult> {
   const slots = session.loadedSlots();
   if (!slots.length) throw new FerError(`no model to explain yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
-  const file = photo.files[0];
-  ctx.progress('heat maps', 0, `Finding where the models looked in ${file.name}`);
-  const bytes = new Uint8Array(await fs.readFile(file.path));
+  ctx.progress('heat maps', 0, `Finding where the models looked in ${name}`);
   const models = slots.map((s) => session.models[s]!.fer);
-  const heat = await explainImage(models, file.name, {
+  const heat = await explainImage(models, name, {
     wholeImageIfNoFace: wholeImage, detector: session.detector.kind, keys: slots, signal: ctx.signal,
     onProgress: (done, total) => ctx.progress('heat maps', done / total, `Heat maps: ${done} of ${total} models`),
   }, bytes);
