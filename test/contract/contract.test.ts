@@ -40,7 +40,7 @@ describe('parseRequest', () => {
   });
 
   it('has a schema for every request', () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual(['beginUpload', 'cancel', 'compare', 'datasetSamples', 'exportReport', 'galleryPage', 'getState', 'heatMaps', 'liveFrame', 'loadUpload', 'pcaPictures', 'pickDataset', 'predict', 'preprocess', 'setDetector', 'train', 'useSample']);
+    expect(Object.keys(REQUESTS).sort()).toEqual(['beginUpload', 'cancel', 'compare', 'datasetSamples', 'exportReport', 'galleryPage', 'getState', 'heatMaps', 'liveFrame', 'liveHeatMaps', 'loadUpload', 'pcaPictures', 'pickDataset', 'predict', 'preprocess', 'setDetector', 'train', 'useSample']);
   });
 });
 
