@@ -113,7 +113,10 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
       const faces = async () => JSON.parse((await page.locator('#live-overlay').getAttribute('data-faces')) ?? '[]') as { box: number[] }[];
       await expect.poll(async () => (await faces()).length, { timeout: 60_000 }).toBe(1);
       const [x, y, w, h] = (await faces())[0].box;
-      await page.getByRole('button', { name: 'Pause for heat maps' }).click();
+      const pause = page.getByRole('button', { name: 'Pause for heat maps' });
+      // On a loaded machine the first frames can be slow; the message says why if the camera stopped.
+      await expect.poll(async () => ((await pause.isEnabled()) ? 'enabled' : await page.locator('#live-message').textContent()), { timeout: 60_000 }).toBe('enabled');
+      await pause.click();
       await expect.poll(() => page.locator('#live-message').textContent()).toContain('Paused on this frame');
       expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true); // the camera is released
       const frame = page.locator('#live-paused-frame');

@@ -128,7 +128,9 @@ describe('heat maps find a cue planted in the left half of the image', () => {
   const small = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 1e-3, seed });
   const check = async (build: () => tf.LayersModel, method: string, epochs: number) => {
     const { model, test, testLabels } = await leftCueModel(build, epochs);
+    const before = tf.memory().numTensors;
     const maps = await explainCrops(model, test, testLabels.length, S, { classIndices: testLabels });
+    expect(tf.memory().numTensors).toBe(before); // no tensor leaked
     expect(maps[0].method).toBe(method);
     const probs = model.model.predict(tf.tensor4d(Float32Array.from(test, (v) => v / 255), [100, S, S, 1])) as tf.Tensor;
     const guess = probs.argMax(1).arraySync() as number[];
