@@ -25,7 +25,8 @@ const CORE_LAYERS = [
   'live',
   'pipeline',
 ];
-const CORE_BASE = 'src/core/(errors|task|random|thread-work|worker-channel|helper-thread|spawn-sibling-worker|atomic-dir)\\.ts$';
+const CORE_BASE =
+  'src/core/(errors|task|random|thread-work|worker-channel|helper-thread|spawn-sibling-worker|atomic-dir)\\.ts$';
 
 const layerRules = CORE_LAYERS.map((layer, i) => ({
   name: `core-${layer}-imports-only-lower-layers`,
@@ -37,13 +38,22 @@ const layerRules = CORE_LAYERS.map((layer, i) => ({
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', comment: 'Import cycles (type-only ones too) hide the layering.', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      comment: 'Import cycles (type-only ones too) hide the layering.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'core-is-pure',
-      comment: 'core imports no shell, no app, no renderer, no Electron; of the contract only the model kinds it registers.',
+      comment:
+        'core imports no shell, no app, no renderer, no Electron; of the contract only the model kinds it registers.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^src/(app|cli|server|electron)/', '^renderer/', '^electron$', '^src/contract/(?!model-kinds\\.ts$)'] },
+      to: {
+        path: ['^src/(app|cli|server|electron)/', '^renderer/', '^electron$', '^src/contract/(?!model-kinds\\.ts$)'],
+      },
     },
     {
       name: 'core-base-is-the-bottom',
@@ -54,7 +64,7 @@ module.exports = {
     },
     {
       name: 'runtime-options-from-the-top',
-      comment: 'runtime-options.ts applies the shells\' options to every layer; only app and the shells call it.',
+      comment: "runtime-options.ts applies the shells' options to every layer; only app and the shells call it.",
       severity: 'error',
       from: { path: '^src/core/', pathNot: '^src/core/runtime-options\\.ts$' },
       to: { path: '^src/core/runtime-options\\.ts$' },

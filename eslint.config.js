@@ -15,7 +15,10 @@ export default tseslint.config(
     // The core is pure: no Electron, no DOM, no shells.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['electron', '**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['electron', '**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**'] },
+      ],
     },
   },
   {

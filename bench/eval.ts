@@ -33,17 +33,39 @@ import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } f
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' }, limit: { type: 'string' }, models: { type: 'string', default: 'cnn,rnn' },
-    threads: { type: 'string', default: '2' }, 'json-out': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    limit: { type: 'string' },
+    models: { type: 'string', default: 'cnn,rnn' },
+    threads: { type: 'string', default: '2' },
+    'json-out': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
 const X = path.resolve('../shared/datasets/fer2013/publictest.X.npy');
 
-interface PyResult { seconds: number; imagesPerSecond: number; count: number; params: number; torch: string }
+interface PyResult {
+  seconds: number;
+  imagesPerSecond: number;
+  count: number;
+  params: number;
+  torch: string;
+}
 
 function baseline(kind: string, count: number): PyResult {
-  const args = ['bench/baselines/eval_torch.py', X, '--kind', kind, '--batch', '256', '--threads', values.threads!, '--runs', String(runs), '--limit', String(count)];
+  const args = [
+    'bench/baselines/eval_torch.py',
+    X,
+    '--kind',
+    kind,
+    '--batch',
+    '256',
+    '--threads',
+    values.threads!,
+    '--runs',
+    String(runs),
+    '--limit',
+    String(count),
+  ];
   return pythonJson<PyResult>(args);
 }
 
@@ -53,7 +75,12 @@ const count = Math.min(ds.count, values.limit ? Number(values.limit) : ds.count)
 // Only a --limit run needs a subset; the real bench evaluates the dataset as loaded.
 const indices = count < ds.count ? Uint32Array.from({ length: count }, (_, i) => i) : undefined;
 const torch = havePython('torch', 'python3-torch');
-console.log(`eval: PublicTest ${count} of ${ds.count} images; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `eval: PublicTest ${count} of ${ds.count} images; backend ${backend}; ${runs} runs; load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
 
 /** Seconds of one full evaluation after a warm-up batch, and the accuracy it gave. */
 async function onePass(m: FerModel, threads: number): Promise<{ seconds: number; accuracy: number }> {
@@ -74,7 +101,10 @@ async function imagesPerSecond(m: FerModel, threads: number): Promise<{ rate: nu
  * ONNX Runtime under each setting, the settings taking turns pass by pass (this VM's speed
  * drifts within a minute; README); null when no runtime loads here.
  */
-async function onOrt<K extends string>(m: FerModel, settings: Record<K, OnnxInferenceOptions>): Promise<Record<K, { rate: number; accuracy: number }> | null> {
+async function onOrt<K extends string>(
+  m: FerModel,
+  settings: Record<K, OnnxInferenceOptions>,
+): Promise<Record<K, { rate: number; accuracy: number }> | null> {
   const passes = new Map<K, { seconds: number; accuracy: number }[]>();
   for (let r = 0; r < runs; r++) {
     for (const [k, o] of Object.entries(settings) as [K, OnnxInferenceOptions][]) {
@@ -84,7 +114,9 @@ async function onOrt<K extends string>(m: FerModel, settings: Record<K, OnnxInfe
     }
   }
   configureOnnxInference();
-  return Object.fromEntries([...passes].map(([k, p]) => [k, { rate: count / median(p.map((x) => x.seconds)), accuracy: p[0].accuracy }])) as Record<K, { rate: number; accuracy: number }>;
+  return Object.fromEntries(
+    [...passes].map(([k, p]) => [k, { rate: count / median(p.map((x) => x.seconds)), accuracy: p[0].accuracy }]),
+  ) as Record<K, { rate: number; accuracy: number }>;
 }
 
 const Y = X.replace('.X.', '.Y.');
@@ -96,7 +128,15 @@ torch.set_num_threads(${values.threads}); x = np.load('${X}'); y = np.load('${Y}
 with torch.no_grad(): p = np.concatenate([torch.softmax(m(torch.from_numpy(x[s:s + 256].astype(np.float32) / np.float32(255)).unsqueeze(1)), 1).argmax(1).numpy() for s in range(0, len(x), 256)])
 print(float((p == y).mean()))`,
 ];
-const ferEval = (kind: string) => [path.resolve('bin/fer.js'), 'eval', '--model', path.join('models', kind), '--data', X, '--json'];
+const ferEval = (kind: string) => [
+  path.resolve('bin/fer.js'),
+  'eval',
+  '--model',
+  path.join('models', kind),
+  '--data',
+  X,
+  '--json',
+];
 
 function wallClock(cmd: string, args: string[]): number {
   const t = performance.now();
@@ -105,19 +145,38 @@ function wallClock(cmd: string, args: string[]): number {
 }
 
 const rows: BenchRow[] = [];
-const row = (name: string, r: { rate: number; accuracy: number }, py: PyResult | null, how: string, target = 'context', met: boolean | null = null, arch = ''): void => {
+const row = (
+  name: string,
+  r: { rate: number; accuracy: number },
+  py: PyResult | null,
+  how: string,
+  target = 'context',
+  met: boolean | null = null,
+  arch = '',
+): void => {
   console.log(`${name}: ${r.rate.toFixed(0)} images/s, accuracy ${(r.accuracy * 100).toFixed(2)} %`);
   rows.push({
-    name, unit: 'images/s', ours: r.rate, baseline: py?.imagesPerSecond ?? null,
+    name,
+    unit: 'images/s',
+    ours: r.rate,
+    baseline: py?.imagesPerSecond ?? null,
     baselineName: py ? `PyTorch ${py.torch} CPU, batch 256, ${values.threads} threads` : null,
-    speedup: speedup(r.rate, py?.imagesPerSecond ?? null, true), target, met,
+    speedup: speedup(r.rate, py?.imagesPerSecond ?? null, true),
+    target,
+    met,
     notes: `accuracy ${(r.accuracy * 100).toFixed(2)} % on ${count} PublicTest images; ${how}; median of ${runs}${arch}`,
   });
 };
 
 for (const kind of values.models!.split(',')) {
   const m = await loadFerModel(path.join('models', kind));
-  const o = await onOrt(m, { ort: {}, one: { threads: 1 }, spin: { spinning: true }, b16: { batchSize: 16 }, b256: { batchSize: 256 } });
+  const o = await onOrt(m, {
+    ort: {},
+    one: { threads: 1 },
+    spin: { spinning: true },
+    b16: { batchSize: 16 },
+    b256: { batchSize: 256 },
+  });
   const ort = o?.ort;
   const batches = o ? `batch 16: ${o.b16.rate.toFixed(0)}, batch 256: ${o.b256.rate.toFixed(0)} images/s` : '';
   configureOnnxInference({ allow: [] });
@@ -127,13 +186,34 @@ for (const kind of values.models!.split(',')) {
   configureOnnxInference();
   const py = torch ? baseline(kind, count) : null;
   const ratio = py && ort ? ort.rate / py.imagesPerSecond : null;
-  const arch = py && py.params !== m.model.countParams() ? `; shipped ${kind} has ${m.model.countParams()} params, PyTorch twin ${py.params}` : '';
+  const arch =
+    py && py.params !== m.model.countParams()
+      ? `; shipped ${kind} has ${m.model.countParams()} params, PyTorch twin ${py.params}`
+      : '';
   if (o) {
-    row(`eval-${kind}`, o.ort, py, `onnxruntime-node, 2 threads, batch 64 (${batches}); settings taking turns`, '>= 2.0x PyTorch (2 threads)', ratio === null ? null : ratio >= 2, arch);
+    row(
+      `eval-${kind}`,
+      o.ort,
+      py,
+      `onnxruntime-node, 2 threads, batch 64 (${batches}); settings taking turns`,
+      '>= 2.0x PyTorch (2 threads)',
+      ratio === null ? null : ratio >= 2,
+      arch,
+    );
     row(`eval-${kind}, ONNX Runtime 1 thread`, o.one, py, 'onnxruntime-node, 1 thread, batch 64');
-    row(`eval-${kind}, ONNX Runtime 2 spinning threads`, o.spin, py, 'onnxruntime-node, 2 threads that spin-wait when idle (ORT\'s default), batch 64');
+    row(
+      `eval-${kind}, ONNX Runtime 2 spinning threads`,
+      o.spin,
+      py,
+      "onnxruntime-node, 2 threads that spin-wait when idle (ORT's default), batch 64",
+    );
   }
-  row(`eval-${kind}, tfjs fallback`, tfjs, py, `tfjs ${backend}, this thread + the classification helper (where no ONNX Runtime loads)`);
+  row(
+    `eval-${kind}, tfjs fallback`,
+    tfjs,
+    py,
+    `tfjs ${backend}, this thread + the classification helper (where no ONNX Runtime loads)`,
+  );
 
   // The whole command, wall clock: start-up, model and data loading, evaluation, report.
   for (const f of readdirSync(m.dir)) if (/^model-[0-9a-f]{16}\.onnx$/.test(f)) rmSync(path.join(m.dir, f));
@@ -145,11 +225,20 @@ for (const kind of values.models!.split(',')) {
     if (torch) theirs.push(wallClock(PYTHON, pyEval(kind)));
   }
   const base = torch ? median(theirs) : null;
-  console.log(`fer eval ${kind}, whole process: ${median(ours).toFixed(2)} s (first run ${first.toFixed(2)} s)${base ? `; python3 -c with torch ${base.toFixed(2)} s` : ''}`);
+  console.log(
+    `fer eval ${kind}, whole process: ${median(ours).toFixed(2)} s (first run ${first.toFixed(2)} s)${base ? `; python3 -c with torch ${base.toFixed(2)} s` : ''}`,
+  );
   rows.push({
-    name: `fer eval ${kind}, whole process`, unit: 's', ours: median(ours), baseline: base,
-    baselineName: torch ? `python3 -c: import torch, build the twin, load PublicTest, classify, ${values.threads} threads` : null,
-    speedup: speedup(median(ours), base, false), target: 'report it next to python3 -c', met: null,
+    name: `fer eval ${kind}, whole process`,
+    unit: 's',
+    ours: median(ours),
+    baseline: base,
+    baselineName: torch
+      ? `python3 -c: import torch, build the twin, load PublicTest, classify, ${values.threads} threads`
+      : null,
+    speedup: speedup(median(ours), base, false),
+    target: 'report it next to python3 -c',
+    met: null,
     notes: `wall clock of node bin/fer.js eval --model models/${kind} --data publictest.X.npy --json, runs alternating with the baseline, median of ${runs}; the first run, which exports the ONNX model and caches it, took ${first.toFixed(2)} s`,
   });
   m.model.dispose();

@@ -19,7 +19,12 @@ import { machineInfo, median, printRows, speedup, writeResult, type BenchRow } f
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, 'json-out': { type: 'string' } } });
 const runs = Number(values.runs);
 const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
-console.log(`fold: shipped cnn and rnn; backend ${backend}; ${runs} runs; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `fold: shipped cnn and rnn; backend ${backend}; ${runs} runs; load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
 
 const time = (f: () => tf.Tensor): number => {
   const t = performance.now();
@@ -37,17 +42,27 @@ for (const kind of ['cnn', 'rnn']) {
     const n = batch > 2 ? Math.max(3, Math.round(runs / 4)) : runs;
     const folded: number[] = [];
     const layers: number[] = [];
-    for (let i = 0; i < n + 2; i++) { // the first two of each are warm-up
+    for (let i = 0; i < n + 2; i++) {
+      // the first two of each are warm-up
       const f = time(() => tf.tidy(() => foldedPredict(m.model, x)));
       const l = time(() => tf.tidy(() => m.model.predict(x) as tf.Tensor));
-      if (i >= 2) { folded.push(f); layers.push(l); }
+      if (i >= 2) {
+        folded.push(f);
+        layers.push(l);
+      }
     }
     x.dispose();
     const ours = median(folded);
     const base = median(layers);
     rows.push({
-      name: `fold ${kind}, ${batch} images`, unit: 'ms', ours, baseline: base, baselineName: `tfjs-layers model.predict (${backend})`,
-      speedup: speedup(ours, base, false), target: 'context (a lever of predict and eval)', met: null,
+      name: `fold ${kind}, ${batch} images`,
+      unit: 'ms',
+      ours,
+      baseline: base,
+      baselineName: `tfjs-layers model.predict (${backend})`,
+      speedup: speedup(ours, base, false),
+      target: 'context (a lever of predict and eval)',
+      met: null,
       notes: `${foldedConvCount(m.model)} convolutions folded; median of ${n}, alternating`,
     });
   }

@@ -45,13 +45,35 @@ console.log(`npy  ${npy.count} images (${npyMB.toFixed(0)} MB): ${npy.seconds.to
 const csvFile = await makeBigCsv(290e6);
 const size = (await fs.stat(csvFile)).size;
 const csv = await timeLoad(csvFile);
-console.log(`csv  ${csv.count} rows (${(size / 1e6).toFixed(0)} MB): ${csv.seconds.toFixed(2)} s = ${(size / 1e6 / csv.seconds).toFixed(0)} MB/s (target >= 50 MB/s)`);
+console.log(
+  `csv  ${csv.count} rows (${(size / 1e6).toFixed(0)} MB): ${csv.seconds.toFixed(2)} s = ${(size / 1e6 / csv.seconds).toFixed(0)} MB/s (target >= 50 MB/s)`,
+);
 await fs.rm(path.dirname(csvFile), { recursive: true, force: true });
 
 // No baseline: the issue sets absolute targets for loading.
 const rows: BenchRow[] = [
-  { name: 'load npy (FER2013 train)', unit: 's', ours: npy.seconds, baseline: null, baselineName: null, speedup: null, target: '< 1 s', met: npy.seconds < 1, notes: `${npy.count} images, ${npyMB.toFixed(0)} MB; median of 3` },
-  { name: 'load csv (fer2013.csv size)', unit: 'MB/s', ours: size / 1e6 / csv.seconds, baseline: null, baselineName: null, speedup: null, target: '>= 50 MB/s', met: size / 1e6 / csv.seconds >= 50, notes: `${csv.count} rows, ${(size / 1e6).toFixed(0)} MB in ${csv.seconds.toFixed(2)} s; median of 3` },
+  {
+    name: 'load npy (FER2013 train)',
+    unit: 's',
+    ours: npy.seconds,
+    baseline: null,
+    baselineName: null,
+    speedup: null,
+    target: '< 1 s',
+    met: npy.seconds < 1,
+    notes: `${npy.count} images, ${npyMB.toFixed(0)} MB; median of 3`,
+  },
+  {
+    name: 'load csv (fer2013.csv size)',
+    unit: 'MB/s',
+    ours: size / 1e6 / csv.seconds,
+    baseline: null,
+    baselineName: null,
+    speedup: null,
+    target: '>= 50 MB/s',
+    met: size / 1e6 / csv.seconds >= 50,
+    notes: `${csv.count} rows, ${(size / 1e6).toFixed(0)} MB in ${csv.seconds.toFixed(2)} s; median of 3`,
+  },
 ];
 printRows(rows);
 writeResult({ bench: 'load', date: new Date().toISOString(), machine: machineInfo(), backend: 'none (no tfjs)', rows });

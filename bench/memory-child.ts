@@ -16,7 +16,9 @@ import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { trainOnPreprocessed } from '../src/core/pipeline/train-pipeline.ts';
 import type { PreprocessResult } from '../src/core/preprocess/preprocess-result.ts';
 
-const { values } = parseArgs({ options: { kind: { type: 'string', default: 'cnn' }, batches: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { kind: { type: 'string', default: 'cnn' }, batches: { type: 'string', default: '30' } },
+});
 const kind = values.kind === 'rnn' ? 'rnn' : 'cnn';
 const maxBatches = Number(values.batches);
 const DATA = '../shared/datasets/fer2013';
@@ -27,14 +29,33 @@ async function load(split: string) {
   const x = parseNpy(new Uint8Array(await fs.readFile(path.join(DATA, `${split}.X.npy`))), split);
   const y = parseNpy(new Uint8Array(await fs.readFile(path.join(DATA, `${split}.Y.npy`))), split);
   const n = y.shape[0];
-  return { images: (x.data as Uint8Array).subarray(0, n * 48 * 48), labels: Uint8Array.from(y.data as Uint8Array), count: n };
+  return {
+    images: (x.data as Uint8Array).subarray(0, n * 48 * 48),
+    labels: Uint8Array.from(y.data as Uint8Array),
+    count: n,
+  };
 }
 const train = await load('train');
 const val = await load('publictest');
 const pre: PreprocessResult = {
-  preset: 'default', size: 48, channels: 1, classes: [...FER_CLASSES], train, validation: val,
-  test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 }, pca: null, usePcaInput: false,
-  report: { imagesBefore: train.count + val.count, imagesAfter: train.count + val.count, featuresBefore: 2304, featuresAfter: 2304, explainedVariance: null, seconds: 0, pcaSeconds: 0 },
+  preset: 'default',
+  size: 48,
+  channels: 1,
+  classes: [...FER_CLASSES],
+  train,
+  validation: val,
+  test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 },
+  pca: null,
+  usePcaInput: false,
+  report: {
+    imagesBefore: train.count + val.count,
+    imagesAfter: train.count + val.count,
+    featuresBefore: 2304,
+    featuresAfter: 2304,
+    explainedVariance: null,
+    seconds: 0,
+    pcaSeconds: 0,
+  },
 };
 
 // No outDir: nothing is written; the abort stops the epoch before its end-of-epoch work.
@@ -43,7 +64,11 @@ let done = 0;
 let imagesPerSecond = 0;
 const t0 = performance.now();
 await trainOnPreprocessed(pre, {
-  kind, epochs: 1, batchSize: 64, seed: 42, signal: stop.signal,
+  kind,
+  epochs: 1,
+  batchSize: 64,
+  seed: 42,
+  signal: stop.signal,
   onBatch: (b) => {
     done = b.batch;
     imagesPerSecond = b.imagesPerSecond;
@@ -52,7 +77,15 @@ await trainOnPreprocessed(pre, {
 });
 
 const vmHwmKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
-console.log(`MEMORY_RESULT ${JSON.stringify({
-  kind, backend, batches: done, trainImages: train.count, seconds: (performance.now() - t0) / 1000, imagesPerSecond,
-  maxRssKiB: process.resourceUsage().maxRSS, vmHwmKiB: Number.isFinite(vmHwmKiB) ? vmHwmKiB : null,
-})}`);
+console.log(
+  `MEMORY_RESULT ${JSON.stringify({
+    kind,
+    backend,
+    batches: done,
+    trainImages: train.count,
+    seconds: (performance.now() - t0) / 1000,
+    imagesPerSecond,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    vmHwmKiB: Number.isFinite(vmHwmKiB) ? vmHwmKiB : null,
+  })}`,
+);

@@ -14,10 +14,25 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { machineInfo, printRows, writeResult, type BenchRow } from './lib/result.ts';
 
-const { values } = parseArgs({ options: { batches: { type: 'string', default: '30' }, models: { type: 'string', default: 'cnn,rnn' }, 'json-out': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '30' },
+    models: { type: 'string', default: 'cnn,rnn' },
+    'json-out': { type: 'string' },
+  },
+});
 const LIMIT_MB = 2000; // "< 2 GB", decimal: the stricter reading
 
-interface ChildResult { kind: string; backend: string; batches: number; trainImages: number; seconds: number; imagesPerSecond: number; maxRssKiB: number; vmHwmKiB: number | null }
+interface ChildResult {
+  kind: string;
+  backend: string;
+  batches: number;
+  trainImages: number;
+  seconds: number;
+  imagesPerSecond: number;
+  maxRssKiB: number;
+  vmHwmKiB: number | null;
+}
 
 function hwmKiB(pid: number): number {
   try {
@@ -31,10 +46,16 @@ function hwmKiB(pid: number): number {
 function measure(kind: string): Promise<{ result: ChildResult; polledKiB: number }> {
   return new Promise((resolve, reject) => {
     // node --import tsx (not npx tsx): the pid we poll is then the process that trains.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/memory-child.ts', '--kind', kind, '--batches', values.batches!], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/memory-child.ts', '--kind', kind, '--batches', values.batches!],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let polledKiB = 0;
     let result: ChildResult | null = null;
-    const timer = setInterval(() => { polledKiB = Math.max(polledKiB, hwmKiB(child.pid!)); }, 200);
+    const timer = setInterval(() => {
+      polledKiB = Math.max(polledKiB, hwmKiB(child.pid!));
+    }, 200);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('MEMORY_RESULT ')) result = JSON.parse(line.slice('MEMORY_RESULT '.length)) as ChildResult;
       else console.log(`  [${kind}] ${line}`);
@@ -55,10 +76,17 @@ for (const kind of values.models!.split(',')) {
   backend = r.backend;
   const peakMB = (Math.max(r.maxRssKiB, r.vmHwmKiB ?? 0, polledKiB) * 1024) / 1e6;
   rows.push({
-    name: `memory train-${kind}`, unit: 'MB peak RSS', ours: peakMB, baseline: null, baselineName: null, speedup: null,
-    target: '< 2 GB', met: peakMB < LIMIT_MB,
-    notes: `full FER2013 train (${r.trainImages}) + PublicTest loaded, ${r.batches} batches of 64 (${r.imagesPerSecond.toFixed(1)} img/s); `
-      + `maxRSS ${(r.maxRssKiB / 1024).toFixed(0)} MiB, polled VmHWM ${(polledKiB / 1024).toFixed(0)} MiB`,
+    name: `memory train-${kind}`,
+    unit: 'MB peak RSS',
+    ours: peakMB,
+    baseline: null,
+    baselineName: null,
+    speedup: null,
+    target: '< 2 GB',
+    met: peakMB < LIMIT_MB,
+    notes:
+      `full FER2013 train (${r.trainImages}) + PublicTest loaded, ${r.batches} batches of 64 (${r.imagesPerSecond.toFixed(1)} img/s); ` +
+      `maxRSS ${(r.maxRssKiB / 1024).toFixed(0)} MiB, polled VmHWM ${(polledKiB / 1024).toFixed(0)} MiB`,
   });
 }
 printRows(rows);

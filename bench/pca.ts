@@ -48,7 +48,10 @@ print(json.dumps({"seconds": time.perf_counter() - t, "k": int(p.n_components_),
   "explained": float(p.explained_variance_ratio_.sum()), "solver": p._fit_svd_solver}))
 `;
 
-function sklearnFit(npy: string, want: ComponentRequest): { seconds: number; k: number; explained: number; solver: string } {
+function sklearnFit(
+  npy: string,
+  want: ComponentRequest,
+): { seconds: number; k: number; explained: number; solver: string } {
   const arg = typeof want === 'number' ? String(want) : String(want.varianceFraction);
   return pythonJson<{ seconds: number; k: number; explained: number; solver: string }>(['-c', SKLEARN, npy, arg]);
 }
@@ -60,9 +63,27 @@ const [n, h, w] = x.shape;
 const gray = x.data as Uint8Array;
 const tmp = mkdtempSync(join(tmpdir(), 'fer-bench-pca-'));
 const sk = havePython('sklearn', 'python3-sklearn');
-console.log(`FER2013 train ${n} x ${h}x${w}; tfjs backend ${backend}; ${availableParallelism()} cores; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+console.log(
+  `FER2013 train ${n} x ${h}x${w}; tfjs backend ${backend}; ${availableParallelism()} cores; load average ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
 
-const rgb = toRgbResized({ format: 'npy', source: TRAIN, classes: [], count: n, height: h, width: w, channels: 1, images: gray, labels: new Uint8Array(n), split: null }, 32).images;
+const rgb = toRgbResized(
+  {
+    format: 'npy',
+    source: TRAIN,
+    classes: [],
+    count: n,
+    height: h,
+    width: w,
+    channels: 1,
+    images: gray,
+    labels: new Uint8Array(n),
+    split: null,
+  },
+  32,
+).images;
 const rgbPath = join(tmp, 'rgb32.npy');
 writeFileSync(rgbPath, writeNpy(rgb, [n, 32, 32, 3], 'u1'));
 
@@ -82,8 +103,15 @@ try {
     const s = sk ? sklearnFit(c.npy, c.want) : null;
     if (s) console.log(`${c.name}: scikit-learn ${s.seconds.toFixed(1)} s (k=${s.k}, ${s.solver})`);
     rows.push({
-      name: c.name, ours, sklearn: s?.seconds ?? null, k: model.k, kSklearn: s?.k ?? null,
-      explained, explainedSklearn: s?.explained ?? null, solver: model.solver ?? '?', solverSklearn: s?.solver ?? null,
+      name: c.name,
+      ours,
+      sklearn: s?.seconds ?? null,
+      k: model.k,
+      kSklearn: s?.k ?? null,
+      explained,
+      explainedSklearn: s?.explained ?? null,
+      solver: model.solver ?? '?',
+      solverSklearn: s?.solver ?? null,
     });
   }
 } finally {
@@ -91,20 +119,37 @@ try {
 }
 
 const pad = (v: string, width: number): string => v.padStart(width);
-console.log(`\n${'case'.padEnd(36)}${pad('ours (s)', 10)}${pad('sklearn (s)', 13)}${pad('ratio', 8)}${pad('k', 7)}${pad('k skl', 7)}${pad('var', 9)}${pad('var skl', 9)}`);
+console.log(
+  `\n${'case'.padEnd(36)}${pad('ours (s)', 10)}${pad('sklearn (s)', 13)}${pad('ratio', 8)}${pad('k', 7)}${pad('k skl', 7)}${pad('var', 9)}${pad('var skl', 9)}`,
+);
 for (const r of rows) {
   const ratio = r.sklearn ? (r.ours / r.sklearn).toFixed(2) : '-';
-  console.log(`${r.name.padEnd(36)}${pad(r.ours.toFixed(1), 10)}${pad(r.sklearn?.toFixed(1) ?? '-', 13)}${pad(ratio, 8)}${pad(String(r.k), 7)}${pad(String(r.kSklearn ?? '-'), 7)}${pad(r.explained.toFixed(4), 9)}${pad(r.explainedSklearn?.toFixed(4) ?? '-', 9)}`);
+  console.log(
+    `${r.name.padEnd(36)}${pad(r.ours.toFixed(1), 10)}${pad(r.sklearn?.toFixed(1) ?? '-', 13)}${pad(ratio, 8)}${pad(String(r.k), 7)}${pad(String(r.kSklearn ?? '-'), 7)}${pad(r.explained.toFixed(4), 9)}${pad(r.explainedSklearn?.toFixed(4) ?? '-', 9)}`,
+  );
 }
-console.log(`load average at the end ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
-writeFileSync(join(process.cwd(), 'bench/results/pca.json'), `${JSON.stringify({ date: new Date().toISOString(), backend, cores: availableParallelism(), rows }, null, 2)}\n`);
+console.log(
+  `load average at the end ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
+writeFileSync(
+  join(process.cwd(), 'bench/results/pca.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), backend, cores: availableParallelism(), rows }, null, 2)}\n`,
+);
 
 // The same figures in the shared BenchResult shape (npm run bench -- --json).
 const benchRows: BenchRow[] = rows.map((r) => {
   const s = speedup(r.ours, r.sklearn, false);
   return {
-    name: `pca ${r.name}`, unit: 's', ours: r.ours, baseline: r.sklearn, baselineName: r.sklearn === null ? null : `scikit-learn PCA (${r.solverSklearn})`,
-    speedup: s, target: '<= 1.0x scikit-learn', met: s === null ? null : s >= 1,
+    name: `pca ${r.name}`,
+    unit: 's',
+    ours: r.ours,
+    baseline: r.sklearn,
+    baselineName: r.sklearn === null ? null : `scikit-learn PCA (${r.solverSklearn})`,
+    speedup: s,
+    target: '<= 1.0x scikit-learn',
+    met: s === null ? null : s >= 1,
     notes: `k ${r.k} (scikit-learn ${r.kSklearn ?? '-'}), explained ${r.explained.toFixed(4)} (${r.explainedSklearn?.toFixed(4) ?? '-'}), ours ${r.solver}`,
   };
 });

@@ -21,14 +21,34 @@ import { machineInfo, type BenchResult } from './lib/result.ts';
 const BENCHES = ['load', 'pca', 'train', 'predict', 'eval', 'fold', 'memory', 'live'] as const;
 /** --quick: the smallest settings each bench accepts (load and pca have none). */
 const QUICK: Record<string, string[]> = {
-  train: ['--images', '256'], predict: ['--runs', '5'], eval: ['--limit', '256', '--runs', '1'], fold: ['--runs', '4'], memory: ['--batches', '5'], live: ['--seconds', '3'],
+  train: ['--images', '256'],
+  predict: ['--runs', '5'],
+  eval: ['--limit', '256', '--runs', '1'],
+  fold: ['--runs', '4'],
+  memory: ['--batches', '5'],
+  live: ['--seconds', '3'],
 };
 const LATEST = path.resolve('bench/results/latest.json');
 
-interface Latest { date: string; machine: BenchResult['machine']; benches: BenchResult[] }
+interface Latest {
+  date: string;
+  machine: BenchResult['machine'];
+  benches: BenchResult[];
+}
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-const chosen = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCHES];
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const chosen = values.only
+  ? values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : [...BENCHES];
 const unknown = chosen.filter((b) => !(BENCHES as readonly string[]).includes(b));
 if (unknown.length) {
   console.error(`unknown bench: ${unknown.join(', ')} (known: ${BENCHES.join(', ')})`);
@@ -37,10 +57,20 @@ if (unknown.length) {
 
 /** Runs one bench with inherited stdio; resolves with its exit code (a crash or signal counts as failure). */
 function runBench(name: string, jsonOut: string): Promise<number> {
-  const args = ['--import', 'tsx', `bench/${name}.ts`, '--json-out', jsonOut, ...(values.quick ? QUICK[name] ?? [] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    `bench/${name}.ts`,
+    '--json-out',
+    jsonOut,
+    ...(values.quick ? (QUICK[name] ?? []) : []),
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
-    child.on('error', (e) => { console.error(`bench ${name}: cannot start (${e.message})`); resolve(1); });
+    child.on('error', (e) => {
+      console.error(`bench ${name}: cannot start (${e.message})`);
+      resolve(1);
+    });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
@@ -88,12 +118,20 @@ if (values.json) {
     }
   }
   const order = (b: BenchResult): number => BENCHES.indexOf(b.bench as (typeof BENCHES)[number]);
-  const latest: Latest = { date: new Date().toISOString(), machine: machineInfo(), benches: [...kept, ...results].sort((a, b) => order(a) - order(b)) };
+  const latest: Latest = {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    benches: [...kept, ...results].sort((a, b) => order(a) - order(b)),
+  };
   mkdirSync(path.dirname(LATEST), { recursive: true });
   writeFileSync(LATEST, `${JSON.stringify(latest, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), LATEST)} (${latest.benches.length} benches)`);
 }
 
-const summary = [`${results.length} ok`, failed.length ? `FAILED: ${failed.join(', ')}` : '', skipped.length ? `skipped: ${skipped.join(', ')}` : ''].filter(Boolean);
+const summary = [
+  `${results.length} ok`,
+  failed.length ? `FAILED: ${failed.join(', ')}` : '',
+  skipped.length ? `skipped: ${skipped.join(', ')}` : '',
+].filter(Boolean);
 console.log(`\nbench summary: ${summary.join('; ')}`);
 if (failed.length) process.exitCode = 1;

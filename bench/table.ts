@@ -14,7 +14,8 @@ const detectors = args.includes('--detectors');
 const file = args.find((a) => !a.startsWith('--')) ?? 'bench/results/latest.json';
 const latest = JSON.parse(readFileSync(file, 'utf8')) as { benches: BenchResult[] };
 
-const num = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3));
+const num = (v: number): string =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3);
 
 function cells(r: BenchRow): string[] {
   const base = r.baseline === null ? '-' : `${num(r.baseline)} ${r.unit} (${r.baselineName})`;
@@ -47,11 +48,16 @@ if (detectors) {
   process.exit(0);
 }
 
-console.log('| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | load at start | measured (UTC) |');
+console.log(
+  '| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | load at start | measured (UTC) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const b of latest.benches) {
   // Benches can be rerun one at a time (--only), so each row says when it was measured.
   const when = b.date.slice(0, 16).replace('T', ' ');
   // A row rerun alone (bench/train.ts --models rnn) carries its own date and load.
-  for (const r of b.rows.filter((x) => x.detail?.photo === undefined)) console.log(`| ${[...cells(r), (r.loadAverage ?? b.machine.loadAverage[0]).toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when].join(' | ')} |`);
+  for (const r of b.rows.filter((x) => x.detail?.photo === undefined))
+    console.log(
+      `| ${[...cells(r), (r.loadAverage ?? b.machine.loadAverage[0]).toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when].join(' | ')} |`,
+    );
 }

@@ -47,12 +47,20 @@ const TORCH_SCRIPT = fileURLToPath(new URL('./baselines/train_torch.py', import.
 const TARGET = '>= 0.5x PyTorch (2 threads)';
 const AUG_NOTE = 'ours augments with flip+shift+jitter, PyTorch with flip only';
 
-interface TorchRun { imagesPerSecond: number; threads: number; torch: string }
+interface TorchRun {
+  imagesPerSecond: number;
+  threads: number;
+  torch: string;
+}
 
 const { values } = parseArgs({
   options: {
-    images: { type: 'string', default: '4096' }, models: { type: 'string', default: 'cnn,rnn' },
-    workers: { type: 'string', default: '2' }, 'json-out': { type: 'string' }, ab: { type: 'string' }, rounds: { type: 'string', default: '3' },
+    images: { type: 'string', default: '4096' },
+    models: { type: 'string', default: 'cnn,rnn' },
+    workers: { type: 'string', default: '2' },
+    'json-out': { type: 'string' },
+    ab: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const n = Number(values.images);
@@ -68,24 +76,47 @@ const labels = Uint8Array.from((y.data as Uint8Array).subarray(0, n));
 const classWeights = balancedClassWeights(labels, 7);
 const cpus = os.cpus();
 const load = os.loadavg();
-console.log(`backend ${backend}; ${n} images of FER2013 train; batch 64; ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}); load average ${load.map((v) => v.toFixed(2)).join(' ')}`);
-if (load[0] > 0.5 * cpus.length) console.log(`WARNING: 1-minute load average ${load[0].toFixed(2)} > ${0.5 * cpus.length} (half the cores): other work is running, these figures are not meaningful.`);
+console.log(
+  `backend ${backend}; ${n} images of FER2013 train; batch 64; ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}); load average ${load.map((v) => v.toFixed(2)).join(' ')}`,
+);
+if (load[0] > 0.5 * cpus.length)
+  console.log(
+    `WARNING: 1-minute load average ${load[0].toFixed(2)} > ${0.5 * cpus.length} (half the cores): other work is running, these figures are not meaningful.`,
+  );
 const torchOk = havePython('torch', 'python3-torch');
 
 /**
  * Images/second of FER Studio's trainer, and the most gradient worker threads seen
  * alive during it (0 means the trainer ran on one thread, whatever `extra` asked).
  */
-async function trainOurs(kind: Kind, extra: { workers?: number }): Promise<{ imagesPerSecond: number; threads: number }> {
+async function trainOurs(
+  kind: Kind,
+  extra: { workers?: number },
+): Promise<{ imagesPerSecond: number; threads: number }> {
   const config = { ...defaultConfig(kind), epochs: 1 };
-  let start = 0, end = 0, timed = 0, threads = 0;
+  let start = 0,
+    end = 0,
+    timed = 0,
+    threads = 0;
   const result = await trainModel({
-    build: () => (kind === 'cnn' ? buildCnn([48, 48, 1], 7, { seed: config.seed }) : buildRnn([48, 48], 7, { seed: config.seed })),
+    build: () =>
+      kind === 'cnn' ? buildCnn([48, 48, 1], 7, { seed: config.seed }) : buildRnn([48, 48], 7, { seed: config.seed }),
     inputShape: kind === 'cnn' ? [48, 48, 1] : [48, 48],
-    train: imageSource(images, labels, 48, augmentFor(kind)), validation: null, config,
-    meta: { kind, classes: [...FER_CLASSES], preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null }, options: {}, backend },
+    train: imageSource(images, labels, 48, augmentFor(kind)),
+    validation: null,
+    config,
+    meta: {
+      kind,
+      classes: [...FER_CLASSES],
+      preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
+      options: {},
+      backend,
+    },
     onBatch: (b) => {
-      if (b.batch === 1) { start = performance.now(); timed = 0; } else timed += Math.min(config.batchSize, n - (b.batch - 1) * config.batchSize);
+      if (b.batch === 1) {
+        start = performance.now();
+        timed = 0;
+      } else timed += Math.min(config.batchSize, n - (b.batch - 1) * config.batchSize);
       end = performance.now();
       threads = Math.max(threads, liveGradientWorkers());
     },
@@ -97,11 +128,28 @@ async function trainOurs(kind: Kind, extra: { workers?: number }): Promise<{ ima
 
 function trainTorch(kind: Kind, threads: number): TorchRun | null {
   if (!torchOk) return null;
-  const args = [TORCH_SCRIPT, '--x', X_PATH, '--y', Y_PATH, '--images', String(n), '--kind', kind, '--threads', String(threads),
-    '--lr', String(defaultConfig(kind).learningRate), '--class-weights', Array.from(classWeights).join(',')];
+  const args = [
+    TORCH_SCRIPT,
+    '--x',
+    X_PATH,
+    '--y',
+    Y_PATH,
+    '--images',
+    String(n),
+    '--kind',
+    kind,
+    '--threads',
+    String(threads),
+    '--lr',
+    String(defaultConfig(kind).learningRate),
+    '--class-weights',
+    Array.from(classWeights).join(','),
+  ];
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) {
-    console.log(`PyTorch baseline failed (${kind}, ${threads} threads): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
+    console.log(
+      `PyTorch baseline failed (${kind}, ${threads} threads): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
     return null;
   }
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as TorchRun;
@@ -110,17 +158,35 @@ function trainTorch(kind: Kind, threads: number): TorchRun | null {
 function row(name: string, ours: number, base: TorchRun | null, target: string | null, notes: string): BenchRow {
   const ratio = speedup(ours, base?.imagesPerSecond ?? null, true);
   return {
-    name, unit: 'images/s', ours, baseline: base?.imagesPerSecond ?? null,
+    name,
+    unit: 'images/s',
+    ours,
+    baseline: base?.imagesPerSecond ?? null,
     baselineName: base ? `PyTorch ${base.torch} CPU, ${base.threads} thread${base.threads === 1 ? '' : 's'}` : null,
-    speedup: ratio, target: target ?? 'context only (wasm runs on one core)', met: target && ratio !== null ? ratio >= 0.5 : null, notes,
+    speedup: ratio,
+    target: target ?? 'context only (wasm runs on one core)',
+    met: target && ratio !== null ? ratio >= 0.5 : null,
+    notes,
   };
 }
 
 /** Levers --ab can toggle: each switches one of the project's wasm kernels off (false) or on (true) on this thread. */
 const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
-  'filter-grad': { set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'), off: 'filter gradient as a transposed convolution' },
-  'batch-norm': { set: setBatchNormTrainFused, off: 'stock training batch norm (moments + FusedBatchNorm and their gradients)' },
-  both: { set: (on) => { setFilterGradMethod(on ? 'im2col' : 'conv'); setBatchNormTrainFused(on); }, off: 'transposed-convolution filter gradient and stock batch norm' },
+  'filter-grad': {
+    set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'),
+    off: 'filter gradient as a transposed convolution',
+  },
+  'batch-norm': {
+    set: setBatchNormTrainFused,
+    off: 'stock training batch norm (moments + FusedBatchNorm and their gradients)',
+  },
+  both: {
+    set: (on) => {
+      setFilterGradMethod(on ? 'im2col' : 'conv');
+      setBatchNormTrainFused(on);
+    },
+    off: 'transposed-convolution filter gradient and stock batch norm',
+  },
 };
 
 async function abRows(lever: string): Promise<BenchRow[]> {
@@ -138,10 +204,17 @@ async function abRows(lever: string): Promise<BenchRow[]> {
       }
     }
     l.set(true);
-    const on = median(seen.on), off = median(seen.off);
+    const on = median(seen.on),
+      off = median(seen.off);
     out.push({
-      name: `train-${kind}, ${lever} on vs off`, unit: 'images/s', ours: on, baseline: off, baselineName: `same trainer, ${l.off}`,
-      speedup: speedup(on, off, true), target: 'context only (one lever, one thread)', met: null,
+      name: `train-${kind}, ${lever} on vs off`,
+      unit: 'images/s',
+      ours: on,
+      baseline: off,
+      baselineName: `same trainer, ${l.off}`,
+      speedup: speedup(on, off, true),
+      target: 'context only (one lever, one thread)',
+      met: null,
       notes: `median of ${values.rounds} alternating rounds each; on ${seen.on.map((v) => v.toFixed(1)).join(', ')}; off ${seen.off.map((v) => v.toFixed(1)).join(', ')}`,
     });
   }
@@ -159,7 +232,10 @@ for (const kind of values.ab ? [] : kinds) {
       const run = await trainOurs(kind, { workers });
       // Without this check the row would silently repeat the one-thread figure under a "workers" name.
       if (run.threads > 0) parallel = run.imagesPerSecond;
-      else console.log(`train-${kind}: no gradient worker thread started for --workers ${workers} (trainModel does not take \`workers\` yet, or the backend is native TensorFlow); row skipped.`);
+      else
+        console.log(
+          `train-${kind}: no gradient worker thread started for --workers ${workers} (trainModel does not take \`workers\` yet, or the backend is native TensorFlow); row skipped.`,
+        );
     } catch (e) {
       console.log(`train-${kind} with ${workers} workers failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -168,7 +244,15 @@ for (const kind of values.ab ? [] : kinds) {
   const torch1 = trainTorch(kind, 1);
   rows.push(row(`train-${kind}`, ours, torch2, TARGET, AUG_NOTE));
   if (parallel !== null) rows.push(row(`train-${kind}, ${workers} workers`, parallel, torch2, TARGET, AUG_NOTE));
-  rows.push(row(`train-${kind} vs PyTorch 1 thread`, ours, torch1, null, 'ratio vs the 2-thread row shows how much of the gap is threads'));
+  rows.push(
+    row(
+      `train-${kind} vs PyTorch 1 thread`,
+      ours,
+      torch1,
+      null,
+      'ratio vs the 2-thread row shows how much of the gap is threads',
+    ),
+  );
 }
 printRows(rows);
 writeResult({ bench: 'train', date: new Date().toISOString(), machine: machineInfo(), backend, rows });

@@ -29,7 +29,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FAILING = new Set(['MEDIUM', 'HIGH', 'CRITICAL']);
 /** check id + file -> reason; each id must also appear in SECURITY.md. */
 const ACCEPTED = [
-  { issue: 'PRELOAD_JS_CHECK', file: 'src/electron/window.ts', why: 'the preload is the sandboxed contextBridge API (reviewed, see SECURITY.md)' },
+  {
+    issue: 'PRELOAD_JS_CHECK',
+    file: 'src/electron/window.ts',
+    why: 'the preload is the sandboxed contextBridge API (reviewed, see SECURITY.md)',
+  },
 ];
 
 const stage = mkdtempSync(path.join(tmpdir(), 'fer-electronegativity-'));
@@ -48,23 +52,40 @@ async function scan() {
   await stagePolicy(path.join(stage, 'renderer/index.html'));
   cpSync(path.join(root, 'renderer/src'), path.join(stage, 'renderer/src'), { recursive: true });
   const electron = JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
-  writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'fer-studio-scan', devDependencies: { electron } }));
+  writeFileSync(
+    path.join(stage, 'package.json'),
+    JSON.stringify({ name: 'fer-studio-scan', devDependencies: { electron } }),
+  );
 
-  const timer = setTimeout(() => { console.error('electronegativity: no result after 120 s'); process.exit(1); }, 120_000);
+  const timer = setTimeout(() => {
+    console.error('electronegativity: no result after 120 s');
+    process.exit(1);
+  }, 120_000);
   const result = await run({
-    input: stage, isRelative: true, electronVersionOverride: electron,
-    customScan: [], excludeFromScan: ['AvailableSecurityFixesGlobalCheck'], parserPlugins: [],
+    input: stage,
+    isRelative: true,
+    electronVersionOverride: electron,
+    customScan: [],
+    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+    parserPlugins: [],
   });
   clearTimeout(timer);
   if (result.errors.length) {
-    console.error(`electronegativity could not parse: ${result.errors.map((e) => `${e.file} (${e.message ?? e.error ?? 'error'})`).join(', ')}`);
+    console.error(
+      `electronegativity could not parse: ${result.errors.map((e) => `${e.file} (${e.message ?? e.error ?? 'error'})`).join(', ')}`,
+    );
     return 1;
   }
   const findings = result.issues.map((i) => ({
-    issue: i.id, severity: i.severity.name, file: i.file.split(path.sep).join('/'), location: `${i.location.line}:${i.location.column}`, description: i.description,
+    issue: i.id,
+    severity: i.severity.name,
+    file: i.file.split(path.sep).join('/'),
+    location: `${i.location.line}:${i.location.column}`,
+    description: i.description,
   }));
   const security = readFileSync(path.join(root, 'SECURITY.md'), 'utf8');
-  const isAccepted = (f) => ACCEPTED.some((a) => a.issue === f.issue && a.file === f.file) && security.includes(f.issue);
+  const isAccepted = (f) =>
+    ACCEPTED.some((a) => a.issue === f.issue && a.file === f.file) && security.includes(f.issue);
   const failing = findings.filter((f) => FAILING.has(f.severity) && !isAccepted(f));
   const missing = ACCEPTED.filter((a) => !findings.some((f) => f.issue === a.issue && f.file === a.file));
 
@@ -73,10 +94,14 @@ async function scan() {
     console.log(`${tag.padEnd(8)} ${f.severity.padEnd(13)} ${f.issue} ${f.file}:${f.location} ${f.description}`);
   }
   if (missing.length) {
-    console.error(`expected findings not reported (scan incomplete, or fixed: then remove them from ACCEPTED): ${missing.map((a) => `${a.issue} ${a.file}`).join(', ')}`);
+    console.error(
+      `expected findings not reported (scan incomplete, or fixed: then remove them from ACCEPTED): ${missing.map((a) => `${a.issue} ${a.file}`).join(', ')}`,
+    );
   }
   if (failing.length || missing.length) return 1;
-  console.log(`electronegativity: ${findings.length} findings, none of severity MEDIUM or higher outside the accepted list (${ACCEPTED.length})`);
+  console.log(
+    `electronegativity: ${findings.length} findings, none of severity MEDIUM or higher outside the accepted list (${ACCEPTED.length})`,
+  );
   return 0;
 }
 
@@ -85,6 +110,7 @@ async function stagePolicy(page) {
   const { CONTENT_SECURITY_POLICY } = await tsImport('../src/app/security-headers.ts', import.meta.url);
   const html = readFileSync(page, 'utf8');
   const meta = `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`;
-  if (!html.includes('<meta charset="utf-8">')) throw new Error('renderer/index.html: no <meta charset="utf-8"> to put the policy after');
+  if (!html.includes('<meta charset="utf-8">'))
+    throw new Error('renderer/index.html: no <meta charset="utf-8"> to put the policy after');
   writeFileSync(page, html.replace('<meta charset="utf-8">', meta));
 }

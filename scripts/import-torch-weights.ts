@@ -16,15 +16,26 @@ import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { predictProbs } from '../src/core/eval/evaluate.ts';
 import { saveModelDir } from '../src/core/model-io/model-files.ts';
-import { buildForManifest, maxReferenceDiff, metaForManifest, parseTorchManifest, setTorchWeights } from '../src/core/model-io/torch-weights.ts';
+import {
+  buildForManifest,
+  maxReferenceDiff,
+  metaForManifest,
+  parseTorchManifest,
+  setTorchWeights,
+} from '../src/core/model-io/torch-weights.ts';
 
 const { values } = parseArgs({
   options: {
-    manifest: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, prior: { type: 'string' },
-    data: { type: 'string', default: '../shared/datasets/fer2013/publictest.X.npy' }, tolerance: { type: 'string', default: '1e-4' },
+    manifest: { type: 'string' },
+    weights: { type: 'string' },
+    out: { type: 'string' },
+    prior: { type: 'string' },
+    data: { type: 'string', default: '../shared/datasets/fer2013/publictest.X.npy' },
+    tolerance: { type: 'string', default: '1e-4' },
   },
 });
-if (!values.manifest || !values.weights || !values.out) throw new Error('usage: --manifest M.json --weights M.bin --out models/<kind>');
+if (!values.manifest || !values.weights || !values.out)
+  throw new Error('usage: --manifest M.json --weights M.bin --out models/<kind>');
 const backend = await initBackend(runtimeOptionsFromEnv(process.env).backend); // FER_BACKEND, as the shells read it
 const manifest = parseTorchManifest(JSON.parse(await fs.readFile(values.manifest, 'utf8')), values.manifest);
 const bytes = await fs.readFile(values.weights);
@@ -32,16 +43,28 @@ const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOff
 const model = buildForManifest(manifest);
 setTorchWeights(model, manifest, flat, values.weights);
 const prior = values.prior
-  ? { manifest: parseTorchManifest(JSON.parse(await fs.readFile(values.prior, 'utf8')), values.prior), source: values.prior }
+  ? {
+      manifest: parseTorchManifest(JSON.parse(await fs.readFile(values.prior, 'utf8')), values.prior),
+      source: values.prior,
+    }
   : undefined;
 const meta = metaForManifest(manifest, model, values.manifest, prior);
 
 const x = parseNpy(new Uint8Array(await fs.readFile(values.data!)), values.data!);
 const n = manifest.reference.length;
-const probs = await predictProbs({ model, meta, dir: values.out, pca: null }, (x.data as Uint8Array).subarray(0, n * 2304), new Uint8Array(n));
+const probs = await predictProbs(
+  { model, meta, dir: values.out, pca: null },
+  (x.data as Uint8Array).subarray(0, n * 2304),
+  new Uint8Array(n),
+);
 const maxDiff = maxReferenceDiff(manifest, probs);
-console.log(`${manifest.name}: ${model.countParams()} parameters; tfjs (${backend}) vs PyTorch on ${n} PublicTest images: max |dp| = ${maxDiff.toExponential(2)}`);
-if (!(maxDiff <= Number(values.tolerance))) throw new Error(`outputs differ by ${maxDiff} (> ${values.tolerance}): not written`);
+console.log(
+  `${manifest.name}: ${model.countParams()} parameters; tfjs (${backend}) vs PyTorch on ${n} PublicTest images: max |dp| = ${maxDiff.toExponential(2)}`,
+);
+if (!(maxDiff <= Number(values.tolerance)))
+  throw new Error(`outputs differ by ${maxDiff} (> ${values.tolerance}): not written`);
 meta.options.importCheck = { images: n, maxAbsProbabilityDiff: maxDiff, backend };
 await saveModelDir(values.out, model, meta);
-console.log(`wrote ${values.out} (${meta.kind}, selected ${String(meta.options.selected)}, PublicTest ${(manifest.best.valAccuracy * 100).toFixed(2)} % in PyTorch)`);
+console.log(
+  `wrote ${values.out} (${meta.kind}, selected ${String(meta.options.selected)}, PublicTest ${(manifest.best.valAccuracy * 100).toFixed(2)} % in PyTorch)`,
+);

@@ -28,8 +28,11 @@ async function writeAll(root: string, files: Files): Promise<number> {
   return Object.keys(files).length;
 }
 
-const tinyPng = await sharp(Buffer.from(Array.from({ length: 64 }, (_, i) => i * 4)), { raw: { width: 8, height: 8, channels: 1 } })
-  .png().toBuffer();
+const tinyPng = await sharp(Buffer.from(Array.from({ length: 64 }, (_, i) => i * 4)), {
+  raw: { width: 8, height: 8, channels: 1 },
+})
+  .png()
+  .toBuffer();
 const datasets = await writeAll(path.join(OUT, 'datasets'), datasetFiles(new Uint8Array(tinyPng)));
 const images = await writeAll(path.join(OUT, 'images'), await imageFiles(PHOTOS));
 console.log(`wrote ${datasets} dataset files and ${images} image files under ${path.relative(REPO, OUT)}`);

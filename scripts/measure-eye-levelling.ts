@@ -29,12 +29,19 @@ const classes = models[0].meta.classes;
 // A lower threshold than the app's, so that the comparison runs on the same faces either way.
 const detector = await createFaceDetector({ scoreThreshold: 0.5 });
 
-interface Photo { rgb: Uint8Array; width: number; height: number; label: number }
+interface Photo {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  label: number;
+}
 
 async function rotate(p: Photo, deg: number): Promise<Photo> {
   if (!deg) return p;
   const { data, info } = await sharp(p.rgb, { raw: { width: p.width, height: p.height, channels: 3 } })
-    .rotate(deg, { background: '#808080' }).raw().toBuffer({ resolveWithObject: true });
+    .rotate(deg, { background: '#808080' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { rgb: new Uint8Array(data), width: info.width, height: info.height, label: p.label };
 }
 
@@ -43,7 +50,10 @@ async function crops(photos: Photo[], levelEyes: boolean): Promise<{ images: Uin
   const labels: number[] = [];
   for (const p of photos) {
     const [face] = await findFaces({ ...p, gray: rgbToGray(p.rgb) }, { detector, levelEyes });
-    if (face) { images.push(face.crop); labels.push(p.label); }
+    if (face) {
+      images.push(face.crop);
+      labels.push(p.label);
+    }
   }
   return { images, labels };
 }
@@ -68,7 +78,18 @@ async function row(name: string, photos: Photo[]): Promise<void> {
     found = labels.length;
     const flat = new Uint8Array(images.length * 48 * 48);
     images.forEach((c, i) => flat.set(c, i * 48 * 48));
-    const ds: Dataset = { format: 'folder', source: name, classes: [], count: images.length, height: 48, width: 48, channels: 1, images: flat, labels: Uint8Array.from(labels), split: null };
+    const ds: Dataset = {
+      format: 'folder',
+      source: name,
+      classes: [],
+      count: images.length,
+      height: 48,
+      width: 48,
+      channels: 1,
+      images: flat,
+      labels: Uint8Array.from(labels),
+      split: null,
+    };
     const [cnn, rnn] = await classifyCrops(models, ds, { tta: true });
     cells.push(score(cnn, labels), score(rnn, labels));
   }
@@ -80,17 +101,27 @@ console.log('|---|---|---|---|---|---|');
 console.log('(each cell: mean confidence in the true class / accuracy)');
 const a = await decodeImage('../shared/photos/astronaut.png');
 const astronaut: Photo = { rgb: a.rgb, width: a.width, height: a.height, label: classes.indexOf('happy') };
-for (const deg of [0, 10, -10, 20, -20, 30, -30]) await row(`astronaut, rotated ${deg}°`, [await rotate(astronaut, deg)]);
+for (const deg of [0, 10, -10, 20, -20, 30, -30])
+  await row(`astronaut, rotated ${deg}°`, [await rotate(astronaut, deg)]);
 
 const test = await loadDataset('../shared/datasets/fer2013/publictest.X.npy');
 const fer: Photo[] = [];
 for (let i = 0; i < Math.min(N, test.count); i++) {
   const face = Buffer.from(test.images.subarray(i * 2304, (i + 1) * 2304));
-  const { data } = await sharp(face, { raw: { width: 48, height: 48, channels: 1 } }).resize(192, 192)
-    .extend({ top: 96, bottom: 96, left: 96, right: 96, background: '#808080' }).toColourspace('srgb').removeAlpha()
-    .raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(face, { raw: { width: 48, height: 48, channels: 1 } })
+    .resize(192, 192)
+    .extend({ top: 96, bottom: 96, left: 96, right: 96, background: '#808080' })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   // The test's class index, mapped by name onto the models' classes (both FER2013 order here).
-  fer.push({ rgb: new Uint8Array(data), width: 384, height: 384, label: classes.indexOf(test.classes[test.labels[i]]) });
+  fer.push({
+    rgb: new Uint8Array(data),
+    width: 384,
+    height: 384,
+    label: classes.indexOf(test.classes[test.labels[i]]),
+  });
 }
 for (const deg of [0, 15, -15, 30, -30]) {
   const rotated: Photo[] = [];

@@ -25,7 +25,8 @@ for (const face of [30, 40, 50, 60, 80, 120, 200]) {
     for (let x = 0; x < 640; x++) {
       const sx = x - left;
       const sy = y - top;
-      if (sx >= 0 && sy >= 0 && sx < side && sy < side) rgb.set(img.subarray((sy * side + sx) * 3, (sy * side + sx) * 3 + 3), (y * 640 + x) * 3);
+      if (sx >= 0 && sy >= 0 && sx < side && sy < side)
+        rgb.set(img.subarray((sy * side + sx) * 3, (sy * side + sx) * 3 + 3), (y * 640 + x) * 3);
     }
   }
   frames.push({ face, rgb });

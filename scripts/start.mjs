@@ -7,6 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import console from 'node:console';
+import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +34,11 @@ function run(args, what) {
   }
 }
 
-const newest = Math.max(...INPUTS.map((p) => path.join(root, p)).filter(existsSync).map(newestMtime));
+const newest = Math.max(
+  ...INPUTS.map((p) => path.join(root, p))
+    .filter(existsSync)
+    .map(newestMtime),
+);
 const stale = !existsSync(STAMP) || statSync(STAMP).mtimeMs < newest;
 if (stale) {
   console.log('Building FER Studio (sources changed since the last launch)...');
@@ -46,6 +52,8 @@ const entry = web
   ? [path.join(root, 'dist', 'src', 'server', 'main.js'), ...process.argv.slice(3)]
   : [require.resolve('electron/cli.js'), root];
 const child = spawn(process.execPath, entry, { cwd: root, stdio: 'inherit' });
-console.log(`fer start: ${web ? 'web server' : 'Electron'} spawned ${Math.round(performance.now() - t0)} ms after launch${stale ? ' (after a build)' : ''}`);
+console.log(
+  `fer start: ${web ? 'web server' : 'Electron'} spawned ${Math.round(performance.now() - t0)} ms after launch${stale ? ' (after a build)' : ''}`,
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -28,9 +28,17 @@ import type { PreprocessResult } from '../src/core/preprocess/preprocess-result.
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: 'cnn' }, epochs: { type: 'string', default: '30' }, batch: { type: 'string', default: '64' },
-    lr: { type: 'string' }, seed: { type: 'string', default: '42' }, resume: { type: 'boolean', default: false },
-    limit: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string', default: 'default' }, workers: { type: 'string' }, data: { type: 'string', default: '../shared/datasets/fer2013' },
+    model: { type: 'string', default: 'cnn' },
+    epochs: { type: 'string', default: '30' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    resume: { type: 'boolean', default: false },
+    limit: { type: 'string' },
+    out: { type: 'string' },
+    preset: { type: 'string', default: 'default' },
+    workers: { type: 'string' },
+    data: { type: 'string', default: '../shared/datasets/fer2013' },
   },
 });
 const kind = values.model!;
@@ -41,7 +49,10 @@ async function load(split: string, limit?: number) {
   const x = parseNpy(new Uint8Array(await fs.readFile(path.join(values.data!, `${split}.X.npy`))), split);
   const y = parseNpy(new Uint8Array(await fs.readFile(path.join(values.data!, `${split}.Y.npy`))), split);
   const n = Math.min(limit ?? Infinity, y.shape[0]);
-  return { images: (x.data as Uint8Array).subarray(0, n * 48 * 48), labels: Uint8Array.from(y.data as Uint8Array).subarray(0, n) };
+  return {
+    images: (x.data as Uint8Array).subarray(0, n * 48 * 48),
+    labels: Uint8Array.from(y.data as Uint8Array).subarray(0, n),
+  };
 }
 const limit = values.limit ? Number(values.limit) : undefined;
 const train = await load('train', limit);
@@ -49,18 +60,50 @@ const val = await load('publictest', limit ? Math.ceil(limit / 4) : undefined);
 const part = (p: { images: Uint8Array; labels: Uint8Array }) => ({ ...p, count: p.labels.length });
 const paper = values.preset === 'paper';
 // Already 48x48 gray: the same pipeline as `fer train`, with PublicTest as the validation part.
-const pre: PreprocessResult = paper ? await paperPreprocess() : {
-  preset: 'default', size: 48, channels: 1, classes: [...FER_CLASSES], train: part(train), validation: part(val),
-  test: part({ images: new Uint8Array(0), labels: new Uint8Array(0) }), pca: null, usePcaInput: false,
-  report: { imagesBefore: train.labels.length + val.labels.length, imagesAfter: train.labels.length + val.labels.length, featuresBefore: 2304, featuresAfter: 2304, explainedVariance: null, seconds: 0, pcaSeconds: 0 },
-};
+const pre: PreprocessResult = paper
+  ? await paperPreprocess()
+  : {
+      preset: 'default',
+      size: 48,
+      channels: 1,
+      classes: [...FER_CLASSES],
+      train: part(train),
+      validation: part(val),
+      test: part({ images: new Uint8Array(0), labels: new Uint8Array(0) }),
+      pca: null,
+      usePcaInput: false,
+      report: {
+        imagesBefore: train.labels.length + val.labels.length,
+        imagesAfter: train.labels.length + val.labels.length,
+        featuresBefore: 2304,
+        featuresAfter: 2304,
+        explainedVariance: null,
+        seconds: 0,
+        pcaSeconds: 0,
+      },
+    };
 const out = values.out ?? (paper ? `runs/paper-${kind}` : `runs/${kind}`);
 console.log(`backend ${backend}; ${kind}; train ${train.labels.length}, validation ${val.labels.length}; out ${out}`);
 const result = await trainOnPreprocessed(pre, {
-  kind, preset: paper ? 'paper' : 'default', epochs: paper ? undefined : Number(values.epochs), batchSize: Number(values.batch), learningRate: values.lr ? Number(values.lr) : undefined,
-  seed: Number(values.seed), outDir: out, resume: values.resume, workers: values.workers ? Number(values.workers) : undefined,
-  onBatch: (b) => { if (b.batch % 20 === 0) console.log(`  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(3)} acc ${b.accuracy.toFixed(3)} ${b.imagesPerSecond.toFixed(1)} img/s`); },
-  onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(4)} val_loss ${e.valLoss?.toFixed(3)} val_acc ${e.valAccuracy?.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
+  kind,
+  preset: paper ? 'paper' : 'default',
+  epochs: paper ? undefined : Number(values.epochs),
+  batchSize: Number(values.batch),
+  learningRate: values.lr ? Number(values.lr) : undefined,
+  seed: Number(values.seed),
+  outDir: out,
+  resume: values.resume,
+  workers: values.workers ? Number(values.workers) : undefined,
+  onBatch: (b) => {
+    if (b.batch % 20 === 0)
+      console.log(
+        `  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(3)} acc ${b.accuracy.toFixed(3)} ${b.imagesPerSecond.toFixed(1)} img/s`,
+      );
+  },
+  onEpoch: (e) =>
+    console.log(
+      `epoch ${e.epoch}: loss ${e.loss.toFixed(3)} acc ${e.accuracy.toFixed(4)} val_loss ${e.valLoss?.toFixed(3)} val_acc ${e.valAccuracy?.toFixed(4)} (${e.seconds.toFixed(0)} s)`,
+    ),
 });
 console.log(`done; best validation accuracy ${result.meta.metrics.bestValAccuracy}`);
 if (paper) await writePaperSummary();
@@ -75,10 +118,23 @@ async function paperPreprocess(): Promise<PreprocessResult> {
   labels.set(train.labels);
   labels.set(val.labels, train.labels.length);
   const split = new Uint8Array(n).fill(SPLIT.validation, 0, n).fill(SPLIT.train, 0, train.labels.length);
-  const ds: Dataset = { format: 'npy', source: values.data!, classes: [...FER_CLASSES], count: n, height: 48, width: 48, channels: 1, images, labels, split };
+  const ds: Dataset = {
+    format: 'npy',
+    source: values.data!,
+    classes: [...FER_CLASSES],
+    count: n,
+    height: 48,
+    width: 48,
+    channels: 1,
+    images,
+    labels,
+    split,
+  };
   // test: 0 keeps all of FER2013 train for training (PublicTest is the held-out part).
   const p = await preprocessDataset(ds, { preset: 'paper', test: 0 });
-  console.log(`paper preprocessing: ${p.report.featuresBefore} -> ${p.report.featuresAfter} features, explained variance ${p.report.explainedVariance?.toFixed(4)}, PCA ${p.report.pcaSeconds.toFixed(1)} s`);
+  console.log(
+    `paper preprocessing: ${p.report.featuresBefore} -> ${p.report.featuresAfter} features, explained variance ${p.report.explainedVariance?.toFixed(4)}, PCA ${p.report.pcaSeconds.toFixed(1)} s`,
+  );
   return p;
 }
 
@@ -86,11 +142,22 @@ async function writePaperSummary(): Promise<void> {
   const m = result.meta;
   const last = m.history.at(-1);
   const summary = {
-    kind: m.kind, backend: m.backend, epochs: m.history.length, trainImages: pre.train.count, publicTestImages: pre.validation.count,
-    pca: { components: pre.report.featuresAfter, explainedVariance: pre.report.explainedVariance, seconds: pre.report.pcaSeconds },
-    finalTrainAccuracy: last?.accuracy ?? null, finalTrainBinaryAccuracy: last?.binaryAccuracy ?? null,
-    finalPublicTestAccuracy: last?.valAccuracy ?? null, bestPublicTestAccuracy: m.metrics.bestValAccuracy,
-    history: m.history, command: `npx tsx scripts/train-fer2013.ts --preset paper --model ${kind} --seed ${values.seed}`,
+    kind: m.kind,
+    backend: m.backend,
+    epochs: m.history.length,
+    trainImages: pre.train.count,
+    publicTestImages: pre.validation.count,
+    pca: {
+      components: pre.report.featuresAfter,
+      explainedVariance: pre.report.explainedVariance,
+      seconds: pre.report.pcaSeconds,
+    },
+    finalTrainAccuracy: last?.accuracy ?? null,
+    finalTrainBinaryAccuracy: last?.binaryAccuracy ?? null,
+    finalPublicTestAccuracy: last?.valAccuracy ?? null,
+    bestPublicTestAccuracy: m.metrics.bestValAccuracy,
+    history: m.history,
+    command: `npx tsx scripts/train-fer2013.ts --preset paper --model ${kind} --seed ${values.seed}`,
   };
   await fs.mkdir('models/paper', { recursive: true });
   await fs.writeFile(`models/paper/${kind}.json`, `${JSON.stringify(summary, null, 2)}\n`);

@@ -14,13 +14,19 @@ export function havePython(modules: string, aptPackages: string): boolean {
     execFileSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' });
     return true;
   } catch {
-    console.log(`baseline skipped: ${PYTHON} cannot import ${modules} (install with \`apt-get install -y ${aptPackages}\`, Debian)`);
+    console.log(
+      `baseline skipped: ${PYTHON} cannot import ${modules} (install with \`apt-get install -y ${aptPackages}\`, Debian)`,
+    );
     return false;
   }
 }
 
 /** Runs a baseline and parses the JSON object on the last line of its stdout. */
 export function pythonJson<T>(args: string[], opts: { quietStderr?: boolean } = {}): T {
-  const out = execFileSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', opts.quietStderr ? 'ignore' : 'inherit'], maxBuffer: 1 << 20 });
+  const out = execFileSync(PYTHON, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', opts.quietStderr ? 'ignore' : 'inherit'],
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T;
 }

@@ -40,8 +40,11 @@ export interface BenchResult {
 export function machineInfo(): BenchResult['machine'] {
   const cpus = os.cpus();
   return {
-    cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100), node: process.version,
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    node: process.version,
   };
 }
 
@@ -58,7 +61,9 @@ export function printRows(rows: BenchRow[]): void {
     const base = r.baseline === null ? 'no baseline' : `${r.baselineName}: ${fmt(r.baseline)} ${r.unit}`;
     const ratio = r.speedup === null ? '' : `; ratio ${r.speedup.toFixed(2)}x`;
     const verdict = r.met === null ? '' : r.met ? ' [target met]' : ' [target NOT met]';
-    console.log(`${r.name}: ours ${fmt(r.ours)} ${r.unit}; ${base}${ratio}; target ${r.target}${verdict}${r.notes ? ` (${r.notes})` : ''}`);
+    console.log(
+      `${r.name}: ours ${fmt(r.ours)} ${r.unit}; ${base}${ratio}; target ${r.target}${verdict}${r.notes ? ` (${r.notes})` : ''}`,
+    );
   }
 }
 

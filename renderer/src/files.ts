@@ -7,7 +7,10 @@ import { LIMITS } from '../../src/contract/contract.ts';
 import { RequestError } from './request-error.ts';
 import type { Transport } from './transport.ts';
 
-export interface PickedFile { name: string; file: File }
+export interface PickedFile {
+  name: string;
+  file: File;
+}
 
 export function fromInput(input: HTMLInputElement): PickedFile[] {
   return [...(input.files ?? [])].map((file) => ({ name: file.webkitRelativePath || file.name, file }));
@@ -40,13 +43,27 @@ async function walk(entry: FileSystemEntry, out: PickedFile[]): Promise<void> {
 
 /** Skips hidden files (.DS_Store, Thumbs.db) that folder pickers include. */
 export function withoutJunk(files: PickedFile[]): PickedFile[] {
-  return files.filter((f) => !f.name.split('/').some((part) => part.startsWith('.')) && !/(^|\/)(thumbs\.db|desktop\.ini)$/i.test(f.name));
+  return files.filter(
+    (f) => !f.name.split('/').some((part) => part.startsWith('.')) && !/(^|\/)(thumbs\.db|desktop\.ini)$/i.test(f.name),
+  );
 }
 
-export async function sendFiles(t: Transport, purpose: 'dataset' | 'photo', files: PickedFile[], onProgress: (done: number, total: number) => void): Promise<string> {
+export async function sendFiles(
+  t: Transport,
+  purpose: 'dataset' | 'photo',
+  files: PickedFile[],
+  onProgress: (done: number, total: number) => void,
+): Promise<string> {
   const total = files.reduce((a, f) => a + f.file.size, 0);
-  if (purpose === 'dataset' && total > LIMITS.maxDatasetBytes) throw new RequestError('bad-input', `the dataset is larger than the ${LIMITS.maxDatasetBytes / 2 ** 30} GiB upload limit`);
-  const { uploadId } = await t.request('beginUpload', { purpose, files: files.map((f) => ({ name: f.name, size: f.file.size })) });
+  if (purpose === 'dataset' && total > LIMITS.maxDatasetBytes)
+    throw new RequestError(
+      'bad-input',
+      `the dataset is larger than the ${LIMITS.maxDatasetBytes / 2 ** 30} GiB upload limit`,
+    );
+  const { uploadId } = await t.request('beginUpload', {
+    purpose,
+    files: files.map((f) => ({ name: f.name, size: f.file.size })),
+  });
   let next = 0;
   let done = 0;
   // A few files in flight at once: folder datasets are thousands of small images.

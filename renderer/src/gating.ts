@@ -8,13 +8,20 @@ import type { UiState } from './ui-state.ts';
 /** `train-<kind>`: one train button per kind of the model registry (contract/model-kinds.ts). */
 export type TrainActionId = `train-${string}`;
 export type ActionId = 'upload' | 'preprocess' | TrainActionId | 'compare' | 'predict' | 'live';
-export interface Gate { enabled: boolean; reason: string }
+export interface Gate {
+  enabled: boolean;
+  reason: string;
+}
 
 /** The kind a train button trains, or null for the other buttons. */
-export const trainedKind = (id: ActionId): string | null => (id.startsWith('train-') ? id.slice('train-'.length) : null);
+export const trainedKind = (id: ActionId): string | null =>
+  id.startsWith('train-') ? id.slice('train-'.length) : null;
 
 // The paper's two ("Train CNN Algorithm", "Train RNN Algorithm") are the registry's first two kinds.
-const TRAIN_ACTIONS = modelKinds().map((k) => ({ id: `train-${k.kind}` as TrainActionId, label: `Train ${k.label} Algorithm` }));
+const TRAIN_ACTIONS = modelKinds().map((k) => ({
+  id: `train-${k.kind}` as TrainActionId,
+  label: `Train ${k.label} Algorithm`,
+}));
 
 export const ACTIONS: { id: ActionId; label: string }[] = [
   { id: 'upload', label: 'Upload Facial Emotion Dataset' },
@@ -38,7 +45,11 @@ export function gates(s: UiState): Record<ActionId, Gate> {
   const busy = snap.job ? no(`Wait: ${snap.job.label.toLowerCase()} is running (or cancel it)`) : null;
   const hasModel = Object.values(snap.models).some(Boolean);
   const trainFirst = `train ${anyModelPhrase()} first`;
-  const train = busy ?? (snap.preprocessed ? ok : no(snap.dataset ? 'Preprocess the dataset first' : 'Upload a dataset, then preprocess it'));
+  const train =
+    busy ??
+    (snap.preprocessed
+      ? ok
+      : no(snap.dataset ? 'Preprocess the dataset first' : 'Upload a dataset, then preprocess it'));
   return {
     ...Object.fromEntries(TRAIN_ACTIONS.map((a) => [a.id, train])),
     upload: busy ?? ok,

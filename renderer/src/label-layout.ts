@@ -6,7 +6,12 @@
  * by the live view and photo Predict (views/face-overlay.ts), with the
  * hit-test of a hover or click. Pure: no DOM.
  */
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface LabelRequest {
   /** The face's box, in the canvas's pixels. */
@@ -17,14 +22,17 @@ export interface LabelRequest {
 }
 
 const overlapArea = (a: Rect, b: Rect): number =>
-  Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
+  Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
 
 /** One rectangle per request, inside `width` x `height` where the label fits. */
 export function layoutLabels(requests: LabelRequest[], width: number, height: number): Rect[] {
   const placed: Rect[] = [];
   const out: Rect[] = new Array(requests.length);
   // Top-most faces first, so the labels above them are taken before lower faces push theirs up.
-  const order = requests.map((_, i) => i).sort((a, b) => requests[a].box.y - requests[b].box.y || requests[a].box.x - requests[b].box.x);
+  const order = requests
+    .map((_, i) => i)
+    .sort((a, b) => requests[a].box.y - requests[b].box.y || requests[a].box.x - requests[b].box.x);
   for (const i of order) {
     const { box, w, h } = requests[i];
     const clampX = (x: number) => Math.max(0, Math.min(x, width - w));
@@ -42,7 +50,10 @@ export function layoutLabels(requests: LabelRequest[], width: number, height: nu
         const labelCover = placed.reduce((a, p) => a + overlapArea(r, p), 0);
         const faceCover = requests.reduce((a, q, j) => a + (j === i ? 0 : overlapArea(r, q.box)), 0);
         const cost = labelCover * 1e6 + faceCover + Math.abs(r.y - (box.y - h)) * 1e-3;
-        if (cost < bestCost) { best = r; bestCost = cost; }
+        if (cost < bestCost) {
+          best = r;
+          bestCost = cost;
+        }
         if (labelCover === 0 && faceCover === 0) break;
       }
       if (bestCost < 1) break;
@@ -58,7 +69,11 @@ export function rectsOverlap(a: Rect, b: Rect): boolean {
 }
 
 /** A face as drawn: its box and its label, in canvas pixels. */
-export interface DrawnFace { id: number; box: Rect; label: Rect }
+export interface DrawnFace {
+  id: number;
+  box: Rect;
+  label: Rect;
+}
 
 /** The face under a point (canvas pixels): its label first, then the smallest box containing it. */
 export function faceAt(drawn: DrawnFace[], x: number, y: number): number | null {

@@ -13,7 +13,10 @@ import type { ModelSlot } from '../../src/contract/contract.ts';
 export type Box = [number, number, number, number];
 export type SlotProbs = Partial<Record<ModelSlot, number[]>>;
 
-export interface Detection { box: Box; probabilities: SlotProbs }
+export interface Detection {
+  box: Box;
+  probabilities: SlotProbs;
+}
 
 export interface Track {
   id: number;
@@ -65,7 +68,8 @@ export function meanProbabilities(p: SlotProbs): number[] {
   return lists[0].map((_, i) => lists.reduce((a, l) => a + (l[i] ?? 0), 0) / lists.length);
 }
 
-const centreDistance = (a: Box, b: Box): number => Math.hypot(a[0] + a[2] / 2 - b[0] - b[2] / 2, a[1] + a[3] / 2 - b[1] - b[3] / 2);
+const centreDistance = (a: Box, b: Box): number =>
+  Math.hypot(a[0] + a[2] / 2 - b[0] - b[2] / 2, a[1] + a[3] / 2 - b[1] - b[3] / 2);
 
 const argmax = (v: number[]): number => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
 
@@ -75,7 +79,15 @@ export class FaceTracker {
   private readonly o: Required<TrackerOptions>;
 
   constructor(opts: TrackerOptions = {}) {
-    this.o = { minIou: 0.25, maxJump: 0.8, smoothingMs: 400, boxSmoothingMs: 60, forgetMs: 1000, labelMargin: 0.08, ...opts };
+    this.o = {
+      minIou: 0.25,
+      maxJump: 0.8,
+      smoothingMs: 400,
+      boxSmoothingMs: 60,
+      forgetMs: 1000,
+      labelMargin: 0.08,
+      ...opts,
+    };
   }
 
   /** Starts over (a new camera session): ids restart at 1. */
@@ -88,13 +100,16 @@ export class FaceTracker {
   update(detections: Detection[], now: number): Track[] {
     this.tracks = this.tracks.filter((t) => now - t.lastSeen <= this.o.forgetMs);
     const pairs: { d: number; t: number; overlap: number }[] = [];
-    detections.forEach((det, d) => this.tracks.forEach((tr, t) => {
-      const overlap = iou(det.box, tr.box);
-      if (overlap >= this.o.minIou) return pairs.push({ d, t, overlap });
-      // Overlapping pairs first (positive), then the nearest centres (negative, nearer = higher).
-      const jump = centreDistance(det.box, tr.box) / Math.max(1, (det.box[2] + det.box[3] + tr.box[2] + tr.box[3]) / 4);
-      if (jump <= this.o.maxJump) pairs.push({ d, t, overlap: -jump });
-    }));
+    detections.forEach((det, d) =>
+      this.tracks.forEach((tr, t) => {
+        const overlap = iou(det.box, tr.box);
+        if (overlap >= this.o.minIou) return pairs.push({ d, t, overlap });
+        // Overlapping pairs first (positive), then the nearest centres (negative, nearer = higher).
+        const jump =
+          centreDistance(det.box, tr.box) / Math.max(1, (det.box[2] + det.box[3] + tr.box[2] + tr.box[3]) / 4);
+        if (jump <= this.o.maxJump) pairs.push({ d, t, overlap: -jump });
+      }),
+    );
     pairs.sort((a, b) => b.overlap - a.overlap);
     const trackOf = new Map<number, Track>();
     const taken = new Set<number>();
@@ -113,7 +128,15 @@ export class FaceTracker {
 
   private start(det: Detection, now: number): Track {
     const probabilities = copy(det.probabilities);
-    const t: Track = { id: this.nextId++, box: [...det.box], probabilities, raw: copy(det.probabilities), label: argmax(meanProbabilities(probabilities)), firstSeen: now, lastSeen: now };
+    const t: Track = {
+      id: this.nextId++,
+      box: [...det.box],
+      probabilities,
+      raw: copy(det.probabilities),
+      label: argmax(meanProbabilities(probabilities)),
+      firstSeen: now,
+      lastSeen: now,
+    };
     this.tracks.push(t);
     return t;
   }

@@ -2,7 +2,10 @@
 import type { ErrorKind, WireResult } from '../../src/contract/contract.ts';
 
 export class RequestError extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -14,5 +14,7 @@ export interface Transport {
 }
 
 declare global {
-  interface Window { ferApi?: FerBridge }
+  interface Window {
+    ferApi?: FerBridge;
+  }
 }

@@ -9,7 +9,10 @@ import type { Transport } from './transport.ts';
 
 export function webTransport(location: Location): Transport {
   const token = new URLSearchParams(location.hash.slice(1)).get(HTTP.tokenParam);
-  const headers = (type: string): Record<string, string> => ({ 'content-type': type, ...(token ? { [HTTP.tokenHeader]: token } : {}) });
+  const headers = (type: string): Record<string, string> => ({
+    'content-type': type,
+    ...(token ? { [HTTP.tokenHeader]: token } : {}),
+  });
 
   async function post(path: string, body: BodyInit, type: string) {
     let res: Response;
@@ -36,7 +39,9 @@ export function webTransport(location: Location): Transport {
     subscribe: (onEvent, onConnection) => {
       const connect = () => {
         const q = token ? `?${HTTP.tokenParam}=${encodeURIComponent(token)}` : '';
-        const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${HTTP.events}${q}`);
+        const ws = new WebSocket(
+          `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${HTTP.events}${q}`,
+        );
         ws.onopen = () => onConnection(true);
         ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)) as AppEvent);
         ws.onclose = () => {

@@ -34,13 +34,19 @@ export function pngDeclaring(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit gray, deflate, no filter, no interlace
   const rows = deflateSync(Buffer.alloc(4 * (width + 1)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A real small JPEG with its frame header patched to declare `width` x `height`. */
 export async function jpegDeclaring(width: number, height: number): Promise<Buffer> {
-  const jpg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  const jpg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer();
   for (let i = 2; i < jpg.length - 9; i++) {
     if (jpg[i] === 0xff && (jpg[i + 1] === 0xc0 || jpg[i + 1] === 0xc2)) {
       jpg.writeUInt16BE(height, i + 5);

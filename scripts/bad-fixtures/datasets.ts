@@ -65,17 +65,42 @@ function npyFiles(): Files {
     ...pair('npy-float64-big-endian', npyBytes('>f8', [N, SIDE, SIDE], new Uint8Array(8 * N * SIDE * SIDE))),
     ...pair('npy-complex', npyBytes('<c8', [N, SIDE, SIDE], new Uint8Array(8 * N * SIDE * SIDE))),
     ...pair('npy-unicode', npyBytes('<U4', [N], new Uint8Array(16 * N))),
-    ...pair('npy-structured', withHeader(`{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (4, 8, 8), }`.padEnd(xHeaderLen - 1))),
-    ...pair('npy-infinite-dimension', rawNpy(`{'descr': '|u1', 'fortran_order': False, 'shape': (${'9'.repeat(400)}, 0), }`, new Uint8Array(0))),
+    ...pair(
+      'npy-structured',
+      withHeader(`{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (4, 8, 8), }`.padEnd(xHeaderLen - 1)),
+    ),
+    ...pair(
+      'npy-infinite-dimension',
+      rawNpy(`{'descr': '|u1', 'fortran_order': False, 'shape': (${'9'.repeat(400)}, 0), }`, new Uint8Array(0)),
+    ),
     ...pair('npy-no-shape', withHeader(`{'descr': '|u1', 'fortran_order': False, }`.padEnd(xHeaderLen - 1))),
     ...pair('npy-fortran-order', npyBytes('|u1', [N, SIDE, SIDE], pixels(), { fortran: true })),
-    ...pair('npy-nan-pixels', floatPixels((a) => { a[77] = NaN; })),
-    ...pair('npy-inf-pixels', floatPixels((a) => { a[200] = Infinity; })),
-    ...pair('npy-pixels-out-of-range', floatPixels((a) => { a[3] = 300; })),
+    ...pair(
+      'npy-nan-pixels',
+      floatPixels((a) => {
+        a[77] = NaN;
+      }),
+    ),
+    ...pair(
+      'npy-inf-pixels',
+      floatPixels((a) => {
+        a[200] = Infinity;
+      }),
+    ),
+    ...pair(
+      'npy-pixels-out-of-range',
+      floatPixels((a) => {
+        a[3] = 300;
+      }),
+    ),
     ...pair('npy-trailing-bytes', Buffer.concat([x, Buffer.alloc(5)])),
     ...pair('npy-not-square', writeNpy(new Uint8Array(N * 7), [N, 7], 'u1')),
     ...pair('npy-five-channels', writeNpy(new Uint8Array(N * 4 * 4 * 5), [N, 4, 4, 5], 'u1')),
-    ...pair('npy-zero-images', writeNpy(new Uint8Array(0), [0, SIDE, SIDE], 'u1'), writeNpy(new Uint8Array(0), [0], 'u1')),
+    ...pair(
+      'npy-zero-images',
+      writeNpy(new Uint8Array(0), [0, SIDE, SIDE], 'u1'),
+      writeNpy(new Uint8Array(0), [0], 'u1'),
+    ),
     ...pair('npy-length-mismatch', x, writeNpy(Uint8Array.from([0, 1, 2]), [3], 'u1')),
     ...pair('npy-label-out-of-range', x, writeNpy(Uint8Array.from([0, 1, 9, 2]), [N], 'u1')),
     ...pair('npy-label-negative', x, npyBytes('<i4', [N], bytes(Int32Array.from([0, -1, 2, 3])))),
@@ -83,7 +108,11 @@ function npyFiles(): Files {
     ...pair('npy-one-hot-two-ones', x, oneHot([hot(0), hot(1), [1, 1, 0, 0, 0, 0, 0], hot(3)])),
     ...pair('npy-one-hot-zero-row', x, oneHot([hot(0), hot(1), hot(2), new Array<number>(7).fill(0)])),
     ...pair('npy-one-hot-soft', x, oneHot([hot(0), [0.5, 0.5, 0, 0, 0, 0, 0], hot(2), hot(3)])),
-    ...pair('npy-one-hot-wrong-width', x, npyBytes('<f4', [N, 5], f32([hot(0), hot(1), hot(2), hot(3)].map((r) => r.slice(0, 5)).flat()))),
+    ...pair(
+      'npy-one-hot-wrong-width',
+      x,
+      npyBytes('<f4', [N, 5], f32([hot(0), hot(1), hot(2), hot(3)].map((r) => r.slice(0, 5)).flat())),
+    ),
     ...pair('npy-empty-x', new Uint8Array(0)),
     ...pair('npy-empty-y', x, new Uint8Array(0)),
     ...pair('npy-missing-y', x, null),
@@ -120,7 +149,9 @@ function csvFiles(): Files {
     'csv-not-square.csv': HEADER + row(0, '1 2 3 4 5 6 7 8 9 10'),
     'csv-no-pixels.csv': HEADER + row(0, ''),
     'csv-unterminated-quote.csv': HEADER + ok + `5,"${px16},Training\n`,
-    'csv-binary.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe]),
+    'csv-binary.csv': Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe,
+    ]),
     'not-a-dataset.txt': 'emotion,pixels\n',
   };
 }

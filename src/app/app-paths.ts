@@ -26,5 +26,9 @@ export interface AppPaths {
 }
 
 export function appPaths(root = appRoot()): AppPaths {
-  return { dataDir: path.join(root, 'data'), modelsDir: path.join(root, 'models'), rendererDir: path.join(root, 'dist', 'renderer') };
+  return {
+    dataDir: path.join(root, 'data'),
+    modelsDir: path.join(root, 'models'),
+    rendererDir: path.join(root, 'dist', 'renderer'),
+  };
 }

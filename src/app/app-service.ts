@@ -4,7 +4,16 @@
  * renderer request to `request()` (which validates it against the contract)
  * and forward every event from `onEvent()` to the renderer.
  */
-import { parseRequest, type AnyRequest, type AppEvent, type JobStarted, type RequestArgs, type RequestName, type Responses, type WireResult } from '../contract/contract.ts';
+import {
+  parseRequest,
+  type AnyRequest,
+  type AppEvent,
+  type JobStarted,
+  type RequestArgs,
+  type RequestName,
+  type Responses,
+  type WireResult,
+} from '../contract/contract.ts';
 import { anyModelPhrase, MODEL_LABELS, type DetectorKind } from '../contract/contract.ts';
 import { initBackend } from '../core/backend/init-backend.ts';
 import { applyRuntimeOptions, DEFAULT_RUNTIME, type RuntimeOptions } from '../core/runtime-options.ts';
@@ -73,10 +82,17 @@ export class AppService {
     applyRuntimeOptions(this.runtime);
     this.jobs = new JobRunner((e) => {
       this.emit(e);
-      if (e.type === 'job-finished' && e.outcome !== 'done') this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
+      if (e.type === 'job-finished' && e.outcome !== 'done')
+        this.log(e.message, e.outcome === 'failed' ? 'error' : 'warn');
       if (e.type === 'job-started' || e.type === 'job-finished') this.emitState();
     });
-    this.deps = { session: this.session, workDir: opts.workDir, runtime: this.runtime, log: (l, level) => this.log(l, level), emit: (e) => this.emit(e) };
+    this.deps = {
+      session: this.session,
+      workDir: opts.workDir,
+      runtime: this.runtime,
+      log: (l, level) => this.log(l, level),
+      emit: (e) => this.emit(e),
+    };
   }
 
   /** Picks the tfjs backend and loads the shipped models; safe to call more than once. */
@@ -92,7 +108,8 @@ export class AppService {
           this.log(`Using the ${p.model.summary.description} until you train one`);
         } else this.log(`The shipped ${MODEL_LABELS[p.slot]} could not be loaded: ${p.error}`, 'warn');
       }
-      if (!this.session.loadedSlots().length) this.log(`No pretrained models found: train ${anyModelPhrase()} to predict`);
+      if (!this.session.loadedSlots().length)
+        this.log(`No pretrained models found: train ${anyModelPhrase()} to predict`);
       this.warmClassifyHelper();
       await this.useDetector(this.session.detector.kind);
       this.emitState();
@@ -162,7 +179,8 @@ export class AppService {
         return this.snapshot();
       case 'useSample': {
         const sample = samplePath(this.opts.dataDir, req.args.sample);
-        if (!sample) throw new FerError(`no sample called "${req.args.sample}" in the app's data folder`, { kind: 'not-found' });
+        if (!sample)
+          throw new FerError(`no sample called "${req.args.sample}" in the app's data folder`, { kind: 'not-found' });
         return this.startLoad(sample);
       }
       case 'beginUpload':
@@ -175,37 +193,70 @@ export class AppService {
       case 'preprocess': {
         const data = s.dataset;
         if (!data) throw new FerError('upload a dataset first', { kind: 'usage' });
-        return { jobId: this.jobs.start('preprocess', 'Preprocessing', (ctx) => preprocessJob(ctx, data, req.args), (p) => {
-          s.setPreprocessed(p);
-          this.log(preprocessed(p.summary));
-        }) };
+        return {
+          jobId: this.jobs.start(
+            'preprocess',
+            'Preprocessing',
+            (ctx) => preprocessJob(ctx, data, req.args),
+            (p) => {
+              s.setPreprocessed(p);
+              this.log(preprocessed(p.summary));
+            },
+          ),
+        };
       }
       case 'train': {
         if (!s.pre) throw new FerError('preprocess the dataset first', { kind: 'usage' });
         const label = MODEL_LABELS[req.args.model];
-        return { jobId: this.jobs.start('train', `Training ${label}`, (ctx) => {
-          this.log(`Training the ${label}: ${req.args.epochs} epochs, batch ${req.args.batchSize}, on ${s.pre!.summary.counts.train} images (validation ${s.pre!.summary.counts.validation})`);
-          return trainJob(this.deps, ctx, req.args);
-        }, (out) => { trainFinished(this.deps, out); this.warmClassifyHelper(); }, req.args.model) };
+        return {
+          jobId: this.jobs.start(
+            'train',
+            `Training ${label}`,
+            (ctx) => {
+              this.log(
+                `Training the ${label}: ${req.args.epochs} epochs, batch ${req.args.batchSize}, on ${s.pre!.summary.counts.train} images (validation ${s.pre!.summary.counts.validation})`,
+              );
+              return trainJob(this.deps, ctx, req.args);
+            },
+            (out) => {
+              trainFinished(this.deps, out);
+              this.warmClassifyHelper();
+            },
+            req.args.model,
+          ),
+        };
       }
       case 'cancel':
         return { cancelled: this.jobs.cancel(req.args.jobId) };
       case 'compare': {
         const models = Object.fromEntries(s.loadedSlots().map((slot) => [slot, s.models[slot]!.fer]));
-        if (!Object.keys(models).length) throw new FerError(`no model to compare yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
-        if (!s.pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
-        return { jobId: this.jobs.start('compare', 'Measuring test accuracy', (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads), ({ reports, evaluations }) => {
-          s.reports = { ...s.reports, ...reports };
-          s.evaluations = { ...s.evaluations, ...evaluations };
-          this.log(Object.values(reports).flatMap((r) => (r ? [testLine(r)] : [])));
-        }) };
+        if (!Object.keys(models).length)
+          throw new FerError(`no model to compare yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
+        if (!s.pre)
+          throw new FerError('preprocess a dataset first: the comparison is measured on its test split', {
+            kind: 'usage',
+          });
+        return {
+          jobId: this.jobs.start(
+            'compare',
+            'Measuring test accuracy',
+            (ctx) => evaluateOnTest(s.pre, models, ctx, this.runtime.predictThreads),
+            ({ reports, evaluations }) => {
+              s.reports = { ...s.reports, ...reports };
+              s.evaluations = { ...s.evaluations, ...evaluations };
+              this.log(Object.values(reports).flatMap((r) => (r ? [testLine(r)] : [])));
+            },
+          ),
+        };
       }
       case 'predict': {
         this.refuseIfBusy();
         const photo = await this.uploads.complete(req.args.uploadId, 'photo');
         if (this.lastPhoto && this.lastPhoto !== photo.id) await this.uploads.remove(this.lastPhoto);
         this.lastPhoto = photo.id;
-        const result = await this.jobs.run('predict', 'Predicting', (ctx) => predictJob(s, ctx, photo, req.args.wholeImage));
+        const result = await this.jobs.run('predict', 'Predicting', (ctx) =>
+          predictJob(s, ctx, photo, req.args.wholeImage),
+        );
         this.log(predictionLine(result));
         return result;
       }
@@ -215,19 +266,28 @@ export class AppService {
         const photo = await this.uploads.complete(req.args.uploadId, 'photo');
         const file = photo.files[0];
         const bytes = new Uint8Array(await fs.readFile(file.path));
-        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, file.name, bytes, req.args.wholeImage));
+        return this.jobs.run('predict', 'Computing heat maps', (ctx) =>
+          heatMapsJob(s, ctx, file.name, bytes, req.args.wholeImage),
+        );
       }
       case 'liveHeatMaps': {
         // The frame the user paused the camera on (a JPEG, as liveFrame sends it).
         this.refuseIfBusy();
-        if (req.args.format !== 'jpeg') throw new FerError('heat maps of a live frame need it as a JPEG', { kind: 'usage' });
+        if (req.args.format !== 'jpeg')
+          throw new FerError('heat maps of a live frame need it as a JPEG', { kind: 'usage' });
         const bytes = new Uint8Array(Buffer.from(req.args.image, 'base64'));
-        return this.jobs.run('predict', 'Computing heat maps', (ctx) => heatMapsJob(s, ctx, 'the paused frame', bytes, false));
+        return this.jobs.run('predict', 'Computing heat maps', (ctx) =>
+          heatMapsJob(s, ctx, 'the paused frame', bytes, false),
+        );
       }
       case 'liveFrame': {
         // A training or any other job needs the cores: the page stops the camera and says so.
         const job = this.jobs.current();
-        if (job) throw new FerError(`camera stopped: ${job.label.toLowerCase()} needs the processor; start it again when it is done`, { kind: 'busy' });
+        if (job)
+          throw new FerError(
+            `camera stopped: ${job.label.toLowerCase()} needs the processor; start it again when it is done`,
+            { kind: 'busy' },
+          );
         return this.live.analyse(req.args);
       }
       case 'setDetector':
@@ -243,17 +303,26 @@ export class AppService {
       case 'exportReport':
         return exportReportFor(s);
       case 'pickDataset':
-        throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', { kind: 'usage' });
+        throw new FerError('choosing a dataset by dialog needs the desktop app; upload the files instead', {
+          kind: 'usage',
+        });
     }
   }
 
   private startLoad(source: { path: string; name: string; root?: string }, uploadId?: string): JobStarted {
-    return { jobId: this.jobs.start('load-dataset', 'Loading the dataset', (ctx) => loadJob(ctx, source), (d) => {
-      this.session.setDataset(d);
-      this.log(datasetLoaded(d.summary, d.seconds));
-      // The images are in memory now; the uploaded copy is no longer needed.
-      if (uploadId) void this.uploads.remove(uploadId);
-    }) };
+    return {
+      jobId: this.jobs.start(
+        'load-dataset',
+        'Loading the dataset',
+        (ctx) => loadJob(ctx, source),
+        (d) => {
+          this.session.setDataset(d);
+          this.log(datasetLoaded(d.summary, d.seconds));
+          // The images are in memory now; the uploaded copy is no longer needed.
+          if (uploadId) void this.uploads.remove(uploadId);
+        },
+      ),
+    };
   }
 
   /**
@@ -264,15 +333,20 @@ export class AppService {
     const d = await sharedFaceDetector({ kind });
     // Haar's helper thread loads its own opencv.js, so only once Haar is what runs. Warm-up
     // only: until it is ready (or if it cannot start) detection runs on this thread.
-    if (d.name === 'haar' && this.runtime.predictThreads > 1) startHaarHelper(cascadePath('default'), { debug: this.runtime.debug }).catch(() => undefined);
+    if (d.name === 'haar' && this.runtime.predictThreads > 1)
+      startHaarHelper(cascadePath('default'), { debug: this.runtime.debug }).catch(() => undefined);
     this.session.detector = { kind, inUse: describeDetector(d), fallback: d.fallback ?? null };
-    if (d.fallback) this.log(`Face detector: ${describeDetector(d)}, because YuNet cannot run here (${d.fallback})`, 'warn');
+    if (d.fallback)
+      this.log(`Face detector: ${describeDetector(d)}, because YuNet cannot run here (${d.fallback})`, 'warn');
     else this.log(`Face detector: ${describeDetector(d)}`);
   }
 
   private refuseIfBusy(): void {
     const job = this.jobs.current();
-    if (job) throw new FerError(`busy: ${job.label.toLowerCase()} is still running; wait for it or cancel it`, { kind: 'busy' });
+    if (job)
+      throw new FerError(`busy: ${job.label.toLowerCase()} is still running; wait for it or cancel it`, {
+        kind: 'busy',
+      });
   }
 
   private snapshot() {
@@ -284,7 +358,8 @@ export class AppService {
   }
 
   private log(lines: string | string[], level: 'info' | 'warn' | 'error' = 'info'): void {
-    for (const text of Array.isArray(lines) ? lines : [lines]) this.emit({ type: 'log', level, text, time: Date.now() });
+    for (const text of Array.isArray(lines) ? lines : [lines])
+      this.emit({ type: 'log', level, text, time: Date.now() });
   }
 
   private emit(e: AppEvent): void {

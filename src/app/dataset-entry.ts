@@ -18,10 +18,15 @@ export function datasetEntry(upload: CompletedUpload): { path: string; name: str
     if (csv.length === 1 && npy.length === 0) return { path: path.join(upload.dir, csv[0]), name: csv[0] };
     const x = npy.length === 1 ? npy : npy.filter((n) => X_TOKEN.test(path.posix.basename(n)));
     if (x.length === 1 && csv.length === 0) {
-      const others = names.filter((n) => n !== x[0] && path.posix.dirname(n) === path.posix.dirname(x[0])).map((n) => path.posix.basename(n));
+      const others = names
+        .filter((n) => n !== x[0] && path.posix.dirname(n) === path.posix.dirname(x[0]))
+        .map((n) => path.posix.basename(n));
       return { path: path.join(upload.dir, x[0]), name: others.length ? `${x[0]} (+ ${others.join(', ')})` : x[0] };
     }
-    throw new FerError(`cannot tell which file is the dataset among ${names.slice(0, 6).join(', ')}: send one .csv, or an X .npy with its Y .npy (and labels.json)`, { kind: 'usage' });
+    throw new FerError(
+      `cannot tell which file is the dataset among ${names.slice(0, 6).join(', ')}: send one .csv, or an X .npy with its Y .npy (and labels.json)`,
+      { kind: 'usage' },
+    );
   }
   // An image-folder upload: names are "<folder>/<class>/<file>"; load the common top folder.
   const tops = new Set(names.map((n) => n.split('/')[0]));

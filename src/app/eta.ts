@@ -7,4 +7,3 @@ export function estimateSecondsLeft(fraction: number, elapsedSeconds: number): n
   if (fraction < 0.01 || elapsedSeconds < 1) return null;
   return Math.round((elapsedSeconds * (1 - fraction)) / fraction);
 }
-

@@ -23,13 +23,23 @@ export class EventBacklog {
       this.logs.push(e);
       if (this.logs.length > this.maxLogs) this.logs.splice(0, this.logs.length - this.maxLogs);
     } else if (e.type === 'progress') this.progress = e;
-    else if (e.type === 'job-started') { this.progress = null; this.epochs = []; }
-    else if (e.type === 'epoch') this.epochs.push(e);
-    else if (e.type === 'job-finished') { this.progress = null; this.epochs = []; }
+    else if (e.type === 'job-started') {
+      this.progress = null;
+      this.epochs = [];
+    } else if (e.type === 'epoch') this.epochs.push(e);
+    else if (e.type === 'job-finished') {
+      this.progress = null;
+      this.epochs = [];
+    }
   }
 
   /** Events to send a newly connected renderer, oldest first. */
   replay(): AppEvent[] {
-    return [...this.logs, ...(this.state ? [this.state] : []), ...this.epochs, ...(this.progress ? [this.progress] : [])];
+    return [
+      ...this.logs,
+      ...(this.state ? [this.state] : []),
+      ...this.epochs,
+      ...(this.progress ? [this.progress] : []),
+    ];
   }
 }

@@ -41,9 +41,20 @@ export function insightInput(e: EvaluatedModels, title: string): InsightInput {
     seen.set(m.meta.kind, n + 1);
     return slotFor(m.meta.kind, n);
   });
-  const set = buildGallerySet(e.models.map((m, i) => ({ slot: slots[i], classes: m.meta.classes, probs: e.results[i].probs, truth: e.results[i].truth })));
+  const set = buildGallerySet(
+    e.models.map((m, i) => ({
+      slot: slots[i],
+      classes: m.meta.classes,
+      probs: e.results[i].probs,
+      truth: e.results[i].truth,
+    })),
+  );
   const models: InsightModel[] = e.models.map((m, i) => ({
-    slot: slots[i], label: slotLabel(slots[i]), report: e.results[i].report, history: m.meta.history, settings: modelSettings(m, e.dirs[i], e.results[i].report),
+    slot: slots[i],
+    label: slotLabel(slots[i]),
+    report: e.results[i].report,
+    history: m.meta.history,
+    settings: modelSettings(m, e.dirs[i], e.results[i].report),
   }));
   return { title, on: e.on, models, set, thumb: datasetThumbs(e.ds, e.indices) };
 }
@@ -51,9 +62,18 @@ export function insightInput(e: EvaluatedModels, title: string): InsightInput {
 /** A model's exact settings for the report: where it lives, its input, its training options. */
 export function modelSettings(m: FerModel, dir: string, r: ModelEvaluation | null): Record<string, unknown> {
   return {
-    folder: dir, kind: m.meta.kind, classes: m.meta.classes.join(', '), input: m.meta.inputShape.join('x'), preprocessing: m.meta.preprocessing,
-    epochs: m.meta.history.length, seed: m.meta.seed, parameters: m.meta.params, 'trained on': m.meta.backend, created: m.meta.createdAt,
-    ...(r ? { 'test-time augmentation': r.tta ? `${r.ttaViews} views` : 'off' } : {}), ...m.meta.options,
+    folder: dir,
+    kind: m.meta.kind,
+    classes: m.meta.classes.join(', '),
+    input: m.meta.inputShape.join('x'),
+    preprocessing: m.meta.preprocessing,
+    epochs: m.meta.history.length,
+    seed: m.meta.seed,
+    parameters: m.meta.params,
+    'trained on': m.meta.backend,
+    created: m.meta.createdAt,
+    ...(r ? { 'test-time augmentation': r.tta ? `${r.ttaViews} views` : 'off' } : {}),
+    ...m.meta.options,
   };
 }
 

@@ -40,7 +40,13 @@ export class JobRunner {
    * Starts `work` in the background and returns its id at once; the outcome
    * arrives as a 'job-finished' event. `finish` runs after success (state updates).
    */
-  start<T>(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<T>, finish?: (value: T) => void, model?: ModelSlot): string {
+  start<T>(
+    kind: JobKind,
+    label: string,
+    work: (ctx: JobContext) => Promise<T>,
+    finish?: (value: T) => void,
+    model?: ModelSlot,
+  ): string {
     return this.launch(kind, label, work, finish, model).id;
   }
 
@@ -60,23 +66,38 @@ export class JobRunner {
     while (this.running) await this.running.done;
   }
 
-  private launch<T>(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<T>, finish?: (value: T) => void, model?: ModelSlot) {
+  private launch<T>(
+    kind: JobKind,
+    label: string,
+    work: (ctx: JobContext) => Promise<T>,
+    finish?: (value: T) => void,
+    model?: ModelSlot,
+  ) {
     if (this.running) {
-      throw new FerError(`busy: ${this.running.summary.label.toLowerCase()} is still running; wait for it or cancel it`, { kind: 'busy' });
+      throw new FerError(
+        `busy: ${this.running.summary.label.toLowerCase()} is still running; wait for it or cancel it`,
+        { kind: 'busy' },
+      );
     }
     const id = `j${++this.counter}`;
     const controller = new AbortController();
     const summary: JobSummary = { id, kind, label, startedAt: this.now(), ...(model ? { model } : {}) };
     const ctx = this.context(summary, controller.signal);
     let settle!: () => void;
-    const done = new Promise<void>((r) => { settle = r; });
+    const done = new Promise<void>((r) => {
+      settle = r;
+    });
     this.running = { summary, controller, done };
     this.emit({ type: 'job-started', job: { ...summary } });
     const result = (async () => {
       try {
         const value = await work(ctx);
         finish?.(value);
-        this.finished(summary, controller.signal.aborted ? 'cancelled' : 'done', controller.signal.aborted ? `${label} cancelled` : `${label} finished`);
+        this.finished(
+          summary,
+          controller.signal.aborted ? 'cancelled' : 'done',
+          controller.signal.aborted ? `${label} cancelled` : `${label} finished`,
+        );
         return value;
       } catch (e) {
         const cancelled = (isFerError(e) && e.kind === 'cancelled') || controller.signal.aborted;
@@ -106,11 +127,23 @@ export class JobRunner {
       signal,
       progress: (stage, fraction, message) => {
         const t = this.now();
-        if (stage !== lastStage) { lastStage = stage; stageStart = t; lastEmit = -Infinity; }
+        if (stage !== lastStage) {
+          lastStage = stage;
+          stageStart = t;
+          lastEmit = -Infinity;
+        }
         const f = Math.min(1, Math.max(0, fraction));
         if (t - lastEmit < MIN_EVENT_INTERVAL_MS && f < 1) return;
         lastEmit = t;
-        this.emit({ type: 'progress', jobId: job.id, kind: job.kind, stage, fraction: f, etaSeconds: estimateSecondsLeft(f, (t - stageStart) / 1000), message });
+        this.emit({
+          type: 'progress',
+          jobId: job.id,
+          kind: job.kind,
+          stage,
+          fraction: f,
+          etaSeconds: estimateSecondsLeft(f, (t - stageStart) / 1000),
+          message,
+        });
       },
     };
   }

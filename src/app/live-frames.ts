@@ -21,8 +21,12 @@ export class LiveFrames {
 
   async analyse(args: RequestArgs<'liveFrame'>): Promise<LiveFrameResult> {
     const slots = this.session.loadedSlots();
-    if (!slots.length) throw new FerError(`no model to recognise expressions with yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
-    if (this.inFlight) throw new FerError('frame dropped: the previous frame is still being analysed', { kind: 'busy' });
+    if (!slots.length)
+      throw new FerError(`no model to recognise expressions with yet: train ${anyModelPhrase()} first`, {
+        kind: 'usage',
+      });
+    if (this.inFlight)
+      throw new FerError('frame dropped: the previous frame is still being analysed', { kind: 'busy' });
     this.inFlight = true;
     try {
       const t0 = performance.now();
@@ -36,22 +40,32 @@ export class LiveFrames {
       // The classifiers run on ONNX Runtime where it loads (core/train/infer.ts), else on TensorFlow.js.
       const ort = await classifierRuntime();
       const classes: Partial<Record<ModelSlot, string[]>> = {};
-      slots.forEach((s, i) => { classes[s] = [...models[i].meta.classes]; });
+      slots.forEach((s, i) => {
+        classes[s] = [...models[i].meta.classes];
+      });
       return {
-        width: frame.width, height: frame.height, classes, detector: describeDetector(d),
+        width: frame.width,
+        height: frame.height,
+        classes,
+        detector: describeDetector(d),
         backend: ort ? `ONNX Runtime (${ort.name})` : `TensorFlow.js ${this.session.backend ?? ''}`.trim(),
         tensors: tf.memory().numTensors,
         faces: a.faces.map((f) => ({
-          box: f.box, score: f.score,
+          box: f.box,
+          score: f.score,
           probabilities: Object.fromEntries(slots.map((s, i) => [s, Array.from(f.probabilities[i] ?? [])])),
         })),
-        timings: { decode: t1 - t0, detect: a.timings.detect, classify: a.timings.classify, total: performance.now() - t0 },
+        timings: {
+          decode: t1 - t0,
+          detect: a.timings.detect,
+          classify: a.timings.classify,
+          total: performance.now() - t0,
+        },
       };
     } finally {
       this.inFlight = false;
     }
   }
-
 }
 
 /**
@@ -63,21 +77,24 @@ export class LiveFrames {
 const HAAR_FOR_FRAMES = { maxSide: 480, minSizeFraction: 0.1 };
 
 function framesOf(d: FaceDetector): FrameDetector {
-  return async (frame) => (await d.detect(frame.rgb, frame.width, frame.height, 3)).map((f) => ({
-    box: f.box.map(Math.round) as [number, number, number, number],
-    score: d.name === 'yunet' ? f.score : null,
-    // YuNet's landmarks: the crop is eye-levelled as in photo Predict (Haar gives none).
-    ...(f.landmarks.length ? { face: f } : {}),
-  }));
+  return async (frame) =>
+    (await d.detect(frame.rgb, frame.width, frame.height, 3)).map((f) => ({
+      box: f.box.map(Math.round) as [number, number, number, number],
+      score: d.name === 'yunet' ? f.score : null,
+      // YuNet's landmarks: the crop is eye-levelled as in photo Predict (Haar gives none).
+      ...(f.landmarks.length ? { face: f } : {}),
+    }));
 }
 
 async function decodeFrame(args: RequestArgs<'liveFrame'>): Promise<FrameImage> {
   const bytes = new Uint8Array(Buffer.from(args.image, 'base64'));
   if (args.format === 'rgba') {
-    if (bytes.length !== args.width * args.height * 4) throw new FerError(`camera frame: ${bytes.length} bytes for a ${args.width}x${args.height} RGBA frame`);
+    if (bytes.length !== args.width * args.height * 4)
+      throw new FerError(`camera frame: ${bytes.length} bytes for a ${args.width}x${args.height} RGBA frame`);
     return rgbaFrame(bytes, args.width, args.height);
   }
   const img = await decodeImage(bytes, { file: 'camera frame', maxPixels: args.width * args.height });
-  if (img.width !== args.width || img.height !== args.height) throw new FerError(`camera frame: ${img.width}x${img.height}, announced as ${args.width}x${args.height}`);
+  if (img.width !== args.width || img.height !== args.height)
+    throw new FerError(`camera frame: ${img.width}x${img.height}, announced as ${args.width}x${args.height}`);
   return img;
 }

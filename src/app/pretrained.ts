@@ -13,7 +13,11 @@ import { describeError } from './job-runner.ts';
 import { toModelSummary } from './convert.ts';
 import type { SessionModel } from './session.ts';
 
-export interface PretrainedLoad { slot: ModelSlot; model?: SessionModel; error?: string }
+export interface PretrainedLoad {
+  slot: ModelSlot;
+  model?: SessionModel;
+  error?: string;
+}
 
 export async function loadPretrained(dir: string): Promise<PretrainedLoad[]> {
   const out: PretrainedLoad[] = [];

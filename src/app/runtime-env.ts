@@ -19,14 +19,16 @@ export function runtimeOptionsFromEnv(env: EnvLike, base: Partial<RuntimeOptions
   }
   const workers = env.FER_TRAIN_WORKERS;
   if (workers) {
-    if (!/^\d+$/.test(workers) || Number(workers) < 1) throw new Error(`FER_TRAIN_WORKERS must be a whole number >= 1, not "${workers}"`);
+    if (!/^\d+$/.test(workers) || Number(workers) < 1)
+      throw new Error(`FER_TRAIN_WORKERS must be a whole number >= 1, not "${workers}"`);
     o.trainThreads = Number(workers);
   }
   if (env.FER_MODELS_DIR) o.detectorDir = env.FER_MODELS_DIR;
   if (env.FER_DEBUG_OPENCV) o.debug = true;
   const inference = env.FER_INFERENCE;
   if (inference) {
-    if (inference !== 'auto' && inference !== 'tfjs') throw new Error(`FER_INFERENCE must be auto or tfjs, not "${inference}"`);
+    if (inference !== 'auto' && inference !== 'tfjs')
+      throw new Error(`FER_INFERENCE must be auto or tfjs, not "${inference}"`);
     o.inference = inference;
   }
   return o;

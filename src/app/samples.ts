@@ -7,10 +7,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SampleInfo } from '../contract/contract.ts';
 
-interface SampleDef extends SampleInfo { relative: string }
+interface SampleDef extends SampleInfo {
+  relative: string;
+}
 
 const SAMPLES: readonly SampleDef[] = [
-  { id: 'paper-format', label: "Reference app's format: X.txt.npy + Y.txt.npy (250 images)", relative: 'paper-format/X.txt.npy' },
+  {
+    id: 'paper-format',
+    label: "Reference app's format: X.txt.npy + Y.txt.npy (250 images)",
+    relative: 'paper-format/X.txt.npy',
+  },
   { id: 'fer2013-csv', label: 'Kaggle fer2013.csv layout (168 images, with splits)', relative: 'fer2013-sample.csv' },
   { id: 'folders', label: 'Image folders train/test/<class> (280 images)', relative: 'folders' },
 ];

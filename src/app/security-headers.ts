@@ -12,8 +12,17 @@
  * Media and images cannot run script; everything else stays 'self' or 'none'.
  */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' blob: data:", "media-src 'self' mediastream: blob:",
-  "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' mediastream: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /**
@@ -21,7 +30,8 @@ export const CONTENT_SECURITY_POLICY = [
  * for any frame: the browser refuses these before it asks the user (Electron's own
  * rule is in src/electron/permissions.ts).
  */
-export const PERMISSIONS_POLICY = 'camera=(self), microphone=(), display-capture=(), geolocation=(), usb=(), serial=(), hid=()';
+export const PERMISSIONS_POLICY =
+  'camera=(self), microphone=(), display-capture=(), geolocation=(), usb=(), serial=(), hid=()';
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -4,15 +4,36 @@
  * pretrained or trained here) and their test reports. Replacing the dataset invalidates what was derived from it; models
  * stay (they can still predict), and tf memory of replaced models is freed.
  */
-import { MODEL_SLOTS, type DatasetSummary, type DetectorState, type JobSummary, type ModelSlot, type ModelSummary, type PreprocessSummary, type SampleInfo, type SessionSnapshot, type TestReport } from '../contract/contract.ts';
+import {
+  MODEL_SLOTS,
+  type DatasetSummary,
+  type DetectorState,
+  type JobSummary,
+  type ModelSlot,
+  type ModelSummary,
+  type PreprocessSummary,
+  type SampleInfo,
+  type SessionSnapshot,
+  type TestReport,
+} from '../contract/contract.ts';
 import type { Dataset } from '../core/dataset/types.ts';
 import type { GalleryModelInput } from '../core/eval/gallery.ts';
 import type { FerModel } from '../core/model-io/load-fer-model.ts';
 import type { PreprocessResult } from '../core/preprocess/preprocess-result.ts';
 
-export interface LoadedDataset { ds: Dataset; summary: DatasetSummary }
-export interface Preprocessed { result: PreprocessResult; summary: PreprocessSummary; datasetName: string }
-export interface SessionModel { fer: FerModel; summary: ModelSummary }
+export interface LoadedDataset {
+  ds: Dataset;
+  summary: DatasetSummary;
+}
+export interface Preprocessed {
+  result: PreprocessResult;
+  summary: PreprocessSummary;
+  datasetName: string;
+}
+export interface SessionModel {
+  fer: FerModel;
+  summary: ModelSummary;
+}
 
 export class Session {
   backend: string | null = null;
@@ -65,7 +86,12 @@ export class Session {
       classifiers: this.classifiers,
       dataset: this.dataset ? structuredClone(this.dataset.summary) : null,
       preprocessed: this.pre ? structuredClone(this.pre.summary) : null,
-      models: Object.fromEntries([...new Set([...MODEL_SLOTS, ...this.loadedSlots()])].map((s) => [s, this.models[s] ? structuredClone(this.models[s].summary) : null])),
+      models: Object.fromEntries(
+        [...new Set([...MODEL_SLOTS, ...this.loadedSlots()])].map((s) => [
+          s,
+          this.models[s] ? structuredClone(this.models[s].summary) : null,
+        ]),
+      ),
       reports: structuredClone(this.reports),
       job,
       samples,

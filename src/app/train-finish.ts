@@ -13,10 +13,12 @@ export function trainFinished(deps: JobDeps, out: TrainOutcome): void {
   }
   const old = deps.session.models[out.slot];
   // Older runs of this session are superseded; the shipped models/ folder is never touched.
-  if (old?.summary.origin === 'trained' && old.fer.dir !== out.dir) void fs.rm(old.fer.dir, { recursive: true, force: true });
+  if (old?.summary.origin === 'trained' && old.fer.dir !== out.dir)
+    void fs.rm(old.fer.dir, { recursive: true, force: true });
   deps.session.setModel(out.slot, out.model);
   const epochs = out.model.summary.history.length;
-  if (out.cancelled) deps.log(`${label} training cancelled after ${epochs} complete epoch(s): keeping the best of those`, 'warn');
+  if (out.cancelled)
+    deps.log(`${label} training cancelled after ${epochs} complete epoch(s): keeping the best of those`, 'warn');
   deps.log(`${label} ready: ${out.model.summary.description}`);
   if (out.report) {
     deps.session.reports[out.slot] = out.report;

@@ -16,11 +16,22 @@ import { FerError } from '../core/errors.ts';
 
 export type UploadPurpose = 'dataset' | 'photo';
 
-export interface UploadFileInfo { name: string; size: number }
+export interface UploadFileInfo {
+  name: string;
+  size: number;
+}
 
-interface Manifest { purpose: UploadPurpose; files: UploadFileInfo[] }
+interface Manifest {
+  purpose: UploadPurpose;
+  files: UploadFileInfo[];
+}
 
-export interface CompletedUpload { id: string; purpose: UploadPurpose; dir: string; files: (UploadFileInfo & { path: string })[] }
+export interface CompletedUpload {
+  id: string;
+  purpose: UploadPurpose;
+  dir: string;
+  files: (UploadFileInfo & { path: string })[];
+}
 
 export class UploadStore {
   constructor(readonly root: string) {}
@@ -29,7 +40,10 @@ export class UploadStore {
     checkAnnouncement(purpose, files);
     const id = `u${randomBytes(10).toString('hex')}`;
     await fs.mkdir(path.join(this.root, id, 'files'), { recursive: true });
-    await fs.writeFile(path.join(this.root, id, 'manifest.json'), JSON.stringify({ purpose, files } satisfies Manifest));
+    await fs.writeFile(
+      path.join(this.root, id, 'manifest.json'),
+      JSON.stringify({ purpose, files } satisfies Manifest),
+    );
     return id;
   }
 
@@ -56,7 +70,8 @@ export class UploadStore {
     };
     try {
       await pipeline(counted(data), createWriteStream(partial));
-      if (written !== info.size) throw new FerError(`received ${written} bytes, ${info.size} were announced`, { file: info.name });
+      if (written !== info.size)
+        throw new FerError(`received ${written} bytes, ${info.size} were announced`, { file: info.name });
       await fs.rename(partial, target);
     } catch (e) {
       await fs.rm(partial, { force: true });
@@ -67,13 +82,23 @@ export class UploadStore {
   /** All announced files, checked present and complete. */
   async complete(uploadId: string, purpose: UploadPurpose): Promise<CompletedUpload> {
     const manifest = await this.manifest(uploadId);
-    if (manifest.purpose !== purpose) throw new FerError(`upload ${uploadId} is not a ${purpose} upload`, { kind: 'usage' });
-    const files = await Promise.all(manifest.files.map(async (f) => {
-      const p = this.filePath(uploadId, f.name);
-      const size = await fs.stat(p).then((s) => s.size, () => -1);
-      if (size !== f.size) throw new FerError('the upload is incomplete (file missing or partly sent)', { file: f.name, kind: 'bad-input' });
-      return { ...f, path: p };
-    }));
+    if (manifest.purpose !== purpose)
+      throw new FerError(`upload ${uploadId} is not a ${purpose} upload`, { kind: 'usage' });
+    const files = await Promise.all(
+      manifest.files.map(async (f) => {
+        const p = this.filePath(uploadId, f.name);
+        const size = await fs.stat(p).then(
+          (s) => s.size,
+          () => -1,
+        );
+        if (size !== f.size)
+          throw new FerError('the upload is incomplete (file missing or partly sent)', {
+            file: f.name,
+            kind: 'bad-input',
+          });
+        return { ...f, path: p };
+      }),
+    );
     return { id: uploadId, purpose, dir: path.join(this.root, uploadId, 'files'), files };
   }
 
@@ -97,7 +122,8 @@ export class UploadStore {
   private filePath(uploadId: string, name: string): string {
     const base = path.join(this.root, uploadId, 'files');
     const target = path.resolve(base, name);
-    if (!RELATIVE_NAME.test(name) || !target.startsWith(base + path.sep)) throw new FerError('file names must be relative', { file: name, kind: 'usage' });
+    if (!RELATIVE_NAME.test(name) || !target.startsWith(base + path.sep))
+      throw new FerError('file names must be relative', { file: name, kind: 'usage' });
     return target;
   }
 }
@@ -106,18 +132,24 @@ function checkAnnouncement(purpose: UploadPurpose, files: UploadFileInfo[]): voi
   if (!files.length) throw new FerError('no files to upload', { kind: 'usage' });
   if (purpose === 'photo') {
     if (files.length !== 1) throw new FerError('choose one photo at a time', { kind: 'usage' });
-    if (files[0].size > LIMITS.maxPhotoBytes) throw new FerError(`larger than the ${LIMITS.maxPhotoBytes / 2 ** 20} MiB photo limit`, { file: files[0].name });
+    if (files[0].size > LIMITS.maxPhotoBytes)
+      throw new FerError(`larger than the ${LIMITS.maxPhotoBytes / 2 ** 20} MiB photo limit`, { file: files[0].name });
     return;
   }
-  if (files.length > LIMITS.maxDatasetFiles) throw new FerError(`more than ${LIMITS.maxDatasetFiles} files`, { kind: 'usage' });
+  if (files.length > LIMITS.maxDatasetFiles)
+    throw new FerError(`more than ${LIMITS.maxDatasetFiles} files`, { kind: 'usage' });
   const names = new Set<string>();
   let total = 0;
   for (const f of files) {
     if (!RELATIVE_NAME.test(f.name)) throw new FerError('file names must be relative', { file: f.name, kind: 'usage' });
     if (names.has(f.name)) throw new FerError('sent twice', { file: f.name, kind: 'usage' });
-    if (f.size > LIMITS.maxDatasetFileBytes) throw new FerError(`larger than the ${LIMITS.maxDatasetFileBytes / 2 ** 20} MiB file limit`, { file: f.name });
+    if (f.size > LIMITS.maxDatasetFileBytes)
+      throw new FerError(`larger than the ${LIMITS.maxDatasetFileBytes / 2 ** 20} MiB file limit`, { file: f.name });
     names.add(f.name);
     total += f.size;
   }
-  if (total > LIMITS.maxDatasetBytes) throw new FerError(`the upload is larger than the ${LIMITS.maxDatasetBytes / 2 ** 30} GiB limit`, { kind: 'bad-input' });
+  if (total > LIMITS.maxDatasetBytes)
+    throw new FerError(`the upload is larger than the ${LIMITS.maxDatasetBytes / 2 ** 30} GiB limit`, {
+      kind: 'bad-input',
+    });
 }

@@ -25,7 +25,10 @@ export const COMMON_OPTIONS = {
 
 /** parseArgs (strict) that throws UsageError instead of Node's own TypeError. */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[], options: T, usage: string, allowPositionals: boolean,
+  args: string[],
+  options: T,
+  usage: string,
+  allowPositionals: boolean,
 ) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
@@ -64,7 +67,12 @@ export function positiveNumber(value: string | undefined, flag: string, usage: s
   return n;
 }
 
-export function oneOf<V extends string>(value: string | undefined, allowed: readonly V[], flag: string, usage: string): V | undefined {
+export function oneOf<V extends string>(
+  value: string | undefined,
+  allowed: readonly V[],
+  flag: string,
+  usage: string,
+): V | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, usage);

@@ -45,7 +45,10 @@ export function createContext(json: boolean, signal: AbortSignal, runtime: Runti
     signal,
     runtime,
     print(line) {
-      if (shown) { process.stderr.write('\r\x1b[2K'); shown = false; }
+      if (shown) {
+        process.stderr.write('\r\x1b[2K');
+        shown = false;
+      }
       process.stdout.write(`${line}\n`);
     },
     emit(obj) {
@@ -58,7 +61,10 @@ export function createContext(json: boolean, signal: AbortSignal, runtime: Runti
       shown = true;
     },
     error(message) {
-      if (shown) { process.stderr.write('\r\x1b[2K'); shown = false; }
+      if (shown) {
+        process.stderr.write('\r\x1b[2K');
+        shown = false;
+      }
       process.stderr.write(`fer: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
     },
     clearStatus() {

@@ -28,7 +28,9 @@ process.on('SIGINT', () => {
     process.stderr.write('\nfer: stopped\n');
     process.exit(EXIT.cancelled);
   }
-  process.stderr.write('\nfer: stopping at the next safe point, e.g. after the current batch (Ctrl-C again to quit at once)\n');
+  process.stderr.write(
+    '\nfer: stopping at the next safe point, e.g. after the current batch (Ctrl-C again to quit at once)\n',
+  );
   controller.abort();
 });
 

@@ -10,7 +10,8 @@ import { UsageError } from './args.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { createContext, EXIT, type Command } from './context.ts';
 
-const GENERAL_USAGE = 'usage: fer <command> [options]   (commands: info, preprocess, train, eval, predict; fer <command> --help)';
+const GENERAL_USAGE =
+  'usage: fer <command> [options]   (commands: info, preprocess, train, eval, predict; fer <command> --help)';
 
 export function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -42,7 +43,11 @@ function reportUsage(message: string, usage: string, command?: Command): number 
   return EXIT.usage;
 }
 
-export async function runCli(argv: string[], signal: AbortSignal, runtime: RuntimeOptions = DEFAULT_RUNTIME): Promise<number> {
+export async function runCli(
+  argv: string[],
+  signal: AbortSignal,
+  runtime: RuntimeOptions = DEFAULT_RUNTIME,
+): Promise<number> {
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const [name, ...rest] = argv;
@@ -72,7 +77,8 @@ export async function runCli(argv: string[], signal: AbortSignal, runtime: Runti
         return EXIT.cancelled;
       }
       writeErr(`fer: ${oneLine(e.message)}`);
-      if (debug) writeErr(String(e.stack) + (e.cause ? `\ncaused by: ${(e.cause as Error).stack ?? String(e.cause)}` : ''));
+      if (debug)
+        writeErr(String(e.stack) + (e.cause ? `\ncaused by: ${(e.cause as Error).stack ?? String(e.cause)}` : ''));
       if (e.kind === 'usage') {
         writeErr(command ? `usage: ${command.usage}` : GENERAL_USAGE);
         return EXIT.usage;

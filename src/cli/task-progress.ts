@@ -7,6 +7,8 @@ export function progressReporter(ctx: CliContext, label: string): (p: Progress) 
   const due = throttle(100);
   return (p) => {
     if (!due(p.fraction >= 1)) return;
-    ctx.status(`${label}: ${p.stage} ${bar(p.fraction)} ${(p.fraction * 100).toFixed(0).padStart(3)} %${p.message ? `  ${p.message}` : ''}`);
+    ctx.status(
+      `${label}: ${p.stage} ${bar(p.fraction)} ${(p.fraction * 100).toFixed(0).padStart(3)} %${p.message ? `  ${p.message}` : ''}`,
+    );
   };
 }

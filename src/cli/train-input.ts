@@ -20,14 +20,23 @@ export async function isPreprocessedDir(dir: string): Promise<boolean> {
   }
 }
 
-export async function loadTrainingData(data: string, preset: 'default' | 'paper', ctx: CliContext): Promise<PreprocessResult> {
+export async function loadTrainingData(
+  data: string,
+  preset: 'default' | 'paper',
+  ctx: CliContext,
+): Promise<PreprocessResult> {
   if (await isPreprocessedDir(data)) {
     const pre = await loadPreprocessed(data);
     if (!ctx.json) ctx.print(`preprocessed data from ${data}`);
     return pre;
   }
   const ds = await loadDataset(data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
-  const pre = await preprocessDataset(ds, { preset, backend: ctx.runtime.backend, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing') });
+  const pre = await preprocessDataset(ds, {
+    preset,
+    backend: ctx.runtime.backend,
+    signal: ctx.signal,
+    onProgress: progressReporter(ctx, 'preprocessing'),
+  });
   ctx.clearStatus();
   return pre;
 }

@@ -21,12 +21,22 @@ export interface HeldOut {
 }
 
 /** Accuracy of the last epoch's model on the test split (or the validation split when there is no test split). */
-export async function heldOutAccuracy(result: TrainResult, pre: PreprocessResult, validationSplit: 'validation' | 'test' | null, signal: AbortSignal): Promise<HeldOut | null> {
+export async function heldOutAccuracy(
+  result: TrainResult,
+  pre: PreprocessResult,
+  validationSplit: 'validation' | 'test' | null,
+  signal: AbortSignal,
+): Promise<HeldOut | null> {
   if (pre.test.count > 0) {
     const pca = result.meta.preprocessing.pca ? pre.pca : null;
     const source = sourceForModel(result.meta, pre.test.images, pre.test.labels, pca);
     const probs = await predictAll(result.model, source, result.meta.inputShape, { signal });
-    return { split: 'test', n: pre.test.count, accuracy: accuracyOf(argmaxRows(probs, pre.classes.length), pre.test.labels), model: 'last-epoch' };
+    return {
+      split: 'test',
+      n: pre.test.count,
+      accuracy: accuracyOf(argmaxRows(probs, pre.classes.length), pre.test.labels),
+      model: 'last-epoch',
+    };
   }
   const last = result.meta.history.at(-1);
   if (!validationSplit || !last || last.valAccuracy === null) return null;
@@ -54,20 +64,28 @@ export interface TrainSummary {
 }
 
 export function printSummary(ctx: CliContext, s: TrainSummary): void {
-  ctx.print(`saved: ${s.out}  (best validation epoch ${s.bestEpoch ?? '-'}: ${percent(s.bestValAccuracy)} on the ${s.validationSplit ?? '-'} split)`);
+  ctx.print(
+    `saved: ${s.out}  (best validation epoch ${s.bestEpoch ?? '-'}: ${percent(s.bestValAccuracy)} on the ${s.validationSplit ?? '-'} split)`,
+  );
   ctx.print(`checkpoint of the last epoch: ${s.checkpoint}  (continue with --resume --out ${s.out})`);
   const last = s.lastEpoch;
   if (!last) return;
-  const held = s.heldOut ? `${percent(s.heldOut.accuracy)} on the ${s.heldOut.split} split (${s.heldOut.n} images not trained on)` : 'no held-out images';
+  const held = s.heldOut
+    ? `${percent(s.heldOut.accuracy)} on the ${s.heldOut.split} split (${s.heldOut.n} images not trained on)`
+    : 'no held-out images';
   if (s.reference) {
     ctx.print('');
     ctx.print(`paper preset, same model (after epoch ${last.epoch}):`);
     ctx.print(`  reference application's metric: training accuracy ${percent(s.reference.trainAccuracy)}`);
     if (s.reference.binaryAccuracy !== undefined) {
-      ctx.print(`  reference application's metric: Keras binary accuracy ${percent(s.reference.binaryAccuracy)}  (a model that predicts nothing scores ${percent(1 - s.chance)})`);
+      ctx.print(
+        `  reference application's metric: Keras binary accuracy ${percent(s.reference.binaryAccuracy)}  (a model that predicts nothing scores ${percent(1 - s.chance)})`,
+      );
     }
     ctx.print(`  honest metric: held-out accuracy ${held}; chance ${percent(s.chance)}`);
     return;
   }
-  ctx.print(`last epoch ${last.epoch}: training accuracy ${percent(last.accuracy)}; held-out accuracy ${held}; chance ${percent(s.chance)}`);
+  ctx.print(
+    `last epoch ${last.epoch}: training accuracy ${percent(last.accuracy)}; held-out accuracy ${held}; chance ${percent(s.chance)}`,
+  );
 }

@@ -12,7 +12,12 @@ export interface TrainView {
   onEpoch(e: EpochRecord): void;
 }
 
-export function trainView(ctx: CliContext, epochs: number, batchSize: number, validationSplit: string | null): TrainView {
+export function trainView(
+  ctx: CliContext,
+  epochs: number,
+  batchSize: number,
+  validationSplit: string | null,
+): TrainView {
   const due = throttle(100);
   return {
     onBatch(b) {
@@ -24,16 +29,21 @@ export function trainView(ctx: CliContext, epochs: number, batchSize: number, va
       // The trainer's rate counts from the epoch's start, so it also gives the time spent so far.
       const elapsed = (b.batch * batchSize) / Math.max(b.imagesPerSecond, 1e-9);
       const eta = (elapsed / b.batch) * (b.batches - b.batch);
-      ctx.status(`epoch ${b.epoch}/${epochs} ${bar(b.batch / b.batches)} ${b.batch}/${b.batches}  loss ${b.loss.toFixed(3)}  acc ${percent(b.accuracy)}  ${b.imagesPerSecond.toFixed(1)} img/s  ETA ${duration(eta)}`);
+      ctx.status(
+        `epoch ${b.epoch}/${epochs} ${bar(b.batch / b.batches)} ${b.batch}/${b.batches}  loss ${b.loss.toFixed(3)}  acc ${percent(b.accuracy)}  ${b.imagesPerSecond.toFixed(1)} img/s  ETA ${duration(eta)}`,
+      );
     },
     onEpoch(e) {
       if (ctx.json) {
         ctx.emit({ type: 'epoch', epochs, validationSplit, ...e });
         return;
       }
-      const val = e.valAccuracy === null ? '' : `  val_loss ${e.valLoss?.toFixed(3)}  val_acc ${percent(e.valAccuracy)}`;
+      const val =
+        e.valAccuracy === null ? '' : `  val_loss ${e.valLoss?.toFixed(3)}  val_acc ${percent(e.valAccuracy)}`;
       const bin = e.binaryAccuracy === undefined ? '' : `  binary_acc ${percent(e.binaryAccuracy)}`;
-      ctx.print(`epoch ${e.epoch}/${epochs}  loss ${e.loss.toFixed(3)}  acc ${percent(e.accuracy)}${bin}${val}  (${duration(e.seconds)})`);
+      ctx.print(
+        `epoch ${e.epoch}/${epochs}  loss ${e.loss.toFixed(3)}  acc ${percent(e.accuracy)}${bin}${val}  (${duration(e.seconds)})`,
+      );
     },
   };
 }

@@ -6,12 +6,42 @@
  * exist on one side only. Only the transport differs between shells:
  * Electron IPC (invoke + send) or HTTP POST JSON + raw upload + WebSocket.
  */
-import { DETECTOR_KINDS, type DetectorState, type EpochPoint, type JobKind, type JobSummary, type ModelSlot, type PredictionResult, type SessionSnapshot } from './snapshot.ts';
+import {
+  DETECTOR_KINDS,
+  type DetectorState,
+  type EpochPoint,
+  type JobKind,
+  type JobSummary,
+  type ModelSlot,
+  type PredictionResult,
+  type SessionSnapshot,
+} from './snapshot.ts';
 import { LIVE_FRAME, type LiveFrameResult } from './live.ts';
-import { DATASET_SAMPLES, GALLERY_PAGE, type BatchPoint, type DatasetSamplesResult, type ExportedReport, type GalleryPageResult, type PcaPicturesResult } from './insight.ts';
+import {
+  DATASET_SAMPLES,
+  GALLERY_PAGE,
+  type BatchPoint,
+  type DatasetSamplesResult,
+  type ExportedReport,
+  type GalleryPageResult,
+  type PcaPicturesResult,
+} from './insight.ts';
 import { modelKind } from './model-kinds.ts';
 import type { HeatMapsResult } from './heat.ts';
-import { arrayOf, bool, ContractError, empty, int, nullable, num, obj, oneOf, str, type Infer, type Validator } from './validators.ts';
+import {
+  arrayOf,
+  bool,
+  ContractError,
+  empty,
+  int,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  str,
+  type Infer,
+  type Validator,
+} from './validators.ts';
 
 export * from './snapshot.ts';
 export * from './live.ts';
@@ -39,7 +69,10 @@ export const RELATIVE_NAME = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[^/\\:\0-\x1f][^\\:\0-
 export const UPLOAD_ID = /^u[0-9a-f]{16,32}$/;
 export const JOB_ID = /^j[0-9]{1,9}$/;
 
-const fileEntry = obj({ name: str({ max: LIMITS.maxNameLength, pattern: RELATIVE_NAME }), size: int(0, LIMITS.maxDatasetFileBytes) });
+const fileEntry = obj({
+  name: str({ max: LIMITS.maxNameLength, pattern: RELATIVE_NAME }),
+  size: int(0, LIMITS.maxDatasetFileBytes),
+});
 const uploadId = str({ max: 40, pattern: UPLOAD_ID });
 
 /** Every request the renderer may send, with its argument schema. */
@@ -48,7 +81,10 @@ export const REQUESTS = {
   /** Load one of the datasets shipped in the app's data/ folder. */
   useSample: obj({ sample: str({ max: 64, pattern: /^[a-z0-9-]+$/ }) }),
   /** Announce files; their bytes follow one by one (HTTP raw body or the upload IPC channel). */
-  beginUpload: obj({ purpose: oneOf(['dataset', 'photo'] as const), files: arrayOf(fileEntry, LIMITS.maxDatasetFiles) }),
+  beginUpload: obj({
+    purpose: oneOf(['dataset', 'photo'] as const),
+    files: arrayOf(fileEntry, LIMITS.maxDatasetFiles),
+  }),
   loadUpload: obj({ uploadId }),
   /** pca: null = off; 0 < x < 1 = keep that variance fraction; x >= 1 = that many components. */
   preprocess: obj({ size: int(16, 96), pca: nullable(num(0.01, 4096)), seed: int(0, 2 ** 31 - 1) }),
@@ -81,7 +117,9 @@ export const REQUESTS = {
 export type RequestName = keyof typeof REQUESTS;
 export type RequestArgs<N extends RequestName> = Infer<(typeof REQUESTS)[N]>;
 
-export interface JobStarted { jobId: string }
+export interface JobStarted {
+  jobId: string;
+}
 
 export interface Responses {
   getState: SessionSnapshot;
@@ -109,7 +147,8 @@ export type AnyRequest = { [N in RequestName]: { name: N; args: RequestArgs<N> }
 
 /** Validates a request from an untrusted side; throws ContractError. */
 export function parseRequest(name: unknown, args: unknown): AnyRequest {
-  if (typeof name !== 'string' || !Object.hasOwn(REQUESTS, name)) throw new ContractError(`unknown request ${JSON.stringify(String(name).slice(0, 40))}`);
+  if (typeof name !== 'string' || !Object.hasOwn(REQUESTS, name))
+    throw new ContractError(`unknown request ${JSON.stringify(String(name).slice(0, 40))}`);
   const n = name as RequestName;
   return { name: n, args: REQUESTS[n](args, n) } as AnyRequest;
 }
@@ -126,8 +165,12 @@ export const UPLOAD_FILE = obj({
 });
 export type UploadFileArgs = Infer<typeof UPLOAD_FILE>;
 
-export type ErrorKind = 'bad-input' | 'usage' | 'cancelled' | 'busy' | 'not-found' | 'invalid-request' | 'unsupported' | 'internal';
-export interface WireError { kind: ErrorKind; message: string }
+export type ErrorKind =
+  'bad-input' | 'usage' | 'cancelled' | 'busy' | 'not-found' | 'invalid-request' | 'unsupported' | 'internal';
+export interface WireError {
+  kind: ErrorKind;
+  message: string;
+}
 /** Every response on the wire: errors are values, so both transports carry them alike. */
 export type WireResult<T = unknown> = { ok: true; value: T } | { ok: false; error: WireError };
 

@@ -32,7 +32,13 @@ export interface GalleryEntry {
   image: string;
 }
 
-export interface GalleryPageResult { slot: string; classes: string[]; total: number; offset: number; items: GalleryEntry[] }
+export interface GalleryPageResult {
+  slot: string;
+  classes: string[];
+  total: number;
+  offset: number;
+  items: GalleryEntry[];
+}
 
 export interface DatasetSamplesResult {
   /** Per class: its image count and up to `perClass` images (PNG data URIs). */
@@ -63,6 +69,13 @@ export interface PcaPicturesResult {
  * Training as an epoch goes: the running mean of the training loss and accuracy over the
  * epoch's batches so far, at x = epoch - 1 + batch / batches (the epoch points sit at x = epoch).
  */
-export interface BatchPoint { x: number; loss: number; accuracy: number }
+export interface BatchPoint {
+  x: number;
+  loss: number;
+  accuracy: number;
+}
 
-export interface ExportedReport { fileName: string; html: string }
+export interface ExportedReport {
+  fileName: string;
+  html: string;
+}

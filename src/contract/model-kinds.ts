@@ -69,7 +69,9 @@ export function slotLabel(slot: ModelSlot): string {
 
 /** "the CNN or the RNN": what the user is asked to train when no model is there. */
 export function anyModelPhrase(): string {
-  return modelKinds().map((k) => `the ${k.label}`).join(' or ');
+  return modelKinds()
+    .map((k) => `the ${k.label}`)
+    .join(' or ');
 }
 
 /** A registered kind (checked when the request arrives, so kinds registered later count). */
@@ -79,4 +81,8 @@ export const modelKind: Validator<string> = (v, at) => {
 };
 
 registerModelKindInfo({ kind: 'cnn', label: 'CNN', description: 'convolutional network' });
-registerModelKindInfo({ kind: 'rnn', label: 'RNN', description: 'bidirectional LSTM reading the face row by row (after a small convolutional stem)' });
+registerModelKindInfo({
+  kind: 'rnn',
+  label: 'RNN',
+  description: 'bidirectional LSTM reading the face row by row (after a small convolutional stem)',
+});

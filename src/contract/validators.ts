@@ -50,7 +50,8 @@ export const bool: Validator<boolean> = (v, at) => (typeof v === 'boolean' ? v :
 
 export function oneOf<const T extends readonly string[]>(values: T): Validator<T[number]> {
   return (v, at) => {
-    if (typeof v !== 'string' || !values.includes(v)) throw new ContractError(`${at}: must be one of ${values.join(', ')}`);
+    if (typeof v !== 'string' || !values.includes(v))
+      throw new ContractError(`${at}: must be one of ${values.join(', ')}`);
     return v as T[number];
   };
 }
@@ -73,8 +74,9 @@ export function arrayOf<T>(inner: Validator<T>, maxLength: number): Validator<T[
 
 type Shape = Record<string, Validator<unknown>>;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
-export type ObjectOf<S extends Shape> =
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> };
+export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+  [K in OptionalKeys<S>]?: Infer<S[K]>;
+};
 
 /** A plain object with exactly these keys: unknown keys are rejected, not ignored. */
 export function obj<S extends Shape>(shape: S): Validator<ObjectOf<S>> {

@@ -41,7 +41,8 @@ async function removeStaleTemps(dir: string): Promise<void> {
   for (const name of await fs.readdir(path.dirname(dir))) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+    if (pid !== process.pid && !isAlive(pid))
+      await fs.rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
   }
 }
 

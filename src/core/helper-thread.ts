@@ -21,12 +21,19 @@ export class HelperThread<Q extends object, R> {
    * Starts `name` (a module beside `baseUrl`) as an unref'd worker: it never keeps the process alive.
    * `workerData`: what the worker runs with (its runtime options), handed down by the caller.
    */
-  constructor(baseUrl: string, name: string, private readonly label: string, workerData: unknown = null) {
+  constructor(
+    baseUrl: string,
+    name: string,
+    private readonly label: string,
+    workerData: unknown = null,
+  ) {
     const worker = spawnSiblingWorker(baseUrl, name, workerData);
     worker.unref();
     this.channel = new WorkerChannel<Q, R>(worker, {
       exited: () => new Error(`${label} stopped`),
-      onFailure: () => { this.ready = false; },
+      onFailure: () => {
+        this.ready = false;
+      },
     });
   }
 
@@ -51,7 +58,11 @@ export class HelperThread<Q extends object, R> {
 export class HelperSlot<Q extends object, R> {
   private thread: HelperThread<Q, R> | null = null;
 
-  constructor(private readonly baseUrl: string, private readonly name: string, private readonly label: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly name: string,
+    private readonly label: string,
+  ) {}
 
   /** The running helper, started with `workerData` if there is none. */
   get(workerData: unknown = null): HelperThread<Q, R> {

@@ -30,7 +30,14 @@ export interface RuntimeOptions {
 /** Every backend a user may ask for (FER_BACKEND); kept here so shells can check it without loading TensorFlow.js. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 
-export const DEFAULT_RUNTIME: Readonly<RuntimeOptions> = { backend: 'auto', trainThreads: null, predictThreads: 1, detectorDir: null, debug: false, inference: 'auto' };
+export const DEFAULT_RUNTIME: Readonly<RuntimeOptions> = {
+  backend: 'auto',
+  trainThreads: null,
+  predictThreads: 1,
+  detectorDir: null,
+  debug: false,
+  inference: 'auto',
+};
 
 /**
  * The parts of the options this thread's modules keep for themselves (where the Haar

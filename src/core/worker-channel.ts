@@ -38,7 +38,10 @@ export class WorkerChannel<Q extends object, R, E = never> {
   private failure: Error | null = null;
   private closing: Error | null = null;
 
-  constructor(readonly worker: Worker, private readonly opts: WorkerChannelOptions<E>) {
+  constructor(
+    readonly worker: Worker,
+    private readonly opts: WorkerChannelOptions<E>,
+  ) {
     worker.on('message', (m: ChannelReply<R> | ChannelEvent<E>) => {
       if ('event' in m) {
         opts.onEvent?.(m.event);
@@ -50,7 +53,9 @@ export class WorkerChannel<Q extends object, R, E = never> {
       else p?.resolve(m.result);
     });
     worker.on('error', (e) => this.fail(opts.crashed?.(e) ?? e, true));
-    worker.on('messageerror', (e) => this.fail(new Error('a worker thread sent an unreadable message', { cause: e }), true));
+    worker.on('messageerror', (e) =>
+      this.fail(new Error('a worker thread sent an unreadable message', { cause: e }), true),
+    );
     worker.on('exit', (code) => this.fail(this.closing ?? opts.exited(code), this.closing === null));
   }
 

@@ -11,8 +11,12 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 };
 
 /** The file an app:// URL names inside `root`, or null for anything else (other hosts, traversal, unknown types). */
@@ -53,6 +57,13 @@ export function isAppOrigin(origin: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && (u.pathname === '' || u.pathname === '/')
-    && !u.username && !u.password && !u.search && !u.hash;
+  return (
+    u.protocol === `${APP_SCHEME}:` &&
+    u.host === APP_HOST &&
+    (u.pathname === '' || u.pathname === '/') &&
+    !u.username &&
+    !u.password &&
+    !u.search &&
+    !u.hash
+  );
 }

@@ -30,7 +30,10 @@ export interface IpcDeps {
   warn?(message: string): void;
 }
 
-export const UNTRUSTED: WireResult = { ok: false, error: { kind: 'invalid-request', message: 'ignored: the sender is not the FER Studio window' } };
+export const UNTRUSTED: WireResult = {
+  ok: false,
+  error: { kind: 'invalid-request', message: 'ignored: the sender is not the FER Studio window' },
+};
 
 export function registerIpc(ipc: IpcMainLike, deps: IpcDeps): () => void {
   const warn = deps.warn ?? ((m: string) => console.warn(m));
@@ -58,7 +61,13 @@ export function registerIpc(ipc: IpcMainLike, deps: IpcDeps): () => void {
       await deps.backend.uploads.writeFile(uploadId, index, bytes);
       return { ok: true, value: null } satisfies WireResult;
     } catch (e) {
-      return { ok: false, error: e instanceof ContractError ? { kind: 'invalid-request', message: `invalid request: ${e.message}` } : toWireError(e) } satisfies WireResult;
+      return {
+        ok: false,
+        error:
+          e instanceof ContractError
+            ? { kind: 'invalid-request', message: `invalid request: ${e.message}` }
+            : toWireError(e),
+      } satisfies WireResult;
     }
   });
 

@@ -29,13 +29,22 @@ async function start(): Promise<void> {
   let runtime;
   try {
     // The Haar cascades: the packaged models/ folder lives in resources (FER_MODELS_DIR still wins).
-    runtime = runtimeOptionsFromEnv(process.env, { predictThreads: predictThreads(), detectorDir: path.join(paths.modelsDir, 'haar') });
+    runtime = runtimeOptionsFromEnv(process.env, {
+      predictThreads: predictThreads(),
+      detectorDir: path.join(paths.modelsDir, 'haar'),
+    });
   } catch (e) {
     dialog.showErrorBox('FER Studio', (e as Error).message);
     app.exit(2);
     return;
   }
-  const backend = workerBackend({ dataDir: paths.dataDir, workDir: paths.workDir, uploadsDir: sessionUploadsDir(), pretrainedDir: paths.modelsDir, runtime });
+  const backend = workerBackend({
+    dataDir: paths.dataDir,
+    workDir: paths.workDir,
+    uploadsDir: sessionUploadsDir(),
+    pretrainedDir: paths.modelsDir,
+    runtime,
+  });
   const backlog = new EventBacklog();
   backend.onEvent((e) => {
     backlog.record(e);
@@ -59,12 +68,18 @@ async function start(): Promise<void> {
     win.webContents.on('did-finish-load', () => {
       for (const e of backlog.replay()) win?.webContents.send(IPC.event, e);
     });
-    win.on('closed', () => { win = null; });
+    win.on('closed', () => {
+      win = null;
+    });
   };
   open();
   app.on('second-instance', () => win?.focus());
-  app.on('activate', () => { if (!win) open(); });
-  app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
+  app.on('activate', () => {
+    if (!win) open();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
   let closing = false;
   app.on('will-quit', (e) => {
     if (closing) return;

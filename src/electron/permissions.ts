@@ -10,7 +10,10 @@ import type { Session } from 'electron';
 import { isAppOrigin, isAppUrl } from './app-url.ts';
 
 /** The parts of Electron's Session this module sets. */
-export type SessionLike = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+export type SessionLike = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+>;
 
 /** The parts of the main window the rule reads. */
 export interface WindowLike {
@@ -25,16 +28,28 @@ export function guardPermissions(ses: SessionLike, getWindow: () => WindowLike |
   };
 
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes ?? [] : [];
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
     const origin = 'securityOrigin' in details ? details.securityOrigin : undefined;
-    callback(permission === 'media' && isOwnWindow(contents) && details.isMainFrame && isAppUrl(details.requestingUrl)
-      && (origin === undefined || isAppOrigin(origin))
-      && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video'));
+    callback(
+      permission === 'media' &&
+        isOwnWindow(contents) &&
+        details.isMainFrame &&
+        isAppUrl(details.requestingUrl) &&
+        (origin === undefined || isAppOrigin(origin)) &&
+        mediaTypes.length > 0 &&
+        mediaTypes.every((t) => t === 'video'),
+    );
   });
 
-  ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
-    permission === 'media' && details.mediaType === 'video' && isOwnWindow(contents) && details.isMainFrame
-    && isAppOrigin(requestingOrigin) && (details.requestingUrl === undefined || isAppUrl(details.requestingUrl)));
+  ses.setPermissionCheckHandler(
+    (contents, permission, requestingOrigin, details) =>
+      permission === 'media' &&
+      details.mediaType === 'video' &&
+      isOwnWindow(contents) &&
+      details.isMainFrame &&
+      isAppOrigin(requestingOrigin) &&
+      (details.requestingUrl === undefined || isAppUrl(details.requestingUrl)),
+  );
 
   // USB, serial and HID devices: never. Without this handler, devices a page once picked stay granted.
   ses.setDevicePermissionHandler(() => false);

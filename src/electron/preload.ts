@@ -8,7 +8,8 @@ import { IPC, type AppEvent, type FerBridge, type WireResult } from '../contract
 
 const api: FerBridge = {
   request: (name, args) => ipcRenderer.invoke(IPC.request, name, args) as Promise<WireResult>,
-  uploadFile: (uploadId, index, bytes) => ipcRenderer.invoke(IPC.upload, { uploadId, index, bytes }) as Promise<WireResult>,
+  uploadFile: (uploadId, index, bytes) =>
+    ipcRenderer.invoke(IPC.upload, { uploadId, index, bytes }) as Promise<WireResult>,
   onEvent: (listener) => {
     // Hand over the event only: never the IpcRendererEvent, which carries the sender.
     const wrapped = (_e: IpcRendererEvent, event: AppEvent) => listener(event);

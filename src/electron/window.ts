@@ -9,11 +9,25 @@ import type { InvokeEventLike } from './ipc.ts';
 
 export function createMainWindow(preload: string): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280, height: 860, minWidth: 900, minHeight: 600, title: 'FER Studio', show: false,
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'FER Studio',
+    show: false,
     webPreferences: {
-      preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
-      experimentalFeatures: false, navigateOnDragDrop: false, spellcheck: false,
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
       // Middle-click (auxclick) on a link would try to open a window: the app has no links to open.
       disableBlinkFeatures: 'Auxclick',
     },

@@ -10,7 +10,11 @@ import { toWireError } from '../app/wire-error.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: WireResult): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -37,8 +41,17 @@ function contentType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export async function handleRequest(req: IncomingMessage, res: ServerResponse, backend: AppBackend, name: string): Promise<void> {
-  if (contentType(req) !== 'application/json') return sendError(res, 415, { kind: 'invalid-request', message: 'requests are JSON (content-type application/json)' });
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backend: AppBackend,
+  name: string,
+): Promise<void> {
+  if (contentType(req) !== 'application/json')
+    return sendError(res, 415, {
+      kind: 'invalid-request',
+      message: 'requests are JSON (content-type application/json)',
+    });
   const body = await readBody(req, LIMITS.maxJsonBytes);
   if (!body) return sendError(res, 413, { kind: 'invalid-request', message: 'request too large' });
   let args: unknown;
@@ -50,8 +63,17 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, b
   sendJson(res, 200, await backend.request(name, args));
 }
 
-export async function handleUpload(req: IncomingMessage, res: ServerResponse, backend: AppBackend, rest: string): Promise<void> {
-  if (contentType(req) !== 'application/octet-stream') return sendError(res, 415, { kind: 'invalid-request', message: 'uploads are raw bytes (content-type application/octet-stream)' });
+export async function handleUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backend: AppBackend,
+  rest: string,
+): Promise<void> {
+  if (contentType(req) !== 'application/octet-stream')
+    return sendError(res, 415, {
+      kind: 'invalid-request',
+      message: 'uploads are raw bytes (content-type application/octet-stream)',
+    });
   const [uploadId, index, extra] = rest.split('/');
   let target: { uploadId: string; index: number };
   try {
@@ -67,7 +89,10 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ba
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) !== info.size) {
       req.resume();
-      return sendError(res, 413, { kind: 'bad-input', message: `${info.name}: ${declared} bytes sent, ${info.size} were announced` });
+      return sendError(res, 413, {
+        kind: 'bad-input',
+        message: `${info.name}: ${declared} bytes sent, ${info.size} were announced`,
+      });
     }
     await backend.uploads.writeFile(target.uploadId, target.index, req as AsyncIterable<Uint8Array>);
     sendJson(res, 200, { ok: true, value: null });

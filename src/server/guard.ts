@@ -37,7 +37,8 @@ export function refuseReason(req: IncomingMessage, opts: GuardOptions, tokenFrom
   if (origin !== undefined && origin !== `http://${host}`) return 'cross-origin request';
   if (opts.token) {
     const header = req.headers[HTTP.tokenHeader];
-    if (!sameToken(Array.isArray(header) ? header[0] : header ?? tokenFromUrl, opts.token)) return 'missing or wrong token';
+    if (!sameToken(Array.isArray(header) ? header[0] : (header ?? tokenFromUrl), opts.token))
+      return 'missing or wrong token';
   }
   return null;
 }

@@ -24,14 +24,24 @@ try {
 }
 const paths = appPaths();
 if (!existsSync(path.join(paths.rendererDir, 'index.html'))) {
-  console.error(`fer web: the renderer is not built (${paths.rendererDir}); run "npm run build:renderer" or "npm run web"`);
+  console.error(
+    `fer web: the renderer is not built (${paths.rendererDir}); run "npm run build:renderer" or "npm run web"`,
+  );
   process.exit(1);
 }
 const backend = workerBackend({
-  dataDir: paths.dataDir, workDir: options.workDir, uploadsDir: sessionUploadsDir(),
-  pretrainedDir: options.pretrained ? paths.modelsDir : null, runtime,
+  dataDir: paths.dataDir,
+  workDir: options.workDir,
+  uploadsDir: sessionUploadsDir(),
+  pretrainedDir: options.pretrained ? paths.modelsDir : null,
+  runtime,
 });
-const server = await startWebServer({ host: options.host, port: options.port, backend, rendererDir: paths.rendererDir });
+const server = await startWebServer({
+  host: options.host,
+  port: options.port,
+  backend,
+  rendererDir: paths.rendererDir,
+});
 console.log(`FER Studio (web mode) at ${server.url}`);
 if (server.token) console.log(`Bound to ${options.host}: open the URL above; API calls need the token ${server.token}`);
 console.log(`Models trained here are saved under ${options.workDir}. Press Ctrl+C to stop.`);

@@ -14,14 +14,17 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv, appRoot:
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' },
-      'work-dir': { type: 'string' }, 'no-pretrained': { type: 'boolean', default: false },
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'work-dir': { type: 'string' },
+      'no-pretrained': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const portText = values.port ?? env.PORT ?? String(HTTP.defaultPort);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${portText}"`);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new Error(`--port must be a number from 0 to 65535, not "${portText}"`);
   return {
     host: values.host!,
     port,

@@ -4,11 +4,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
 };
 
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, urlPath: string): Promise<void> {
+export async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  urlPath: string,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'method not allowed');
   let rel: string;
   try {
@@ -19,7 +30,8 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
   const base = path.resolve(root);
   const file = path.resolve(base, `.${rel}`);
   const type = TYPES[path.extname(file).toLowerCase()];
-  if (!file.startsWith(base + path.sep) || rel.includes('\0') || rel.split('/').some((s) => s.startsWith('.')) || !type) return end(res, 404, 'not found');
+  if (!file.startsWith(base + path.sep) || rel.includes('\0') || rel.split('/').some((s) => s.startsWith('.')) || !type)
+    return end(res, 404, 'not found');
   const stat = await fs.stat(file).catch(() => null);
   if (!stat?.isFile()) return end(res, 404, 'not found');
   res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'cache-control': 'no-cache' });

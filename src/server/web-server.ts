@@ -47,7 +47,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (!url.pathname.startsWith('/api/')) {
-      if (!token && refuseReason(req, guard)) return sendError(res, 403, { kind: 'invalid-request', message: 'forbidden' });
+      if (!token && refuseReason(req, guard))
+        return sendError(res, 403, { kind: 'invalid-request', message: 'forbidden' });
       return serveStatic(req, res, opts.rendererDir, url.pathname);
     }
     const why = refuseReason(req, guard);
@@ -56,8 +57,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return sendError(res, 403, { kind: 'invalid-request', message: `forbidden: ${why}` });
     }
     if (req.method !== 'POST') return sendError(res, 405, { kind: 'invalid-request', message: 'use POST' });
-    if (url.pathname.startsWith(HTTP.request)) return handleRequest(req, res, opts.backend, url.pathname.slice(HTTP.request.length));
-    if (url.pathname.startsWith(HTTP.upload)) return handleUpload(req, res, opts.backend, url.pathname.slice(HTTP.upload.length));
+    if (url.pathname.startsWith(HTTP.request))
+      return handleRequest(req, res, opts.backend, url.pathname.slice(HTTP.request.length));
+    if (url.pathname.startsWith(HTTP.upload))
+      return handleUpload(req, res, opts.backend, url.pathname.slice(HTTP.upload.length));
     return sendError(res, 404, { kind: 'invalid-request', message: 'no such route' });
   }
 

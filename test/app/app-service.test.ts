@@ -14,9 +14,14 @@ import { haarHelperRunning } from '../../src/core/face/haar-helper.ts';
 import { classifyHelperRunning } from '../../src/core/eval/classify-helper.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-app-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null,
+const backend = inProcessBackend({
+  dataDir: 'data',
+  workDir: path.join(tmp, 'work'),
+  uploadsDir: path.join(tmp, 'uploads'),
+  pretrainedDir: null,
   // As a shell builds it: vitest.config.ts's FER_TRAIN_WORKERS=1 reaches the training here.
-  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 2 }) });
+  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 2 }),
+});
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 
@@ -30,7 +35,10 @@ const logs = () => events.flatMap((e) => (e.type === 'log' ? [e.text] : []));
 const finished = (jobId: string) => events.find((e) => e.type === 'job-finished' && e.jobId === jobId);
 
 async function upload(purpose: 'dataset' | 'photo', files: string[]): Promise<string> {
-  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose, files: files.map((f) => ({ name: path.basename(f), size: readFileSync(f).length })) });
+  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', {
+    purpose,
+    files: files.map((f) => ({ name: path.basename(f), size: readFileSync(f).length })),
+  });
   for (const [i, f] of files.entries()) await backend.uploads.writeFile(uploadId, i, readFileSync(f));
   return uploadId;
 }
@@ -46,22 +54,43 @@ afterAll(async () => {
 
 describe('AppService', () => {
   it('refuses steps whose prerequisite is missing, and invalid requests', async () => {
-    expect(await backend.request('preprocess', { size: 48, pca: null, seed: 1 })).toMatchObject({ ok: false, error: { kind: 'usage', message: 'upload a dataset first' } });
-    expect(await backend.request('train', { model: 'cnn', epochs: 1, batchSize: 8, learningRate: null })).toMatchObject({ ok: false, error: { kind: 'usage' } });
-    expect(await backend.request('predict', { uploadId: 'u0123456789abcdef', wholeImage: false })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
-    expect(await backend.request('useSample', { sample: 'nope' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
-    expect(await backend.request('train', { model: 'cnn' })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(await backend.request('preprocess', { size: 48, pca: null, seed: 1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'usage', message: 'upload a dataset first' },
+    });
+    expect(await backend.request('train', { model: 'cnn', epochs: 1, batchSize: 8, learningRate: null })).toMatchObject(
+      { ok: false, error: { kind: 'usage' } },
+    );
+    expect(await backend.request('predict', { uploadId: 'u0123456789abcdef', wholeImage: false })).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found' },
+    });
+    expect(await backend.request('useSample', { sample: 'nope' })).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found' },
+    });
+    expect(await backend.request('train', { model: 'cnn' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
     expect((await state()).samples.map((s) => s.id)).toEqual(['paper-format', 'fer2013-csv', 'folders']);
   });
 
   it('loads an uploaded X/Y pair and narrates it', async () => {
     const dir = '../shared/datasets/samples/paper-format';
-    const id = await upload('dataset', ['X.txt.npy', 'Y.txt.npy', 'labels.json'].map((f) => path.join(dir, f)));
+    const id = await upload(
+      'dataset',
+      ['X.txt.npy', 'Y.txt.npy', 'labels.json'].map((f) => path.join(dir, f)),
+    );
     const { jobId } = await ok<{ jobId: string }>('loadUpload', { uploadId: id });
     await backend.service.idle();
     expect(finished(jobId)).toMatchObject({ outcome: 'done' });
     const s = await state();
-    expect(s.dataset).toMatchObject({ name: 'X.txt.npy (+ Y.txt.npy, labels.json)', count: 700, imageShape: [32, 32, 3] });
+    expect(s.dataset).toMatchObject({
+      name: 'X.txt.npy (+ Y.txt.npy, labels.json)',
+      count: 700,
+      imageShape: [32, 32, 3],
+    });
     expect(logs()).toContain('Dataset loaded: X.txt.npy (+ Y.txt.npy, labels.json)');
     // The uploaded copy is removed once the images are in memory.
     await expect.poll(() => readdirSync(path.join(tmp, 'uploads')).includes(id)).toBe(false);
@@ -70,7 +99,11 @@ describe('AppService', () => {
   it('loads the shipped sample and preprocesses it with PCA', async () => {
     await ok('useSample', { sample: 'fer2013-csv' });
     await backend.service.idle();
-    expect((await state()).dataset).toMatchObject({ count: 168, name: 'sample data/fer2013-sample.csv', splits: { train: 126, validation: 28, test: 14 } });
+    expect((await state()).dataset).toMatchObject({
+      count: 168,
+      name: 'sample data/fer2013-sample.csv',
+      splits: { train: 126, validation: 28, test: 14 },
+    });
     // 32x32 (the reference application's size) keeps the training steps below quick.
     await ok('preprocess', { size: 32, pca: 0.95, seed: 7 });
     await backend.service.idle();
@@ -80,12 +113,19 @@ describe('AppService', () => {
     expect(p.featuresResized).toBe(1024);
     expect(p.featuresAfter).toBeLessThan(2304);
     expect(p.explainedVariance).toBeGreaterThanOrEqual(0.95);
-    expect(logs().some((l) => /features before PCA: 1024 \(2304 in the data\), after PCA: \d+ components/.test(l))).toBe(true);
+    expect(
+      logs().some((l) => /features before PCA: 1024 \(2304 in the data\), after PCA: \d+ components/.test(l)),
+    ).toBe(true);
   });
 
   it('trains the RNN, streaming epochs, refusing other jobs meanwhile', async () => {
     const before = await state();
-    const { jobId } = await ok<{ jobId: string }>('train', { model: 'rnn', epochs: 2, batchSize: 64, learningRate: null });
+    const { jobId } = await ok<{ jobId: string }>('train', {
+      model: 'rnn',
+      epochs: 2,
+      batchSize: 64,
+      learningRate: null,
+    });
     const busy = await backend.request('preprocess', { size: 32, pca: null, seed: 1 });
     expect(busy).toMatchObject({ ok: false, error: { kind: 'busy' } });
     expect((busy as Extract<WireResult, { ok: false }>).error.message).toMatch(/training rnn is still running/);
@@ -114,8 +154,17 @@ describe('AppService', () => {
   });
 
   it('cancels a CNN run by its id and keeps the state consistent', async () => {
-    const { jobId } = await ok<{ jobId: string }>('train', { model: 'cnn', epochs: 5, batchSize: 16, learningRate: null });
-    await expect.poll(() => events.some((e) => e.type === 'progress' && e.jobId === jobId && /batch/.test(e.message)), { timeout: 60_000 }).toBe(true);
+    const { jobId } = await ok<{ jobId: string }>('train', {
+      model: 'cnn',
+      epochs: 5,
+      batchSize: 16,
+      learningRate: null,
+    });
+    await expect
+      .poll(() => events.some((e) => e.type === 'progress' && e.jobId === jobId && /batch/.test(e.message)), {
+        timeout: 60_000,
+      })
+      .toBe(true);
     expect(await ok('cancel', { jobId: 'j999' })).toEqual({ cancelled: false });
     expect(await ok('cancel', { jobId })).toEqual({ cancelled: true });
     await backend.service.idle();
@@ -136,7 +185,11 @@ describe('AppService', () => {
 
   it('predicts faces on a photo, and says when there is none', async () => {
     const astronaut = await upload('photo', ['../shared/photos/astronaut.png']);
-    const p = await ok<{ faces: { box: number[]; models: Record<string, { probabilities: Record<string, number> }> }[]; wholeImage: boolean; modelsUsed: Record<string, string> }>('predict', { uploadId: astronaut, wholeImage: false });
+    const p = await ok<{
+      faces: { box: number[]; models: Record<string, { probabilities: Record<string, number> }> }[];
+      wholeImage: boolean;
+      modelsUsed: Record<string, string>;
+    }>('predict', { uploadId: astronaut, wholeImage: false });
     expect(p.faces).toHaveLength(1);
     expect(Object.keys(p.faces[0].models.rnn.probabilities)).toHaveLength(7);
     expect(p.modelsUsed.rnn).toMatch(/RNN trained in this session/);

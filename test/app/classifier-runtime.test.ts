@@ -14,7 +14,13 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 /** A fresh app on `runtime`: its snapshot, log and the astronaut photo's prediction. */
 async function session(runtime: RuntimeOptions) {
-  const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, `uploads-${runtime.inference}`), pretrainedDir: 'models', runtime });
+  const backend = inProcessBackend({
+    dataDir: 'data',
+    workDir: path.join(tmp, 'work'),
+    uploadsDir: path.join(tmp, `uploads-${runtime.inference}`),
+    pretrainedDir: 'models',
+    runtime,
+  });
   const events: AppEvent[] = [];
   backend.onEvent((e) => events.push(e));
   const ok = async <T>(name: string, args: unknown): Promise<T> => {
@@ -25,7 +31,10 @@ async function session(runtime: RuntimeOptions) {
   try {
     await backend.service.init();
     const snapshot = await ok<SessionSnapshot>('getState', {});
-    const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose: 'photo', files: [{ name: 'astronaut.png', size: readFileSync(PHOTO).length }] });
+    const { uploadId } = await ok<{ uploadId: string }>('beginUpload', {
+      purpose: 'photo',
+      files: [{ name: 'astronaut.png', size: readFileSync(PHOTO).length }],
+    });
     await backend.uploads.writeFile(uploadId, 0, readFileSync(PHOTO));
     const prediction = await ok<PredictionResult>('predict', { uploadId, wholeImage: false });
     return { snapshot, prediction, log: events.flatMap((e) => (e.type === 'log' ? [e.text] : [])) };
@@ -34,7 +43,7 @@ async function session(runtime: RuntimeOptions) {
   }
 }
 
-describe('the app\'s classifier runtime', () => {
+describe("the app's classifier runtime", () => {
   it('runs on onnxruntime-node and says so; FER_INFERENCE=tfjs runs TensorFlow.js, with the same probabilities', async () => {
     const onnx = await session(DEFAULT_RUNTIME);
     expect(onnx.snapshot.classifiers).toBe('onnxruntime-node');

@@ -8,7 +8,12 @@ import type { AppEvent, PredictionResult, SessionSnapshot } from '../../src/cont
 import { inProcessBackend } from '../../src/app/backend.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-detector-setting-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: 'models' });
+const backend = inProcessBackend({
+  dataDir: 'data',
+  workDir: path.join(tmp, 'work'),
+  uploadsDir: path.join(tmp, 'uploads'),
+  pretrainedDir: 'models',
+});
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 const ASTRONAUT = '../shared/photos/astronaut.png';
@@ -20,7 +25,10 @@ async function ok<T>(name: string, args: unknown): Promise<T> {
 }
 
 async function predictAstronaut(): Promise<PredictionResult> {
-  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose: 'photo', files: [{ name: 'astronaut.png', size: readFileSync(ASTRONAUT).length }] });
+  const { uploadId } = await ok<{ uploadId: string }>('beginUpload', {
+    purpose: 'photo',
+    files: [{ name: 'astronaut.png', size: readFileSync(ASTRONAUT).length }],
+  });
   await backend.uploads.writeFile(uploadId, 0, readFileSync(ASTRONAUT));
   return ok<PredictionResult>('predict', { uploadId, wholeImage: false });
 }
@@ -33,14 +41,22 @@ afterAll(async () => {
 
 describe('face detector setting', () => {
   it('starts on YuNet, says which runtime in the snapshot and the log', async () => {
-    expect((await ok<SessionSnapshot>('getState', {})).detector).toEqual({ kind: 'yunet', inUse: 'YuNet (onnxruntime-node)', fallback: null });
+    expect((await ok<SessionSnapshot>('getState', {})).detector).toEqual({
+      kind: 'yunet',
+      inUse: 'YuNet (onnxruntime-node)',
+      fallback: null,
+    });
     expect(events.some((e) => e.type === 'log' && e.text === 'Face detector: YuNet (onnxruntime-node)')).toBe(true);
     const [face] = (await predictAstronaut()).faces;
     expect(face.box[3]).toBeGreaterThan(face.box[2]); // YuNet's box is taller than wide (forehead to chin)
   });
 
   it('switches Predict to the Haar cascade and back, pushing the new state', async () => {
-    expect(await ok('setDetector', { detector: 'haar' })).toEqual({ kind: 'haar', inUse: 'Haar cascade (opencv.js)', fallback: null });
+    expect(await ok('setDetector', { detector: 'haar' })).toEqual({
+      kind: 'haar',
+      inUse: 'Haar cascade (opencv.js)',
+      fallback: null,
+    });
     const last = events.filter((e) => e.type === 'state').at(-1) as { state: SessionSnapshot };
     expect(last.state.detector.kind).toBe('haar');
     const [face] = (await predictAstronaut()).faces;
@@ -50,7 +66,10 @@ describe('face detector setting', () => {
   });
 
   it('refuses an unknown detector at the boundary', async () => {
-    expect(await backend.request('setDetector', { detector: 'blazeface' })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(await backend.request('setDetector', { detector: 'blazeface' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
     expect(await backend.request('setDetector', {})).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
   });
 });

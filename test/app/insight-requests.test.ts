@@ -9,7 +9,14 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, DatasetSamplesResult, GalleryPageResult, PcaPicturesResult, SessionSnapshot, ExportedReport } from '../../src/contract/contract.ts';
+import type {
+  AppEvent,
+  DatasetSamplesResult,
+  GalleryPageResult,
+  PcaPicturesResult,
+  SessionSnapshot,
+  ExportedReport,
+} from '../../src/contract/contract.ts';
 import { inProcessBackend } from '../../src/app/backend.ts';
 import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import { loadDataset } from '../../src/core/dataset/load-dataset.ts';
@@ -18,8 +25,13 @@ import { channelsAreCopies } from '../../src/core/preprocess/eigenfaces.ts';
 import { preprocessDataset } from '../../src/core/preprocess/preprocess.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-insight-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: 'models',
-  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 1 }) });
+const backend = inProcessBackend({
+  dataDir: 'data',
+  workDir: path.join(tmp, 'work'),
+  uploadsDir: path.join(tmp, 'uploads'),
+  pretrainedDir: 'models',
+  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 1 }),
+});
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 
@@ -58,23 +70,59 @@ afterAll(async () => {
 });
 
 describe('confusion gallery', () => {
-  it('a cell holds exactly its images, most confident first, with both models\' probabilities', async () => {
+  it("a cell holds exactly its images, most confident first, with both models' probabilities", async () => {
     const r = snap.reports.cnn!;
-    const [i, j] = r.confusion.flatMap((row, a) => row.map((n, b) => [a, b, n])).filter(([a, b, n]) => a !== b && n > 0).sort((x, y) => y[2] - x[2])[0];
-    const page = await ok<GalleryPageResult>('galleryPage', { slot: 'cnn', trueClass: i, predicted: j, wrongOnly: false, offset: 0, limit: 100 });
+    const [i, j] = r.confusion
+      .flatMap((row, a) => row.map((n, b) => [a, b, n]))
+      .filter(([a, b, n]) => a !== b && n > 0)
+      .sort((x, y) => y[2] - x[2])[0];
+    const page = await ok<GalleryPageResult>('galleryPage', {
+      slot: 'cnn',
+      trueClass: i,
+      predicted: j,
+      wrongOnly: false,
+      offset: 0,
+      limit: 100,
+    });
     expect(page.total).toBe(r.confusion[i][j]);
     expect(page.items.every((it) => it.trueClass === r.classes[i] && it.predicted === r.classes[j])).toBe(true);
-    for (let k = 1; k < page.items.length; k++) expect(page.items[k].confidence).toBeLessThanOrEqual(page.items[k - 1].confidence);
+    for (let k = 1; k < page.items.length; k++)
+      expect(page.items[k].confidence).toBeLessThanOrEqual(page.items[k - 1].confidence);
     for (const it of page.items) {
       expect(Object.keys(it.probabilities).sort()).toEqual(['cnn', 'rnn']);
       expect(Math.max(...it.probabilities.cnn)).toBeCloseTo(it.confidence, 5);
       expect(gray(it.image)).toMatchObject({ width: 48, height: 48 });
     }
-    const wrong = await ok<GalleryPageResult>('galleryPage', { slot: 'rnn', trueClass: null, predicted: null, wrongOnly: true, offset: 0, limit: 5 });
+    const wrong = await ok<GalleryPageResult>('galleryPage', {
+      slot: 'rnn',
+      trueClass: null,
+      predicted: null,
+      wrongOnly: true,
+      offset: 0,
+      limit: 5,
+    });
     expect(wrong.total).toBe(snap.reports.rnn!.n - snap.reports.rnn!.confusion.reduce((a, row, k) => a + row[k], 0));
     expect(wrong.items.every((it) => it.trueClass !== it.predicted)).toBe(true);
-    expect(await backend.request('galleryPage', { slot: 'cnn', trueClass: 99, predicted: 0, wrongOnly: false, offset: 0, limit: 5 })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
-    expect(await backend.request('galleryPage', { slot: 'cnn', trueClass: 9, predicted: 0, wrongOnly: false, offset: 0, limit: 5 })).toMatchObject({ ok: false, error: { kind: 'bad-input' } });
+    expect(
+      await backend.request('galleryPage', {
+        slot: 'cnn',
+        trueClass: 99,
+        predicted: 0,
+        wrongOnly: false,
+        offset: 0,
+        limit: 5,
+      }),
+    ).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(
+      await backend.request('galleryPage', {
+        slot: 'cnn',
+        trueClass: 9,
+        predicted: 0,
+        wrongOnly: false,
+        offset: 0,
+        limit: 5,
+      }),
+    ).toMatchObject({ ok: false, error: { kind: 'bad-input' } });
   });
 });
 

@@ -7,17 +7,37 @@ import { JobRunner } from '../../src/app/job-runner.ts';
 function runner() {
   const events: AppEvent[] = [];
   let now = 1000;
-  const jobs = new JobRunner((e) => events.push(e), () => now);
-  return { jobs, events, tick: (ms: number) => { now += ms; } };
+  const jobs = new JobRunner(
+    (e) => events.push(e),
+    () => now,
+  );
+  return {
+    jobs,
+    events,
+    tick: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('JobRunner', () => {
   it('refuses a second job while one runs, leaving the first untouched', async () => {
     const { jobs, events } = runner();
     let release!: () => void;
-    const id = jobs.start('train', 'Training CNN', () => new Promise<void>((r) => { release = r; }), undefined, 'cnn');
+    const id = jobs.start(
+      'train',
+      'Training CNN',
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+      undefined,
+      'cnn',
+    );
     expect(jobs.current()).toMatchObject({ id, kind: 'train', model: 'cnn' });
-    expect(() => jobs.start('preprocess', 'Preprocessing', async () => 1)).toThrow(/busy: training cnn is still running/);
+    expect(() => jobs.start('preprocess', 'Preprocessing', async () => 1)).toThrow(
+      /busy: training cnn is still running/,
+    );
     try {
       jobs.start('preprocess', 'Preprocessing', async () => 1);
     } catch (e) {
@@ -33,9 +53,16 @@ describe('JobRunner', () => {
 
   it('cancels by job id through the AbortSignal', async () => {
     const { jobs, events } = runner();
-    const id = jobs.start('train', 'Training RNN', (ctx) => new Promise<void>((_, reject) => {
-      ctx.signal.addEventListener('abort', () => reject(new FerError('cancelled by the user', { kind: 'cancelled' })));
-    }));
+    const id = jobs.start(
+      'train',
+      'Training RNN',
+      (ctx) =>
+        new Promise<void>((_, reject) => {
+          ctx.signal.addEventListener('abort', () =>
+            reject(new FerError('cancelled by the user', { kind: 'cancelled' })),
+          );
+        }),
+    );
     expect(jobs.cancel('j999')).toBe(false);
     expect(jobs.cancel(id)).toBe(true);
     await jobs.idle();
@@ -45,7 +72,16 @@ describe('JobRunner', () => {
   it('reports failures with the FerError message and runs finish only on success', async () => {
     const { jobs, events } = runner();
     let finished = false;
-    jobs.start('load-dataset', 'Loading', async () => { throw new FerError('Y.npy: not found'); }, () => { finished = true; });
+    jobs.start(
+      'load-dataset',
+      'Loading',
+      async () => {
+        throw new FerError('Y.npy: not found');
+      },
+      () => {
+        finished = true;
+      },
+    );
     await jobs.idle();
     expect(finished).toBe(false);
     expect(events.at(-1)).toMatchObject({ outcome: 'failed', message: 'Y.npy: not found' });

@@ -15,14 +15,27 @@ import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 
 const PHOTOS = path.resolve('../shared/photos');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-live-test-'));
-const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: 'models', runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 1 }) });
+const backend = inProcessBackend({
+  dataDir: 'data',
+  workDir: path.join(tmp, 'work'),
+  uploadsDir: path.join(tmp, 'uploads'),
+  pretrainedDir: 'models',
+  runtime: runtimeOptionsFromEnv(process.env, { predictThreads: 1 }),
+});
 
 /** A 640x480 frame: the photo scaled to `side` px, its top-left corner at (left, top), on gray. */
 async function frame(photo: string, side: number, left: number, top: number): Promise<{ raw: Buffer; jpeg: Buffer }> {
   const face = await sharp(path.join(PHOTOS, photo)).resize(side, side).toBuffer();
-  const img = sharp({ create: { width: 640, height: 480, channels: 4, background: { r: 128, g: 128, b: 128, alpha: 1 } } }).composite([{ input: face, left, top }]);
+  const img = sharp({
+    create: { width: 640, height: 480, channels: 4, background: { r: 128, g: 128, b: 128, alpha: 1 } },
+  }).composite([{ input: face, left, top }]);
   const raw = await img.raw().toBuffer();
-  return { raw, jpeg: await sharp(raw, { raw: { width: 640, height: 480, channels: 4 } }).jpeg({ quality: 80 }).toBuffer() };
+  return {
+    raw,
+    jpeg: await sharp(raw, { raw: { width: 640, height: 480, channels: 4 } })
+      .jpeg({ quality: 80 })
+      .toBuffer(),
+  };
 }
 
 const send = (image: Buffer, format: 'jpeg' | 'rgba', width = 640, height = 480): Promise<WireResult> =>
@@ -81,18 +94,39 @@ describe('liveFrame', () => {
     const f = await frame('astronaut.png', 300, 100, 100);
     const started = await backend.request('useSample', { sample: 'fer2013-csv' });
     expect(started.ok).toBe(true);
-    expect(await send(f.jpeg, 'jpeg')).toMatchObject({ ok: false, error: { kind: 'busy', message: /^camera stopped: loading the dataset needs the processor/ } });
+    expect(await send(f.jpeg, 'jpeg')).toMatchObject({
+      ok: false,
+      error: { kind: 'busy', message: /^camera stopped: loading the dataset needs the processor/ },
+    });
     await backend.service.idle();
     expect((await send(f.jpeg, 'jpeg')).ok).toBe(true);
   });
 
   it('refuses frames that are not what they claim, with a clear error', async () => {
     const f = await frame('astronaut.png', 300, 100, 100);
-    expect(await send(f.jpeg, 'jpeg', 320, 240)).toMatchObject({ ok: false, error: { kind: 'bad-input', message: /640x480, announced as 320x240/ } });
-    expect(await send(f.raw.subarray(0, 1000), 'rgba')).toMatchObject({ ok: false, error: { kind: 'bad-input', message: /1000 bytes for a 640x480 RGBA frame/ } });
-    expect(await send(Buffer.from('not a jpeg at all'), 'jpeg')).toMatchObject({ ok: false, error: { kind: 'bad-input', message: /camera frame: not an image/ } });
-    expect(await backend.request('liveFrame', { image: '!!', format: 'jpeg', width: 640, height: 480 })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
-    expect(await backend.request('liveFrame', { image: '', format: 'png', width: 640, height: 480 })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
-    expect(await backend.request('liveFrame', { image: '', format: 'jpeg', width: 5000, height: 480 })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(await send(f.jpeg, 'jpeg', 320, 240)).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-input', message: /640x480, announced as 320x240/ },
+    });
+    expect(await send(f.raw.subarray(0, 1000), 'rgba')).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-input', message: /1000 bytes for a 640x480 RGBA frame/ },
+    });
+    expect(await send(Buffer.from('not a jpeg at all'), 'jpeg')).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-input', message: /camera frame: not an image/ },
+    });
+    expect(await backend.request('liveFrame', { image: '!!', format: 'jpeg', width: 640, height: 480 })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
+    expect(await backend.request('liveFrame', { image: '', format: 'png', width: 640, height: 480 })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
+    expect(await backend.request('liveFrame', { image: '', format: 'jpeg', width: 5000, height: 480 })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
   });
 });

@@ -14,13 +14,25 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'fer-pretrained-test-'));
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4] }), tf.layers.dense({ units: 7, activation: 'softmax' })] });
+  const model = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [4, 4] }), tf.layers.dense({ units: 7, activation: 'softmax' })],
+  });
   const meta: ModelMeta = {
-    format: 'fer-studio-model', version: 1, kind: 'rnn', classes: [...FER_CLASSES], inputShape: [4, 4],
+    format: 'fer-studio-model',
+    version: 1,
+    kind: 'rnn',
+    classes: [...FER_CLASSES],
+    inputShape: [4, 4],
     preprocessing: { size: 4, channels: 1, scale: 1 / 255, pca: null },
     history: [{ epoch: 1, loss: 1.9, accuracy: 0.2, valLoss: 1.9, valAccuracy: 0.25, seconds: 1 }],
-    metrics: { bestValAccuracy: 0.25, bestEpoch: 1 }, backend: 'cpu', machine: 'test', seconds: 1, seed: 1, params: 119,
-    options: { data: 'FER2013 train' }, createdAt: '2025-01-01T00:00:00.000Z',
+    metrics: { bestValAccuracy: 0.25, bestEpoch: 1 },
+    backend: 'cpu',
+    machine: 'test',
+    seconds: 1,
+    seed: 1,
+    params: 119,
+    options: { data: 'FER2013 train' },
+    createdAt: '2025-01-01T00:00:00.000Z',
   };
   await saveModelDir(path.join(dir, 'rnn'), model, meta);
   model.dispose();
@@ -35,7 +47,12 @@ describe('loadPretrained', () => {
     const mtime = statSync(path.join(dir, 'rnn')).mtimeMs;
     const loads = await loadPretrained(dir);
     const rnn = loads.find((l) => l.slot === 'rnn')!;
-    expect(rnn.model?.summary).toMatchObject({ origin: 'pretrained', slot: 'rnn', inputSize: 4, description: 'pretrained RNN (models/rnn, FER2013 train, validation accuracy 25.0 %)' });
+    expect(rnn.model?.summary).toMatchObject({
+      origin: 'pretrained',
+      slot: 'rnn',
+      inputSize: 4,
+      description: 'pretrained RNN (models/rnn, FER2013 train, validation accuracy 25.0 %)',
+    });
     expect(rnn.model?.summary.history).toHaveLength(1);
     expect(loads.find((l) => l.slot === 'cnn')?.error).toMatch(/not valid JSON/);
     expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(before);

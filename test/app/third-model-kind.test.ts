@@ -22,17 +22,37 @@ import { registerModelKind } from '../../src/core/models/registry.ts';
 import { classifierRuntime } from '../../src/core/onnx/inference-config.ts';
 import { inferenceRuntimeName } from '../../src/core/onnx/onnx-classifier.ts';
 
-registerModelKind({
-  kind: 'mlp', input: 'gray', inputShape: (s) => [s, s, 1],
-  build: (shape, k, { seed }) => {
-    const m = tf.sequential({ name: 'tiny_mlp' });
-    m.add(tf.layers.flatten({ inputShape: shape }));
-    m.add(tf.layers.dense({ units: k, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
-    return m;
+registerModelKind(
+  {
+    kind: 'mlp',
+    input: 'gray',
+    inputShape: (s) => [s, s, 1],
+    build: (shape, k, { seed }) => {
+      const m = tf.sequential({ name: 'tiny_mlp' });
+      m.add(tf.layers.flatten({ inputShape: shape }));
+      m.add(
+        tf.layers.dense({
+          units: k,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed }),
+        }),
+      );
+      return m;
+    },
+    defaults: {
+      epochs: 2,
+      batchSize: 32,
+      learningRate: 3e-3,
+      schedule: 'constant',
+      seed: 42,
+      labelSmoothing: 0,
+      classWeights: false,
+      loss: 'categorical',
+    },
+    augment: null,
   },
-  defaults: { epochs: 2, batchSize: 32, learningRate: 3e-3, schedule: 'constant', seed: 42, labelSmoothing: 0, classWeights: false, loss: 'categorical' },
-  augment: null,
-}, { label: 'MLP', description: 'one dense layer over the pixels' });
+  { label: 'MLP', description: 'one dense layer over the pixels' },
+);
 
 const CSV = '../shared/datasets/samples/fer2013-sample.csv';
 const PHOTO = '../shared/photos/astronaut.png';
@@ -63,24 +83,47 @@ async function expectedRuntime(): Promise<RegExp> {
 }
 
 describe('a third model kind, registered only in this file', () => {
-  it('is offered by the contract, the CLI and the renderer\'s derivations, after the paper\'s two', async () => {
+  it("is offered by the contract, the CLI and the renderer's derivations, after the paper's two", async () => {
     expect(MODEL_SLOTS).toEqual(['cnn', 'rnn', 'mlp']);
-    expect(parseRequest('train', { model: 'mlp', epochs: 1, batchSize: 8, learningRate: null }).args).toMatchObject({ model: 'mlp' });
-    expect(() => parseRequest('train', { model: 'svm', epochs: 1, batchSize: 8, learningRate: null })).toThrow(/must be one of cnn, rnn, mlp/);
+    expect(parseRequest('train', { model: 'mlp', epochs: 1, batchSize: 8, learningRate: null }).args).toMatchObject({
+      model: 'mlp',
+    });
+    expect(() => parseRequest('train', { model: 'svm', epochs: 1, batchSize: 8, learningRate: null })).toThrow(
+      /must be one of cnn, rnn, mlp/,
+    );
     const help = await fer(['train', '--help']);
     expect(help.lines.join('\n')).toMatch(/--model cnn\|rnn\|mlp/);
     expect(help.lines.join('\n')).toMatch(/mlp {2}MLP: one dense layer over the pixels/);
     // gating.ts was evaluated before this file registered the kind: the paper's buttons stay as they were.
-    expect(ACTIONS.filter((a) => a.id.startsWith('train-')).map((a) => a.label)).toEqual(['Train CNN Algorithm', 'Train RNN Algorithm']);
+    expect(ACTIONS.filter((a) => a.id.startsWith('train-')).map((a) => a.label)).toEqual([
+      'Train CNN Algorithm',
+      'Train RNN Algorithm',
+    ]);
   });
 
   it('trains, evaluates and predicts through the fer command code; two models of one kind answer side by side', async () => {
     const dir = path.join(tmp, 'cli-mlp');
-    const train = await fer(['train', '--data', CSV, '--model', 'mlp', '--epochs', '2', '--seed', '3', '--out', dir, '--json']);
+    const train = await fer([
+      'train',
+      '--data',
+      CSV,
+      '--model',
+      'mlp',
+      '--epochs',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      dir,
+      '--json',
+    ]);
     expect(train.code).toBe(0);
     const done = json(train.lines).find((l) => l.type === 'done')!;
     expect(done).toMatchObject({ kind: 'mlp', epochs: 2 });
-    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { kind: string; inputShape: number[] };
+    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as {
+      kind: string;
+      inputShape: number[];
+    };
     expect(meta).toMatchObject({ kind: 'mlp', inputShape: [48, 48, 1] });
 
     const evalRun = await fer(['eval', '--model', dir, '--data', CSV, '--split', 'test', '--json']);
@@ -92,7 +135,10 @@ describe('a third model kind, registered only in this file', () => {
 
     const predict = await fer(['predict', '--model', dir, '--model', dir, PHOTO, '--json']);
     expect(predict.code).toBe(0);
-    const p = json(predict.lines).at(-1)! as { runtime: string; faces: { models: Record<string, { label: string; probabilities: Record<string, number> }> }[] };
+    const p = json(predict.lines).at(-1)! as {
+      runtime: string;
+      faces: { models: Record<string, { label: string; probabilities: Record<string, number> }> }[];
+    };
     expect(p.faces.length).toBeGreaterThan(0);
     expect(Object.keys(p.faces[0].models)).toEqual(['mlp', 'mlp-2']);
     expect(p.faces[0].models['mlp-2']).toEqual(p.faces[0].models.mlp);
@@ -101,7 +147,13 @@ describe('a third model kind, registered only in this file', () => {
   });
 
   describe('through the app service', () => {
-    const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, runtime });
+    const backend = inProcessBackend({
+      dataDir: 'data',
+      workDir: path.join(tmp, 'work'),
+      uploadsDir: path.join(tmp, 'uploads'),
+      pretrainedDir: null,
+      runtime,
+    });
     const ok = async <T>(name: string, args: unknown): Promise<T> => {
       const r = await backend.request(name, args);
       if (!r.ok) throw new Error(`${name} refused: ${r.error.kind}: ${r.error.message}`);
@@ -119,7 +171,11 @@ describe('a third model kind, registered only in this file', () => {
       await ok('train', { model: 'mlp', epochs: 2, batchSize: 32, learningRate: null });
       await backend.service.idle();
       let s = await ok<SessionSnapshot>('getState', {});
-      expect(s.models.mlp).toMatchObject({ slot: 'mlp', origin: 'trained', description: expect.stringMatching(/^MLP trained in this session/) as unknown });
+      expect(s.models.mlp).toMatchObject({
+        slot: 'mlp',
+        origin: 'trained',
+        description: expect.stringMatching(/^MLP trained in this session/) as unknown,
+      });
       expect(s.models.mlp!.history.map((h) => h.epoch)).toEqual([1, 2]);
       expect(s.models.cnn).toBeNull();
       expect(s.reports.mlp!.n).toBe(s.preprocessed!.counts.test);
@@ -129,7 +185,10 @@ describe('a third model kind, registered only in this file', () => {
       s = await ok<SessionSnapshot>('getState', {});
       expect(Object.keys(s.reports)).toEqual(['mlp']);
 
-      const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose: 'photo', files: [{ name: 'astronaut.png', size: readFileSync(PHOTO).length }] });
+      const { uploadId } = await ok<{ uploadId: string }>('beginUpload', {
+        purpose: 'photo',
+        files: [{ name: 'astronaut.png', size: readFileSync(PHOTO).length }],
+      });
       await backend.uploads.writeFile(uploadId, 0, readFileSync(PHOTO));
       const p = await ok<PredictionResult>('predict', { uploadId, wholeImage: false });
       expect(p.faces.length).toBeGreaterThan(0);
@@ -139,7 +198,13 @@ describe('a third model kind, registered only in this file', () => {
 
       // Which runtime classified the session's mlp: its folder is the newest under work/models.
       const models = path.join(tmp, 'work', 'models');
-      const dir = path.join(models, readdirSync(models).filter((d) => d.startsWith('mlp-')).sort().at(-1)!);
+      const dir = path.join(
+        models,
+        readdirSync(models)
+          .filter((d) => d.startsWith('mlp-'))
+          .sort()
+          .at(-1)!,
+      );
       const fer = await loadFerModel(dir);
       const ran = await inferenceRuntimeName(fer.model, fer.dir, await initBackend(runtime.backend));
       fer.model.dispose();

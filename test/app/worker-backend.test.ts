@@ -9,7 +9,13 @@ import { runtimeOptionsFromEnv } from '../../src/app/runtime-env.ts';
 import { workerBackend } from '../../src/app/worker/worker-backend.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-worker-test-'));
-const backend = workerBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: null, runtime: runtimeOptionsFromEnv(process.env) });
+const backend = workerBackend({
+  dataDir: 'data',
+  workDir: path.join(tmp, 'work'),
+  uploadsDir: path.join(tmp, 'uploads'),
+  pretrainedDir: null,
+  runtime: runtimeOptionsFromEnv(process.env),
+});
 const events: AppEvent[] = [];
 backend.onEvent((e) => events.push(e));
 
@@ -26,16 +32,28 @@ describe('workerBackend', () => {
   });
 
   it('validates inside the worker and survives bad input', async () => {
-    expect(await backend.request('train', { model: 'cnn', epochs: 'lots' })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(await backend.request('train', { model: 'cnn', epochs: 'lots' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
     expect(await backend.request('nope', {})).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
-    expect(await backend.request('getState', { f: () => 1 })).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
+    expect(await backend.request('getState', { f: () => 1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' },
+    });
     expect(await backend.loadPath(path.join(tmp, 'missing.csv'))).toMatchObject({ ok: true });
     await expect.poll(() => events.filter((e) => e.type === 'job-finished').length, { timeout: 30_000 }).toBe(2);
-    expect(events.filter((e) => e.type === 'job-finished').at(-1)).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/missing.csv: not found/) });
+    expect(events.filter((e) => e.type === 'job-finished').at(-1)).toMatchObject({
+      outcome: 'failed',
+      message: expect.stringMatching(/missing.csv: not found/),
+    });
   });
 
   it('stops cleanly', async () => {
     await backend.close();
-    expect(await backend.request('getState', {})).toMatchObject({ ok: false, error: { kind: 'internal', message: 'the app service has stopped' } });
+    expect(await backend.request('getState', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'internal', message: 'the app service has stopped' },
+    });
   });
 });

@@ -25,7 +25,13 @@ describe('progress bar', () => {
 
 describe('option parsing', () => {
   it('turns parseArgs errors into usage errors carrying the usage line', () => {
-    const e = (() => { try { parseCommand(['--nope'], {}, 'fer x', false); } catch (err) { return err; } })();
+    const e = (() => {
+      try {
+        parseCommand(['--nope'], {}, 'fer x', false);
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(e).toBeInstanceOf(UsageError);
     expect((e as UsageError).usage).toBe('fer x');
     expect((e as UsageError).message).toMatch(/--nope/);
@@ -34,7 +40,8 @@ describe('option parsing', () => {
   it('checks numbers', () => {
     expect(positiveInt('12', '--epochs', 'u')).toBe(12);
     expect(positiveInt(undefined, '--epochs', 'u')).toBeUndefined();
-    for (const bad of ['0', '-1', '1.5', 'ten', '']) expect(() => positiveInt(bad, '--epochs', 'u')).toThrow(UsageError);
+    for (const bad of ['0', '-1', '1.5', 'ten', ''])
+      expect(() => positiveInt(bad, '--epochs', 'u')).toThrow(UsageError);
   });
 
   it('reads --pca as components or a variance fraction', () => {

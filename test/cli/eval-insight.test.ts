@@ -20,8 +20,20 @@ const CHROMIUM = findChromium();
 let reports: { classes: string[]; confusion: number[][]; accuracy: number }[];
 
 beforeAll(async () => {
-  const run = await runFer(['eval', '--model', path.join(REPO, 'models/cnn'), '--model', path.join(REPO, 'models/rnn'), '--data', path.join(REPO, 'data/fer2013-sample.csv'),
-    '--gallery', GALLERY, '--report', REPORT, '--json']);
+  const run = await runFer([
+    'eval',
+    '--model',
+    path.join(REPO, 'models/cnn'),
+    '--model',
+    path.join(REPO, 'models/rnn'),
+    '--data',
+    path.join(REPO, 'data/fer2013-sample.csv'),
+    '--gallery',
+    GALLERY,
+    '--report',
+    REPORT,
+    '--json',
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   reports = jsonLines(run) as unknown as typeof reports;
@@ -33,19 +45,21 @@ describe('fer eval --gallery', () => {
     const html = readFileSync(path.join(GALLERY, 'index.html'), 'utf8');
     reports.forEach((r, m) => {
       const slot = ['cnn', 'rnn'][m];
-      r.confusion.forEach((row, i) => row.forEach((n, j) => {
-        const at = html.indexOf(`id="${slot}-${i}-${j}"`);
-        expect(at >= 0, `${slot} cell ${i},${j} with ${n} images`).toBe(n > 0);
-        if (!n) return;
-        const section = html.slice(at, html.indexOf('</div>', at));
-        const shown = section.match(/<figure>/g) ?? [];
-        expect(shown).toHaveLength(Math.min(n, 24));
-        // The ranking model's confidence is the first percentage after "<label>:", descending.
-        const label = slot.toUpperCase();
-        const conf = [...section.matchAll(new RegExp(`${label}: \\w+ ([0-9.]+) %`, 'g'))].map((x) => Number(x[1]));
-        expect(conf).toHaveLength(shown.length);
-        for (let k = 1; k < conf.length; k++) expect(conf[k]).toBeLessThanOrEqual(conf[k - 1]);
-      }));
+      r.confusion.forEach((row, i) =>
+        row.forEach((n, j) => {
+          const at = html.indexOf(`id="${slot}-${i}-${j}"`);
+          expect(at >= 0, `${slot} cell ${i},${j} with ${n} images`).toBe(n > 0);
+          if (!n) return;
+          const section = html.slice(at, html.indexOf('</div>', at));
+          const shown = section.match(/<figure>/g) ?? [];
+          expect(shown).toHaveLength(Math.min(n, 24));
+          // The ranking model's confidence is the first percentage after "<label>:", descending.
+          const label = slot.toUpperCase();
+          const conf = [...section.matchAll(new RegExp(`${label}: \\w+ ([0-9.]+) %`, 'g'))].map((x) => Number(x[1]));
+          expect(conf).toHaveLength(shown.length);
+          for (let k = 1; k < conf.length; k++) expect(conf[k]).toBeLessThanOrEqual(conf[k - 1]);
+        }),
+      );
     });
     expect(html).toContain('Most confidently wrong');
     expect(html).not.toMatch(/(src|href)="(?!data:|#)/);
@@ -66,7 +80,9 @@ describe.runIf(runWithChromium(CHROMIUM))('fer eval --report', () => {
       });
       await page.goto(url);
       expect(requests).toEqual([url]);
-      const images = await page.locator('img').evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
+      const images = await page
+        .locator('img')
+        .evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
       expect(images.length).toBeGreaterThanOrEqual(2 * 16);
       expect(images.every((w) => w === 48)).toBe(true);
       expect(await page.locator('h3', { hasText: 'Per-class precision' }).count()).toBe(2);

@@ -5,10 +5,12 @@ import { PHOTOS, runFer } from './run-fer.ts';
 
 const DATA = 'test/fixtures/shipped/publictest.X.npy';
 
-describe('the classifiers\' runtime in the CLI', () => {
+describe("the classifiers' runtime in the CLI", () => {
   it('fer eval --json names onnxruntime-node, or tfjs under FER_INFERENCE=tfjs, with the same accuracy', async () => {
     const onnx = await runFer(['eval', '--model', 'models/rnn', '--data', DATA, '--json']);
-    const tfjs = await runFer(['eval', '--model', 'models/rnn', '--data', DATA, '--json'], { env: { FER_INFERENCE: 'tfjs' } });
+    const tfjs = await runFer(['eval', '--model', 'models/rnn', '--data', DATA, '--json'], {
+      env: { FER_INFERENCE: 'tfjs' },
+    });
     expect(onnx.code, onnx.stderr).toBe(0);
     expect(tfjs.code, tfjs.stderr).toBe(0);
     const a = JSON.parse(onnx.stdout) as { runtime: string; accuracy: number; confusion: number[][] };
@@ -19,7 +21,15 @@ describe('the classifiers\' runtime in the CLI', () => {
   });
 
   it('fer predict --json names the runtime of its classifiers', async () => {
-    const r = await runFer(['predict', '--model', 'models/cnn', '--model', 'models/rnn', join(PHOTOS, 'astronaut.png'), '--json']);
+    const r = await runFer([
+      'predict',
+      '--model',
+      'models/cnn',
+      '--model',
+      'models/rnn',
+      join(PHOTOS, 'astronaut.png'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout.trim().split('\n')[0]) as { runtime: string }).runtime).toBe('onnxruntime-node');
   });

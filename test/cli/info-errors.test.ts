@@ -8,7 +8,9 @@ import { npyBytes } from '../core/dataset/npy-bytes.ts';
 import { errLines, jsonLines, runFer, SAMPLES } from './run-fer.ts';
 
 let tmp: string;
-beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'fer-cli-')); });
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'fer-cli-'));
+});
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe.concurrent('fer info', () => {
@@ -23,7 +25,15 @@ describe.concurrent('fer info', () => {
     const [info] = jsonLines(run);
     expect(info).toMatchObject({ format, count, imageShape: shape });
     // Classes are the canonical names whatever the source spells (disgusted -> disgust...).
-    expect([...(info.classes as string[])].sort()).toEqual(['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']);
+    expect([...(info.classes as string[])].sort()).toEqual([
+      'angry',
+      'disgust',
+      'fear',
+      'happy',
+      'neutral',
+      'sad',
+      'surprise',
+    ]);
     expect(Object.values(info.perClass as Record<string, number>)).toEqual(new Array(7).fill(perClass));
     const splits = info.splits as Record<string, number> | null;
     if (splitNames === 0) expect(splits).toBeNull();

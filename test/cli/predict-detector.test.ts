@@ -37,13 +37,20 @@ describe('fer predict --detector', () => {
     try {
       const one = join(tmp, 'one.png');
       const wide = join(tmp, 'wide.png');
-      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#888' } }).png().toFile(one);
-      await sharp({ create: { width: 10_000, height: 3, channels: 3, background: '#888' } }).png().toFile(wide);
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#888' } })
+        .png()
+        .toFile(one);
+      await sharp({ create: { width: 10_000, height: 3, channels: 3, background: '#888' } })
+        .png()
+        .toFile(wide);
       for (const detector of ['yunet', 'haar']) {
         const run = await runFer(['predict', '--model', MODEL, one, wide, '--detector', detector, '--json']);
         expect(run.stderr).toBe('');
         expect(run.code).toBe(0);
-        expect(jsonLines(run).map((r) => [r.width, (r.faces as unknown[]).length])).toEqual([[1, 0], [10_000, 0]]);
+        expect(jsonLines(run).map((r) => [r.width, (r.faces as unknown[]).length])).toEqual([
+          [1, 0],
+          [10_000, 0],
+        ]);
       }
     } finally {
       await rm(tmp, { recursive: true, force: true });

@@ -24,7 +24,11 @@ export interface RunOptions {
 export function runFer(args: string[], opts: RunOptions = {}): Promise<FerRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/fer.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [join(REPO, 'bin/fer.js'), ...args], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -35,7 +39,9 @@ export function runFer(args: string[], opts: RunOptions = {}): Promise<FerRun> {
       pending = lines.pop() ?? '';
       for (const line of lines) opts.onLine?.(line, child);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (Date.now() - t0) / 1000 }));
   });
@@ -43,7 +49,10 @@ export function runFer(args: string[], opts: RunOptions = {}): Promise<FerRun> {
 
 /** stdout of a --json run as parsed objects (every line must be JSON). */
 export function jsonLines(run: FerRun): Record<string, unknown>[] {
-  return run.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return run.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** The non-empty lines of stderr. */

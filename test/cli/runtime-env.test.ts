@@ -14,13 +14,19 @@ describe.concurrent('fer and its environment', () => {
   });
 
   it('runs on the backend FER_BACKEND names', async () => {
-    const run = await runFer(['predict', '--model', 'models/rnn', '--detector', 'haar', join(PHOTOS, 'astronaut.png')], { env: { FER_BACKEND: 'cpu' } });
+    const run = await runFer(
+      ['predict', '--model', 'models/rnn', '--detector', 'haar', join(PHOTOS, 'astronaut.png')],
+      { env: { FER_BACKEND: 'cpu' } },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^backend: cpu\b/m);
   });
 
   it('reads the Haar cascades from FER_MODELS_DIR', async () => {
-    const run = await runFer(['predict', '--model', 'models/rnn', '--detector', 'haar', join(PHOTOS, 'astronaut.png')], { env: { FER_MODELS_DIR: '/nonexistent/haar' } });
+    const run = await runFer(
+      ['predict', '--model', 'models/rnn', '--detector', 'haar', join(PHOTOS, 'astronaut.png')],
+      { env: { FER_MODELS_DIR: '/nonexistent/haar' } },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('/nonexistent/haar/haarcascade_frontalface_default.xml');
   });

@@ -26,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** The fewest correct answers out of `n` that guessing with success rate `p` reaches with probability below `alpha`. */
 function chanceBound(n: number, p: number, alpha: number): number {
@@ -47,8 +51,11 @@ describe('fer preprocess', () => {
     expect(run.code).toBe(0);
     const [r] = jsonLines(run);
     expect(r).toMatchObject({
-      out: preDir, images: { before: 910, after: 910 }, splits: { train: 700, validation: 140, test: 70 },
-      imageShape: { before: [48, 48, 1], after: [24, 24, 1] }, features: { before: 2304 },
+      out: preDir,
+      images: { before: 910, after: 910 },
+      splits: { train: 700, validation: 140, test: 70 },
+      imageShape: { before: [48, 48, 1], after: [24, 24, 1] },
+      features: { before: 2304 },
     });
     const after = (r.features as { after: number }).after;
     expect(r.pcaComponents).toBe(after);
@@ -66,7 +73,10 @@ describe('fer train, eval, predict', () => {
     let sent = false;
     const run = await runFer(['train', '--data', preDir, ...TRAIN, '--out', modelDir, '--json'], {
       onLine: (line, child) => {
-        if (!sent && line.includes('"type":"epoch"')) { sent = true; child.kill('SIGINT'); }
+        if (!sent && line.includes('"type":"epoch"')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       },
     });
     expect(run.code).toBe(130);
@@ -96,7 +106,10 @@ describe('fer train, eval, predict', () => {
     // Neither the validation split (PublicTest rows) nor the test split (PrivateTest rows) was trained on.
     // 2 epochs on these 700 images do not learn FER (34 of 210 right in one run, guessing gets 30):
     // that training learns is the next test's claim, on more images.
-    for (const [split, size] of [['validation', 140], ['test', 70]] as const) {
+    for (const [split, size] of [
+      ['validation', 140],
+      ['test', 70],
+    ] as const) {
       const run = await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', split, '--json']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
@@ -118,9 +131,35 @@ describe('fer train, eval, predict', () => {
     await mkdir(data);
     await writeFile(join(data, 'X.npy'), writeNpy((x.data as Uint8Array).slice(0, 3000 * 2304), [3000, 48, 48], 'u1'));
     await writeFile(join(data, 'Y.npy'), writeNpy(Uint8Array.from(y.data as Uint8Array).slice(0, 3000), [3000], 'u1'));
-    const pre = await runFer(['preprocess', '--data', join(data, 'X.npy'), '--size', '24', '--out', join(data, 'pre'), '--json']);
+    const pre = await runFer([
+      'preprocess',
+      '--data',
+      join(data, 'X.npy'),
+      '--size',
+      '24',
+      '--out',
+      join(data, 'pre'),
+      '--json',
+    ]);
     expect(pre.code, pre.stderr).toBe(0);
-    const run = await runFer(['train', '--data', join(data, 'pre'), '--model', 'rnn', '--epochs', '2', '--batch', '32', '--lr', '0.003', '--seed', '7', '--out', join(data, 'rnn'), '--json']);
+    const run = await runFer([
+      'train',
+      '--data',
+      join(data, 'pre'),
+      '--model',
+      'rnn',
+      '--epochs',
+      '2',
+      '--batch',
+      '32',
+      '--lr',
+      '0.003',
+      '--seed',
+      '7',
+      '--out',
+      join(data, 'rnn'),
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const { heldOut } = jsonLines(run).at(-1) as { heldOut: { split: string; n: number; accuracy: number } };
     expect(heldOut).toMatchObject({ split: 'test', n: 299 });
@@ -134,7 +173,9 @@ describe('fer train, eval, predict', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/accuracy [\d.]+ % on 140 images/);
     expect(run.stdout).not.toContain('TTA');
-    const [r] = jsonLines(await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta', '--json']));
+    const [r] = jsonLines(
+      await runFer(['eval', '--model', modelDir, '--data', CSV, '--split', 'validation', '--tta', '--json']),
+    );
     expect(r).toMatchObject({ n: 140, tta: false });
   });
 

@@ -6,8 +6,14 @@ type Job = { op: 'double' | 'fail' | 'exit'; values: Float32Array };
 describe('HelperThread', () => {
   it('pairs concurrent replies with their requests, passes errors back, and rejects everything once the worker is gone', async () => {
     const h = new HelperThread<Job, Float32Array>(import.meta.url, 'echo-helper-worker', 'echo helper');
-    const replies = await Promise.all([1, 2, 3].map((v) => h.request({ op: 'double', values: Float32Array.of(v, -v) })));
-    expect(replies.map((r) => Array.from(r))).toEqual([[2, -2], [4, -4], [6, -6]]);
+    const replies = await Promise.all(
+      [1, 2, 3].map((v) => h.request({ op: 'double', values: Float32Array.of(v, -v) })),
+    );
+    expect(replies.map((r) => Array.from(r))).toEqual([
+      [2, -2],
+      [4, -4],
+      [6, -6],
+    ]);
     await expect(h.request({ op: 'fail', values: new Float32Array(0) })).rejects.toThrow('asked to fail');
     expect(h.running).toBe(true); // a failed request does not stop the helper
     await expect(h.request({ op: 'exit', values: new Float32Array(0) })).rejects.toThrow('echo helper stopped');
@@ -23,6 +29,9 @@ describe('HelperThread', () => {
     expect(h.ready).toBe(false);
     expect(h.running).toBe(false);
     // Either it was answered before the worker ended, or it is rejected: never left waiting.
-    await pending.then((r) => expect(r.length).toBe(1e6), (e: Error) => expect(e.message).toMatch(/stopped/));
+    await pending.then(
+      (r) => expect(r.length).toBe(1e6),
+      (e: Error) => expect(e.message).toMatch(/stopped/),
+    );
   });
 });

@@ -12,10 +12,18 @@ describe('random', () => {
   });
 
   it('shuffleInPlace permutes typed arrays deterministically', () => {
-    const a = shuffleInPlace(Uint32Array.from({ length: 50 }, (_, i) => i), mulberry32(1));
+    const a = shuffleInPlace(
+      Uint32Array.from({ length: 50 }, (_, i) => i),
+      mulberry32(1),
+    );
     expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(a)).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(shuffleInPlace(Uint32Array.from({ length: 50 }, (_, i) => i), mulberry32(1))).toEqual(a);
+    expect(
+      shuffleInPlace(
+        Uint32Array.from({ length: 50 }, (_, i) => i),
+        mulberry32(1),
+      ),
+    ).toEqual(a);
   });
 
   it('fillGaussian has mean 0 and variance 1, odd lengths included', () => {

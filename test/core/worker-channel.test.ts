@@ -8,18 +8,24 @@ type Job = { op: 'double' | 'events' | 'fail' | 'exit'; values: Float32Array };
 function open() {
   const events: number[] = [];
   const failures: Error[] = [];
-  const channel = new WorkerChannel<Job, Float32Array, number>(spawnSiblingWorker(import.meta.url, 'echo-helper-worker', null), {
-    exited: (code) => new Error(`echo exited with code ${code}`),
-    onEvent: (e) => events.push(e),
-    onFailure: (e) => failures.push(e),
-  });
+  const channel = new WorkerChannel<Job, Float32Array, number>(
+    spawnSiblingWorker(import.meta.url, 'echo-helper-worker', null),
+    {
+      exited: (code) => new Error(`echo exited with code ${code}`),
+      onEvent: (e) => events.push(e),
+      onFailure: (e) => failures.push(e),
+    },
+  );
   return { channel, events, failures };
 }
 
 describe('WorkerChannel', () => {
   it('delivers pushed events before the reply that follows them, and pairs concurrent replies', async () => {
     const { channel, events } = open();
-    const [a, b] = await Promise.all([channel.request({ op: 'events', values: Float32Array.of(1, 2, 3) }), channel.request({ op: 'double', values: Float32Array.of(5) })]);
+    const [a, b] = await Promise.all([
+      channel.request({ op: 'events', values: Float32Array.of(1, 2, 3) }),
+      channel.request({ op: 'double', values: Float32Array.of(5) }),
+    ]);
     expect(Array.from(a)).toEqual([2, 4, 6]);
     expect(Array.from(b)).toEqual([10]);
     expect(events).toEqual([1, 2, 3]);
@@ -32,7 +38,9 @@ describe('WorkerChannel', () => {
     expect(channel.alive).toBe(true);
     await expect(channel.request({ op: 'exit', values: Float32Array.of() })).rejects.toThrow('echo exited with code 3');
     expect(channel.alive).toBe(false);
-    await expect(channel.request({ op: 'double', values: Float32Array.of(1) })).rejects.toThrow('echo exited with code 3');
+    await expect(channel.request({ op: 'double', values: Float32Array.of(1) })).rejects.toThrow(
+      'echo exited with code 3',
+    );
     expect(failures.map((e) => e.message)).toEqual(['echo exited with code 3']);
   });
 
@@ -40,7 +48,10 @@ describe('WorkerChannel', () => {
     const { channel, failures } = open();
     const pending = channel.request({ op: 'double', values: new Float32Array(1e6) });
     await channel.close(new Error('closed on purpose'));
-    await pending.then((r) => expect(r.length).toBe(1e6), (e: Error) => expect(e.message).toBe('closed on purpose'));
+    await pending.then(
+      (r) => expect(r.length).toBe(1e6),
+      (e: Error) => expect(e.message).toBe('closed on purpose'),
+    );
     await expect(channel.request({ op: 'double', values: Float32Array.of(1) })).rejects.toThrow('closed on purpose');
     expect(failures).toEqual([]);
   });

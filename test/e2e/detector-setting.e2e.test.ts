@@ -43,8 +43,15 @@ runE2e('face detector setting in Chromium', () => {
     execFileSync(process.execPath, ['renderer/build.mjs'], { stdio: 'ignore' });
     web = await startWeb(['--work-dir', workDir]); // with the shipped models: Predict works at once
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -17,6 +17,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
  * Whether to run an end-to-end file: with Chromium, yes; without it, skip on a developer's
  * machine but run on CI (CI set), where the file's beforeAll then fails with `missingChromium`.
  */
-export const runWithChromium = (chromium: string | null, env: NodeJS.ProcessEnv = process.env): boolean => chromium !== null || !!env.CI;
+export const runWithChromium = (chromium: string | null, env: NodeJS.ProcessEnv = process.env): boolean =>
+  chromium !== null || !!env.CI;
 
-export const missingChromium = 'Chromium not found (CHROMIUM_PATH, `chromium` on PATH, /usr/bin/chromium): CI must run the end-to-end tests';
+export const missingChromium =
+  'Chromium not found (CHROMIUM_PATH, `chromium` on PATH, /usr/bin/chromium): CI must run the end-to-end tests';

@@ -15,7 +15,10 @@ import { findChromium, missingChromium, runWithChromium } from './find-chromium.
 import { startWeb, type RunningWeb } from './start-web.ts';
 
 const CHROMIUM = findChromium();
-const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(os.tmpdir(), 'fer-e2e-screenshots');
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve('docs/screenshots')
+    : path.join(os.tmpdir(), 'fer-e2e-screenshots');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fer-e2e-insight-'));
 
 let web: RunningWeb;
@@ -26,9 +29,20 @@ const pageErrors: string[] = [];
 const button = (label: string) => page.getByRole('button', { name: label, exact: true });
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 /** Until no job runs (Upload is enabled only when the backend is idle). */
-const waitIdle = () => page.waitForFunction(() => !(globalThis as unknown as { document: { getElementById(id: string): { disabled: boolean } } }).document.getElementById('action-upload').disabled, undefined, { timeout: 180_000, polling: 250 });
+const waitIdle = () =>
+  page.waitForFunction(
+    () =>
+      !(
+        globalThis as unknown as { document: { getElementById(id: string): { disabled: boolean } } }
+      ).document.getElementById('action-upload').disabled,
+    undefined,
+    { timeout: 180_000, polling: 250 },
+  );
 /** Every <img> under `selector` decoded, with the natural widths seen. */
-const imageWidths = (selector: string) => page.locator(`${selector} img`).evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
+const imageWidths = (selector: string) =>
+  page
+    .locator(`${selector} img`)
+    .evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
 
 const runE2e = runWithChromium(CHROMIUM) ? describe : describe.skip;
 
@@ -60,7 +74,9 @@ runE2e('insight pictures in Chromium', () => {
     const widths = await imageWidths('#dataset-insight');
     expect(widths.length).toBe(7 * 8);
     expect(widths.every((w) => w === 48)).toBe(true);
-    await expect.poll(() => page.locator('#balance-chart').evaluate((c) => (c as unknown as { width: number }).width)).toBeGreaterThan(100);
+    await expect
+      .poll(() => page.locator('#balance-chart').evaluate((c) => (c as unknown as { width: number }).width))
+      .toBeGreaterThan(100);
     await page.locator('#dataset-insight').scrollIntoViewIfNeeded();
     await shot('08-dataset-grid.png');
   });
@@ -85,10 +101,14 @@ runE2e('insight pictures in Chromium', () => {
     await waitIdle();
     await page.locator('figure.confusion[data-model="cnn"] button.cell').first().waitFor({ timeout: 60_000 });
     // An off-diagonal cell: a mistake, with true and predicted classes that differ.
-    const cells = await page.locator('figure.confusion[data-model="cnn"] button.cell').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { cell: string } }).dataset.cell));
+    const cells = await page
+      .locator('figure.confusion[data-model="cnn"] button.cell')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { cell: string } }).dataset.cell));
     const at = cells.find((c) => c.split('-')[0] !== c.split('-')[1])!;
     const [i, j] = at.split('-').map(Number);
-    const classes = (await page.locator('figure.confusion[data-model="cnn"] tr').first().locator('th').allTextContents()).slice(1);
+    const classes = (
+      await page.locator('figure.confusion[data-model="cnn"] tr').first().locator('th').allTextContents()
+    ).slice(1);
     const cell = page.locator(`figure.confusion[data-model="cnn"] button.cell[data-cell="${at}"]`);
     const n = Number(await cell.textContent());
     await cell.click();
@@ -137,8 +157,15 @@ runE2e('insight pictures in Chromium', () => {
     await page.locator('#epochs').fill('2');
     await button('Train CNN Algorithm').click();
     const running = 'CNN training, running (per batch)';
-    await expect.poll(async () => JSON.parse((await page.locator('#chart').getAttribute('data-series')) ?? '[]').find((x: { label: string }) => x.label === running)?.points ?? 0,
-      { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(
+        async () =>
+          JSON.parse((await page.locator('#chart').getAttribute('data-series')) ?? '[]').find(
+            (x: { label: string }) => x.label === running,
+          )?.points ?? 0,
+        { timeout: 180_000, interval: 250 },
+      )
+      .toBeGreaterThanOrEqual(2);
     await waitIdle();
   }, 240_000);
 });

@@ -19,7 +19,10 @@ import { writeY4m } from './y4m.ts';
 
 const CHROMIUM = findChromium();
 const ASTRONAUT = path.resolve('../shared/photos/astronaut.png');
-const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : path.join(os.tmpdir(), 'fer-e2e-screenshots');
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve('docs/screenshots')
+    : path.join(os.tmpdir(), 'fer-e2e-screenshots');
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fer-e2e-heat-'));
 
 let web: RunningWeb;
@@ -29,15 +32,21 @@ const pageErrors: string[] = [];
 
 /** The canvas pixels inside the first face's box (RGB, subsampled), as the user sees them. */
 async function facePixels(box: number[], photoWidth: number, canvas = '#prediction canvas.photo'): Promise<number[]> {
-  return page.locator(canvas).evaluate((el, [b, w]) => {
-    const c = el as unknown as { width: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-    const s = c.width / (w as number);
-    const [x, y, bw, bh] = (b as number[]).map((v) => Math.round(v * s));
-    const px = c.getContext('2d').getImageData(x, y, bw, bh).data;
-    const out: number[] = [];
-    for (let i = 0; i < px.length; i += 4 * 7) out.push(px[i], px[i + 1], px[i + 2]);
-    return out;
-  }, [box, photoWidth] as const);
+  return page.locator(canvas).evaluate(
+    (el, [b, w]) => {
+      const c = el as unknown as {
+        width: number;
+        getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
+      const s = c.width / (w as number);
+      const [x, y, bw, bh] = (b as number[]).map((v) => Math.round(v * s));
+      const px = c.getContext('2d').getImageData(x, y, bw, bh).data;
+      const out: number[] = [];
+      for (let i = 0; i < px.length; i += 4 * 7) out.push(px[i], px[i + 1], px[i + 2]);
+      return out;
+    },
+    [box, photoWidth] as const,
+  );
 }
 
 const meanDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
@@ -51,8 +60,15 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
     execFileSync(process.execPath, ['renderer/build.mjs'], { stdio: 'ignore' });
     web = await startWeb(['--work-dir', workDir]); // the shipped CNN and RNN
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -72,20 +88,30 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
     await (await chooser).setFiles(ASTRONAUT);
     const body = (await (await answer).json()) as { value: { width: number; faces: { box: number[] }[] } };
     const { box } = body.value.faces[0];
-    await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-faces'), { timeout: 60_000 }).toBe('1');
+    await expect
+      .poll(() => page.locator('#prediction canvas.photo').getAttribute('data-faces'), { timeout: 60_000 })
+      .toBe('1');
     const plain = await facePixels(box, body.value.width);
 
     await page.getByLabel('Show heat maps').check();
-    await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-heat'), { timeout: 60_000 }).toBe('cnn');
+    await expect
+      .poll(() => page.locator('#prediction canvas.photo').getAttribute('data-heat'), { timeout: 60_000 })
+      .toBe('cnn');
     const cnn = await facePixels(box, body.value.width);
     expect(meanDiff(plain, cnn)).toBeGreaterThan(15);
-    await expect.poll(() => page.locator('#prediction .heat-controls .note').textContent()).toContain('Where the CNN looked for its answer (Grad-CAM)');
+    await expect
+      .poll(() => page.locator('#prediction .heat-controls .note').textContent())
+      .toContain('Where the CNN looked for its answer (Grad-CAM)');
     expect(await page.locator('#prediction .heat-legend img').isVisible()).toBe(true);
-    await page.locator('#prediction .heat-controls').evaluate((e) => (e as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+    await page
+      .locator('#prediction .heat-controls')
+      .evaluate((e) => (e as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: path.join(SHOTS, '12-heat-map.png') });
 
     await page.locator('#heat-model').selectOption('rnn');
-    await expect.poll(() => page.locator('#prediction canvas.photo').getAttribute('data-heat'), { timeout: 30_000 }).toBe('rnn');
+    await expect
+      .poll(() => page.locator('#prediction canvas.photo').getAttribute('data-heat'), { timeout: 30_000 })
+      .toBe('rnn');
     expect(meanDiff(cnn, await facePixels(box, body.value.width))).toBeGreaterThan(3);
 
     await page.getByLabel('Show heat maps').uncheck();
@@ -96,26 +122,45 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
 
   it('the live view: "Pause for heat maps" stops on a frame and draws its heat maps', async () => {
     const video = path.join(workDir, 'still.y4m');
-    await writeY4m(video, Array.from({ length: 5 }, () => [{ photo: ASTRONAUT, side: 400, left: 120, top: 40 }]), 10);
+    await writeY4m(
+      video,
+      Array.from({ length: 5 }, () => [{ photo: ASTRONAUT, side: 400, left: 120, top: 40 }]),
+      10,
+    );
     const live = await browser.browserType().launch({
-      executablePath: CHROMIUM ?? undefined, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+      executablePath: CHROMIUM ?? undefined,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
     });
     try {
       page = await live.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(web.url);
-      await page.locator('#log .log-line', { hasText: /backend ready/ }).first().waitFor({ timeout: 60_000 });
+      await page
+        .locator('#log .log-line', { hasText: /backend ready/ })
+        .first()
+        .waitFor({ timeout: 60_000 });
       const liveButton = page.getByRole('button', { name: 'Live Camera', exact: true });
       await expect.poll(() => liveButton.isEnabled(), { timeout: 60_000 }).toBe(true);
       await liveButton.click();
       await page.getByRole('button', { name: 'Start camera' }).click();
-      const faces = async () => JSON.parse((await page.locator('#live-overlay').getAttribute('data-faces')) ?? '[]') as { box: number[] }[];
+      const faces = async () =>
+        JSON.parse((await page.locator('#live-overlay').getAttribute('data-faces')) ?? '[]') as { box: number[] }[];
       await expect.poll(async () => (await faces()).length, { timeout: 60_000 }).toBe(1);
       const [x, y, w, h] = (await faces())[0].box;
       const pause = page.getByRole('button', { name: 'Pause for heat maps' });
       // On a loaded machine the first frames can be slow; the message says why if the camera stopped.
-      await expect.poll(async () => ((await pause.isEnabled()) ? 'enabled' : await page.locator('#live-message').textContent()), { timeout: 60_000 }).toBe('enabled');
+      await expect
+        .poll(async () => ((await pause.isEnabled()) ? 'enabled' : await page.locator('#live-message').textContent()), {
+          timeout: 60_000,
+        })
+        .toBe('enabled');
       await pause.click();
       await expect.poll(() => page.locator('#live-message').textContent()).toContain('Paused on this frame');
       expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true); // the camera is released

@@ -11,7 +11,13 @@ export const W = 640;
 export const H = 480;
 
 /** One placed photo: `side` px square, top-left corner at (left, top); may run off the frame. */
-export interface Placement { photo: string; side: number; left: number; top: number; flop?: boolean }
+export interface Placement {
+  photo: string;
+  side: number;
+  left: number;
+  top: number;
+  flop?: boolean;
+}
 
 const cache = new Map<string, Buffer>();
 async function scaled(p: Placement): Promise<Buffer> {
@@ -46,15 +52,27 @@ function toYuv420(rgb: Buffer): Buffer {
   const cw = W / 2;
   const uOff = W * H;
   const vOff = uOff + (W * H) / 4;
-  for (let i = 0, j = 0; i < W * H; i++, j += 3) out[i] = Math.round(0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2]);
+  for (let i = 0, j = 0; i < W * H; i++, j += 3)
+    out[i] = Math.round(0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2]);
   for (let y = 0; y < H / 2; y++) {
     for (let x = 0; x < cw; x++) {
-      let r = 0, g = 0, b = 0;
-      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
         const k = ((2 * y + dy) * W + 2 * x + dx) * 3;
-        r += rgb[k]; g += rgb[k + 1]; b += rgb[k + 2];
+        r += rgb[k];
+        g += rgb[k + 1];
+        b += rgb[k + 2];
       }
-      r /= 4; g /= 4; b /= 4;
+      r /= 4;
+      g /= 4;
+      b /= 4;
       const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
       out[uOff + y * cw + x] = clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
       out[vOff + y * cw + x] = clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);

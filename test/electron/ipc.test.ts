@@ -14,7 +14,13 @@ function setup() {
   const ipc: IpcMainLike = { handle: (c, h) => void handlers.set(c, h), removeHandler: (c) => void handlers.delete(c) };
   const ownFrame = { url: 'app://fer/index.html' };
   const ownWindow = { id: 'own', mainFrame: ownFrame };
-  const win = { destroyed: false, isDestroyed() { return this.destroyed; }, webContents: ownWindow };
+  const win = {
+    destroyed: false,
+    isDestroyed() {
+      return this.destroyed;
+    },
+    webContents: ownWindow,
+  };
   let current: typeof win | null = win;
   const backend = {
     request: vi.fn(async (): Promise<WireResult> => ({ ok: true, value: 'done' })),
@@ -30,21 +36,33 @@ function setup() {
   });
   const own: InvokeEventLike = { sender: ownWindow, senderFrame: ownFrame };
   const call = (channel: string, event: InvokeEventLike, ...args: unknown[]) => handlers.get(channel)!(event, ...args);
-  const closeWindow = (how: 'destroyed' | 'gone') => { if (how === 'destroyed') win.destroyed = true; else current = null; };
+  const closeWindow = (how: 'destroyed' | 'gone') => {
+    if (how === 'destroyed') win.destroyed = true;
+    else current = null;
+  };
   return { handlers, backend, pickDataset, own, call, dispose, ownWindow, ownFrame, closeWindow };
 }
 
 async function expectRefused(call: ReturnType<typeof setup>['call'], e: InvokeEventLike): Promise<void> {
   await expect(call(IPC.request, e, 'getState', {})).resolves.toEqual(UNTRUSTED);
   await expect(call(IPC.request, e, 'pickDataset', { mode: 'file' })).resolves.toEqual(UNTRUSTED);
-  await expect(call(IPC.upload, e, { uploadId: 'u0123456789abcdef', index: 0, bytes: new Uint8Array(1) })).resolves.toEqual(UNTRUSTED);
+  await expect(
+    call(IPC.upload, e, { uploadId: 'u0123456789abcdef', index: 0, bytes: new Uint8Array(1) }),
+  ).resolves.toEqual(UNTRUSTED);
 }
 
 describe('registerIpc', () => {
   it('forwards valid requests from the app window to the backend', async () => {
     const { call, own, backend } = setup();
-    await expect(call(IPC.request, own, 'train', { model: 'rnn', epochs: 2, batchSize: 32, learningRate: null })).resolves.toEqual({ ok: true, value: 'done' });
-    expect(backend.request).toHaveBeenCalledWith('train', { model: 'rnn', epochs: 2, batchSize: 32, learningRate: null });
+    await expect(
+      call(IPC.request, own, 'train', { model: 'rnn', epochs: 2, batchSize: 32, learningRate: null }),
+    ).resolves.toEqual({ ok: true, value: 'done' });
+    expect(backend.request).toHaveBeenCalledWith('train', {
+      model: 'rnn',
+      epochs: 2,
+      batchSize: 32,
+      learningRate: null,
+    });
   });
 
   it('ignores unknown senders: other windows, other frames, no frame', async () => {
@@ -89,7 +107,11 @@ describe('registerIpc', () => {
       expect(r.ok, name).toBe(false);
       if (!r.ok) expect(r.error.kind).toBe('invalid-request');
     }
-    const up = (await call(IPC.upload, own, { uploadId: 'u0123456789abcdef', index: 0, bytes: '/etc/passwd' })) as WireResult;
+    const up = (await call(IPC.upload, own, {
+      uploadId: 'u0123456789abcdef',
+      index: 0,
+      bytes: '/etc/passwd',
+    })) as WireResult;
     expect(up).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
     expect(backend.request).not.toHaveBeenCalled();
     expect(backend.uploads.writeFile).not.toHaveBeenCalled();
@@ -97,7 +119,10 @@ describe('registerIpc', () => {
 
   it('opens its own dialog for pickDataset and loads the chosen path without showing it to the renderer', async () => {
     const { call, own, backend, pickDataset } = setup();
-    await expect(call(IPC.request, own, 'pickDataset', { mode: 'folder' })).resolves.toEqual({ ok: true, value: { jobId: 'j1' } });
+    await expect(call(IPC.request, own, 'pickDataset', { mode: 'folder' })).resolves.toEqual({
+      ok: true,
+      value: { jobId: 'j1' },
+    });
     expect(pickDataset).toHaveBeenCalledWith('folder');
     expect(backend.loadPath).toHaveBeenCalledWith('/home/user/data/X.txt.npy');
     pickDataset.mockResolvedValueOnce(null);
@@ -107,7 +132,10 @@ describe('registerIpc', () => {
   it('writes uploaded bytes and reports store errors as values', async () => {
     const { call, own, backend } = setup();
     const bytes = new Uint8Array([1, 2]);
-    await expect(call(IPC.upload, own, { uploadId: 'u0123456789abcdef', index: 1, bytes })).resolves.toEqual({ ok: true, value: null });
+    await expect(call(IPC.upload, own, { uploadId: 'u0123456789abcdef', index: 1, bytes })).resolves.toEqual({
+      ok: true,
+      value: null,
+    });
     expect(backend.uploads.writeFile).toHaveBeenCalledWith('u0123456789abcdef', 1, bytes);
     backend.uploads.writeFile.mockRejectedValueOnce(Object.assign(new Error('boom')));
     const r = (await call(IPC.upload, own, { uploadId: 'u0123456789abcdef', index: 1, bytes })) as WireResult;

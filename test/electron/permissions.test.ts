@@ -15,27 +15,69 @@ const PAGE = 'app://fer/index.html';
 function setup() {
   const handlers: { request?: RequestHandler; check?: CheckHandler; device?: DeviceHandler } = {};
   const ses: SessionLike = {
-    setPermissionRequestHandler: (h) => { handlers.request = h ?? undefined; },
-    setPermissionCheckHandler: (h) => { handlers.check = h ?? undefined; },
-    setDevicePermissionHandler: (h) => { handlers.device = h ?? undefined; },
+    setPermissionRequestHandler: (h) => {
+      handlers.request = h ?? undefined;
+    },
+    setPermissionCheckHandler: (h) => {
+      handlers.check = h ?? undefined;
+    },
+    setDevicePermissionHandler: (h) => {
+      handlers.device = h ?? undefined;
+    },
   };
   const ownContents = { id: 1 };
-  let win: (WindowLike & { destroyed: boolean }) | null = { webContents: ownContents, destroyed: false, isDestroyed() { return this.destroyed; } };
+  let win: (WindowLike & { destroyed: boolean }) | null = {
+    webContents: ownContents,
+    destroyed: false,
+    isDestroyed() {
+      return this.destroyed;
+    },
+  };
   guardPermissions(ses, () => win);
   const contents = (c: unknown) => c as Parameters<RequestHandler>[0];
 
   /** What the request handler answers (it must answer exactly once). */
-  const request = (permission: Permission, details: Partial<RequestDetails & { mediaTypes: ('video' | 'audio')[]; securityOrigin: string }> = {}, from: unknown = ownContents): boolean => {
+  const request = (
+    permission: Permission,
+    details: Partial<RequestDetails & { mediaTypes: ('video' | 'audio')[]; securityOrigin: string }> = {},
+    from: unknown = ownContents,
+  ): boolean => {
     const answers: boolean[] = [];
     handlers.request!(contents(from), permission, (granted) => answers.push(granted), {
-      isMainFrame: true, requestingUrl: PAGE, mediaTypes: ['video'], securityOrigin: 'app://fer/', ...details,
+      isMainFrame: true,
+      requestingUrl: PAGE,
+      mediaTypes: ['video'],
+      securityOrigin: 'app://fer/',
+      ...details,
     } as RequestDetails);
     expect(answers).toHaveLength(1);
     return answers[0];
   };
-  const check = (permission: Permission, details: Partial<CheckDetails> = {}, origin = 'app://fer', from: unknown = ownContents): boolean =>
-    handlers.check!(from === null ? null : contents(from), permission, origin, { isMainFrame: true, requestingUrl: PAGE, mediaType: 'video', securityOrigin: origin, ...details });
-  return { handlers, request, check, ownContents, closeWindow: () => { win!.destroyed = true; }, dropWindow: () => { win = null; } };
+  const check = (
+    permission: Permission,
+    details: Partial<CheckDetails> = {},
+    origin = 'app://fer',
+    from: unknown = ownContents,
+  ): boolean =>
+    handlers.check!(from === null ? null : contents(from), permission, origin, {
+      isMainFrame: true,
+      requestingUrl: PAGE,
+      mediaType: 'video',
+      securityOrigin: origin,
+      ...details,
+    });
+  return {
+    handlers,
+    request,
+    check,
+    ownContents,
+    closeWindow: () => {
+      win!.destroyed = true;
+    },
+    dropWindow: () => {
+      win = null;
+    },
+  };
 }
 
 describe('guardPermissions', () => {
@@ -59,7 +101,12 @@ describe('guardPermissions', () => {
 
   it('denies other origins, pages, frames and windows', () => {
     const { request, check } = setup();
-    for (const url of ['https://evil.example/', 'app://ferx/index.html', 'file:///home/user/page.html', 'http://127.0.0.1:5178/']) {
+    for (const url of [
+      'https://evil.example/',
+      'app://ferx/index.html',
+      'file:///home/user/page.html',
+      'http://127.0.0.1:5178/',
+    ]) {
       expect(request('media', { requestingUrl: url }), url).toBe(false);
       expect(check('media', { requestingUrl: url }), url).toBe(false);
     }
@@ -76,7 +123,21 @@ describe('guardPermissions', () => {
 
   it('denies every other permission, even to the app window', () => {
     const { request, check } = setup();
-    const others: Permission[] = ['display-capture', 'notifications', 'geolocation', 'openExternal', 'clipboard-read', 'hid', 'usb', 'serial', 'midi', 'fullscreen', 'pointerLock', 'fileSystem', 'unknown'];
+    const others: Permission[] = [
+      'display-capture',
+      'notifications',
+      'geolocation',
+      'openExternal',
+      'clipboard-read',
+      'hid',
+      'usb',
+      'serial',
+      'midi',
+      'fullscreen',
+      'pointerLock',
+      'fileSystem',
+      'unknown',
+    ];
     for (const p of others) {
       expect(request(p), p).toBe(false);
       expect(check(p), p).toBe(false);

@@ -34,10 +34,12 @@ afterAll(async () => {
 
 function webHeaders(urlPath: string): Promise<http.IncomingHttpHeaders> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: server.port, path: urlPath }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.headers));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: server.port, path: urlPath }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers));
+      })
+      .on('error', reject);
   });
 }
 
@@ -48,7 +50,10 @@ function pick(get: (name: string) => string | null | undefined): Record<string, 
 
 describe('one policy for both shells', () => {
   it('sends the same security headers from Electron and from web mode, for the page and for a 404', async () => {
-    for (const [appUrl, webPath] of [['app://fer/index.html', '/index.html'], ['app://fer/missing.js', '/missing.js']]) {
+    for (const [appUrl, webPath] of [
+      ['app://fer/index.html', '/index.html'],
+      ['app://fer/missing.js', '/missing.js'],
+    ]) {
       const fromApp = await appResponse(rendererDir, appUrl);
       const fromWeb = await webHeaders(webPath);
       const app = pick((k) => fromApp.headers.get(k));
@@ -59,7 +64,9 @@ describe('one policy for both shells', () => {
   });
 
   it('lets the live view play the camera stream, and keeps scripts, frames and plugins locked', () => {
-    const csp = new Map(SECURITY_HEADERS['content-security-policy'].split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    const csp = new Map(
+      SECURITY_HEADERS['content-security-policy'].split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
+    );
     expect(csp.get('media-src')).toEqual(["'self'", 'mediastream:', 'blob:']);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('default-src')).toEqual(["'self'"]);

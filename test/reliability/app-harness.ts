@@ -30,7 +30,13 @@ export async function startAppHarness(prefix: string): Promise<AppHarness> {
   await tf.setBackend('cpu');
   // Saved first: the service loads its "pretrained" models as it starts.
   await saveTinyModel(path.join(tmp, 'models', 'cnn'), 1);
-  const backend = inProcessBackend({ dataDir: 'data', workDir: path.join(tmp, 'work'), uploadsDir: path.join(tmp, 'uploads'), pretrainedDir: path.join(tmp, 'models'), runtime: runtimeOptionsFromEnv(process.env) });
+  const backend = inProcessBackend({
+    dataDir: 'data',
+    workDir: path.join(tmp, 'work'),
+    uploadsDir: path.join(tmp, 'uploads'),
+    pretrainedDir: path.join(tmp, 'models'),
+    runtime: runtimeOptionsFromEnv(process.env),
+  });
   const events: AppEvent[] = [];
   backend.onEvent((e) => events.push(e));
   await backend.service.init();
@@ -41,12 +47,19 @@ export async function startAppHarness(prefix: string): Promise<AppHarness> {
   };
   const upload = async (purpose: 'dataset' | 'photo', root: string, names: string[]): Promise<string> => {
     const files = names.map((name) => ({ name, data: readFileSync(path.join(root, name)) }));
-    const { uploadId } = await ok<{ uploadId: string }>('beginUpload', { purpose, files: files.map((f) => ({ name: f.name, size: f.data.length })) });
+    const { uploadId } = await ok<{ uploadId: string }>('beginUpload', {
+      purpose,
+      files: files.map((f) => ({ name: f.name, size: f.data.length })),
+    });
     for (const [i, f] of files.entries()) await backend.uploads.writeFile(uploadId, i, f.data);
     return uploadId;
   };
   return {
-    backend, events, ok, upload, dir: tmp,
+    backend,
+    events,
+    ok,
+    upload,
+    dir: tmp,
     state: () => ok<SessionSnapshot>('getState', {}),
     close: async () => {
       await backend.close();

@@ -37,7 +37,10 @@ export const DATASET_CASES: DatasetCase[] = [
   { name: 'npy-complex', problem: /unsupported dtype '<c8' \(complex numbers\)/ },
   { name: 'npy-unicode', problem: /unsupported dtype '<U4' \(unicode strings\)/ },
   { name: 'npy-structured', problem: /structured \(record\) arrays are not supported/ },
-  { name: 'npy-infinite-dimension', problem: /corrupt \.npy header: shape \(9+, 0\) has an impossibly large dimension/ },
+  {
+    name: 'npy-infinite-dimension',
+    problem: /corrupt \.npy header: shape \(9+, 0\) has an impossibly large dimension/,
+  },
   { name: 'npy-no-shape', problem: /corrupt \.npy header: missing "fortran_order" or "shape"/ },
   { name: 'npy-fortran-order', problem: /Fortran \(column-major\) order/ },
   { name: 'npy-nan-pixels', problem: /pixel value NaN at image 1 .*NaN or infinity/ },
@@ -47,14 +50,34 @@ export const DATASET_CASES: DatasetCase[] = [
   { name: 'npy-not-square', problem: NOT_SQUARE },
   { name: 'npy-five-channels', problem: /images have shape \(4, 4, 4, 5\)/ },
   { name: 'npy-zero-images', problem: /the file holds no images/ },
-  { name: 'npy-length-mismatch', names: 'npy-length-mismatch/Y.npy', problem: /3 labels for 4 images: X and Y must have the same length/ },
-  { name: 'npy-label-out-of-range', names: 'npy-label-out-of-range/Y.npy', problem: /label 9 at row 2 is not a class index 0\.\.6/ },
+  {
+    name: 'npy-length-mismatch',
+    names: 'npy-length-mismatch/Y.npy',
+    problem: /3 labels for 4 images: X and Y must have the same length/,
+  },
+  {
+    name: 'npy-label-out-of-range',
+    names: 'npy-label-out-of-range/Y.npy',
+    problem: /label 9 at row 2 is not a class index 0\.\.6/,
+  },
   { name: 'npy-label-negative', names: 'npy-label-negative/Y.npy', problem: /label -1 at row 1 is not a class index/ },
-  { name: 'npy-label-fraction', names: 'npy-label-fraction/Y.npy', problem: /label 1\.5 at row 1 is not a class index/ },
+  {
+    name: 'npy-label-fraction',
+    names: 'npy-label-fraction/Y.npy',
+    problem: /label 1\.5 at row 1 is not a class index/,
+  },
   { name: 'npy-one-hot-two-ones', names: 'npy-one-hot-two-ones/Y.npy', problem: NOT_ONE_HOT },
-  { name: 'npy-one-hot-zero-row', names: 'npy-one-hot-zero-row/Y.npy', problem: /row 3 is not one-hot \(no column is 1\)/ },
+  {
+    name: 'npy-one-hot-zero-row',
+    names: 'npy-one-hot-zero-row/Y.npy',
+    problem: /row 3 is not one-hot \(no column is 1\)/,
+  },
   { name: 'npy-one-hot-soft', names: 'npy-one-hot-soft/Y.npy', problem: NOT_ONE_HOT },
-  { name: 'npy-one-hot-wrong-width', names: 'npy-one-hot-wrong-width/Y.npy', problem: /one-hot labels have 5 columns but there are 7 class names/ },
+  {
+    name: 'npy-one-hot-wrong-width',
+    names: 'npy-one-hot-wrong-width/Y.npy',
+    problem: /one-hot labels have 5 columns but there are 7 class names/,
+  },
   { name: 'npy-empty-x', problem: /empty file \(0 bytes\)/ },
   { name: 'npy-empty-y', names: 'npy-empty-y/Y.npy', problem: /empty file \(0 bytes\)/ },
   { name: 'npy-missing-y', names: 'npy-missing-y/Y.npy', problem: /labels file .*not found/, kind: 'not-found' },
@@ -83,11 +106,19 @@ export const DATASET_CASES: DatasetCase[] = [
   { name: 'folder-no-class-folders', problem: /no class folders found/ },
   { name: 'folder-no-images', names: 'folder-no-images/angry', problem: /class folder has no images/ },
   { name: 'folder-fake-jpg', names: 'folder-fake-jpg/happy/b.jpg', problem: /not an image or unsupported format/ },
-  { name: 'folder-truncated-image', names: 'folder-truncated-image/sad/b.png', problem: /not an image or unsupported format/ },
+  {
+    name: 'folder-truncated-image',
+    names: 'folder-truncated-image/sad/b.png',
+    problem: /not an image or unsupported format/,
+  },
   { name: 'folder-one-class', problem: /a dataset needs at least 2 classes, found 1 \(happy\)/ },
   { name: 'folder-mixed-splits', problem: /mixes split folders \(train\) with other folders \(angry\)/ },
   { name: 'folder-duplicate-class', problem: /folders "disgust" and "disgusted" name the same class/ },
-  { name: 'folder-split-without-classes', names: 'folder-split-without-classes/train', problem: /no class folders found/ },
+  {
+    name: 'folder-split-without-classes',
+    names: 'folder-split-without-classes/train',
+    problem: /no class folders found/,
+  },
 ];
 
 export function datasetInput(c: DatasetCase): string {
@@ -112,8 +143,17 @@ export const BAD_IMAGE_CASES: [file: string, problem: RegExp][] = [
 ];
 
 /** Valid but unusual images: decoded correctly (checked one by one in the test). */
-export const ODD_IMAGES = ['one-pixel.png', 'cmyk.jpg', 'rgb16.png', 'gray-alpha.png', 'animated.gif', 'exif-rotated.jpg',
-  'exif-rotated-face.jpg', 'no-face.jpg', 'five-faces.jpg'];
+export const ODD_IMAGES = [
+  'one-pixel.png',
+  'cmyk.jpg',
+  'rgb16.png',
+  'gray-alpha.png',
+  'animated.gif',
+  'exif-rotated.jpg',
+  'exif-rotated-face.jpg',
+  'no-face.jpg',
+  'five-faces.jpg',
+];
 
 /** Top-level names in a corpus folder, for checking the table covers every fixture. */
 export const entries = (dir: string): string[] => readdirSync(dir).sort();

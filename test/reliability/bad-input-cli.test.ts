@@ -12,9 +12,23 @@ import { errLines, jsonLines, runFer, type FerRun } from '../cli/run-fer.ts';
 import { BAD_IMAGE_CASES, BAD_IMAGES, DATASET_CASES, datasetInput, datasetNamed } from './bad-corpus.ts';
 import { saveTinyModel } from './tiny-model.ts';
 
-const SUBSET = ['npy-truncated-data', 'npy-wrong-magic', 'npy-object-dtype', 'npy-float64-big-endian', 'npy-fortran-order',
-  'npy-nan-pixels', 'npy-length-mismatch', 'npy-one-hot-two-ones', 'npy-missing-y', 'csv-empty.csv', 'csv-short-row.csv',
-  'csv-unknown-usage.csv', 'folder-no-images', 'folder-fake-jpg', 'folder-one-class'];
+const SUBSET = [
+  'npy-truncated-data',
+  'npy-wrong-magic',
+  'npy-object-dtype',
+  'npy-float64-big-endian',
+  'npy-fortran-order',
+  'npy-nan-pixels',
+  'npy-length-mismatch',
+  'npy-one-hot-two-ones',
+  'npy-missing-y',
+  'csv-empty.csv',
+  'csv-short-row.csv',
+  'csv-unknown-usage.csv',
+  'folder-no-images',
+  'folder-fake-jpg',
+  'folder-one-class',
+];
 const IMAGE_SUBSET = ['zero-bytes.png', 'text-named.png', 'bomb-20000x20000.png'];
 
 let tmp: string;
@@ -31,12 +45,14 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 async function limited<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]();
+      }
+    }),
+  );
   return out;
 }
 
@@ -52,16 +68,35 @@ function expectOneLine(run: FerRun, file: string, problem: RegExp): void {
 describe('fer with bad input', () => {
   it(`info: ${SUBSET.length} broken datasets, each exit 1 with one line naming the file`, async () => {
     const cases = SUBSET.map((name) => DATASET_CASES.find((c) => c.name === name)!);
-    const runs = await limited(cases.map((c) => () => runFer(['info', datasetInput(c)])), 2);
+    const runs = await limited(
+      cases.map((c) => () => runFer(['info', datasetInput(c)])),
+      2,
+    );
     cases.forEach((c, i) => expectOneLine(runs[i], datasetNamed(c), c.problem));
   });
 
   it('predict: a broken photo is exit 1 with one line; odd photos are predicted', async () => {
     const bad = IMAGE_SUBSET.map((name) => [name, BAD_IMAGE_CASES.find(([f]) => f === name)![1]] as const);
-    const runs = await limited([
-      ...bad.map(([name]) => () => runFer(['predict', '--model', model, path.join(BAD_IMAGES, name), '--json'])),
-      () => runFer(['predict', '--model', model, path.join(BAD_IMAGES, 'five-faces.jpg'), path.join(BAD_IMAGES, 'exif-rotated-face.jpg'), path.join(BAD_IMAGES, 'one-pixel.png'), '--json']),
-    ], 2);
+    const runs = await limited(
+      [
+        ...bad.map(
+          ([name]) =>
+            () =>
+              runFer(['predict', '--model', model, path.join(BAD_IMAGES, name), '--json']),
+        ),
+        () =>
+          runFer([
+            'predict',
+            '--model',
+            model,
+            path.join(BAD_IMAGES, 'five-faces.jpg'),
+            path.join(BAD_IMAGES, 'exif-rotated-face.jpg'),
+            path.join(BAD_IMAGES, 'one-pixel.png'),
+            '--json',
+          ]),
+      ],
+      2,
+    );
     bad.forEach(([name, problem], i) => {
       expectOneLine(runs[i], path.join(BAD_IMAGES, name), problem);
       expect(runs[i].stdout).toBe('');

@@ -13,12 +13,24 @@ import { FerError } from '../../src/core/errors.ts';
 import { decodeImage } from '../../src/core/image/decode-image.ts';
 import { findFaces } from '../../src/core/face/find-faces.ts';
 import { disposeFaceDetectors } from '../../src/core/face/haar.ts';
-import { BAD_DATASETS, BAD_IMAGE_CASES, BAD_IMAGES, DATASET_CASES, ODD_IMAGES, datasetInput, datasetNamed, entries } from './bad-corpus.ts';
+import {
+  BAD_DATASETS,
+  BAD_IMAGE_CASES,
+  BAD_IMAGES,
+  DATASET_CASES,
+  ODD_IMAGES,
+  datasetInput,
+  datasetNamed,
+  entries,
+} from './bad-corpus.ts';
 
 afterAll(() => disposeFaceDetectors());
 
 async function failure(p: Promise<unknown>): Promise<FerError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e, 'expected a rejection').toBeInstanceOf(FerError);
   return e as FerError;
 }
@@ -56,7 +68,8 @@ describe.concurrent('bad images: refused with a FerError naming the file', () =>
 });
 
 const decode = (name: string) => decodeImage(path.join(BAD_IMAGES, name));
-const pixel = (img: { rgb: Uint8Array; width: number }, x: number, y: number) => Array.from(img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
+const pixel = (img: { rgb: Uint8Array; width: number }, x: number, y: number) =>
+  Array.from(img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
 
 describe('odd but valid images are handled correctly', () => {
   it('1x1: decodes, no face, and the whole-image fallback still gives a full-size crop', async () => {
@@ -115,7 +128,11 @@ describe('odd but valid images are handled correctly', () => {
     expect(areas).toEqual([...areas].sort((a, b) => b - a));
     for (const [i, a] of faces.entries()) {
       for (const b of faces.slice(i + 1)) {
-        const apart = a.box[0] + a.box[2] <= b.box[0] || b.box[0] + b.box[2] <= a.box[0] || a.box[1] + a.box[3] <= b.box[1] || b.box[1] + b.box[3] <= a.box[1];
+        const apart =
+          a.box[0] + a.box[2] <= b.box[0] ||
+          b.box[0] + b.box[2] <= a.box[0] ||
+          a.box[1] + a.box[3] <= b.box[1] ||
+          b.box[1] + b.box[3] <= a.box[1];
         expect(apart).toBe(true);
       }
     }
@@ -126,6 +143,8 @@ describe('after all that, the core still works', () => {
   it('loads a valid dataset and decodes a valid photo', async () => {
     const ds = await loadDataset(path.join(process.cwd(), 'test/fixtures/datasets/paper-cut/X.txt.npy'));
     expect(ds.count).toBeGreaterThan(0);
-    expect((await findFaces(await decodeImage(path.join(process.cwd(), '../shared/photos/astronaut.png'))))).toHaveLength(1);
+    expect(await findFaces(await decodeImage(path.join(process.cwd(), '../shared/photos/astronaut.png')))).toHaveLength(
+      1,
+    );
   });
 });

@@ -15,12 +15,16 @@ let backend: AppHarness['backend'];
 let events: AppEvent[];
 const ok = <T>(name: string, args: unknown): Promise<T> => h.ok<T>(name, args);
 const state = () => h.state();
-const upload = (purpose: 'dataset' | 'photo', root: string, names: string[]): Promise<string> => h.upload(purpose, root, names);
+const upload = (purpose: 'dataset' | 'photo', root: string, names: string[]): Promise<string> =>
+  h.upload(purpose, root, names);
 /** Every file under `dir`, relative to BAD_DATASETS (a case folder uploaded as the browser sends a folder). */
 function filesOf(name: string): string[] {
   const full = path.join(BAD_DATASETS, name);
   if (!statSync(full).isDirectory()) return [name];
-  return readdirSync(full, { recursive: true }).map(String).filter((f) => statSync(path.join(full, f)).isFile()).map((f) => `${name}/${f}`);
+  return readdirSync(full, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(path.join(full, f)).isFile())
+    .map((f) => `${name}/${f}`);
 }
 
 beforeAll(async () => {
@@ -58,7 +62,10 @@ describe('the app service after bad uploads', () => {
       expect(done, name).toMatchObject({ outcome: 'failed' });
       // The user's own file name, not the server's temporary upload path.
       expect(done && done.type === 'job-finished' && done.message, name).toMatch(message);
-      expect(events.some((e) => e.type === 'log' && e.level === 'error' && message.test(e.text)), name).toBe(true);
+      expect(
+        events.some((e) => e.type === 'log' && e.level === 'error' && message.test(e.text)),
+        name,
+      ).toBe(true);
     }
     const after = await state();
     expect(after.dataset).toEqual(before.dataset);
@@ -69,7 +76,11 @@ describe('the app service after bad uploads', () => {
   });
 
   it('refuses bad photos by name and still predicts afterwards', async () => {
-    for (const [name, problem] of [['bomb-20000x20000.png', /above the pixel limit/], ['text-named.png', /not an image/], ['zero-bytes.png', /empty file/]] as const) {
+    for (const [name, problem] of [
+      ['bomb-20000x20000.png', /above the pixel limit/],
+      ['text-named.png', /not an image/],
+      ['zero-bytes.png', /empty file/],
+    ] as const) {
       const id = await upload('photo', BAD_IMAGES, [name]);
       const r = await backend.request('predict', { uploadId: id, wholeImage: false });
       expect(r).toMatchObject({ ok: false, error: { kind: 'bad-input' } });

@@ -14,7 +14,8 @@ let events: AppEvent[];
 const ok = <T>(name: string, args: unknown): Promise<T> => h.ok<T>(name, args);
 const state = () => h.state();
 const photo = (name: string): Promise<string> => h.upload('photo', BAD_IMAGES, [name]);
-const isBusy = (r: WireResult) => !r.ok && r.error.kind === 'busy' && /training rnn is still running/.test(r.error.message);
+const isBusy = (r: WireResult) =>
+  !r.ok && r.error.kind === 'busy' && /training rnn is still running/.test(r.error.message);
 
 beforeAll(async () => {
   h = await startAppHarness('fer-busy-');
@@ -30,7 +31,10 @@ describe('training is exclusive', () => {
   it('refuses a second training and every other job while one runs, then works normally', async () => {
     const train = { model: 'rnn', epochs: 2, batchSize: 32, learningRate: null };
     // Two trainings sent in the same tick: exactly one starts.
-    const [a, b] = await Promise.all([backend.request('train', train), backend.request('train', { ...train, model: 'cnn' })]);
+    const [a, b] = await Promise.all([
+      backend.request('train', train),
+      backend.request('train', { ...train, model: 'cnn' }),
+    ]);
     expect([a, b].filter((r) => r.ok)).toHaveLength(1);
     expect(a.ok).toBe(true);
     expect(isBusy(b)).toBe(true);
@@ -40,8 +44,11 @@ describe('training is exclusive', () => {
 
     const five = await photo('five-faces.jpg');
     for (const [name, args] of [
-      ['train', train], ['predict', { uploadId: five, wholeImage: false }], ['useSample', { sample: 'paper-format' }],
-      ['preprocess', { size: 16, pca: null, seed: 1 }], ['compare', {}],
+      ['train', train],
+      ['predict', { uploadId: five, wholeImage: false }],
+      ['useSample', { sample: 'paper-format' }],
+      ['preprocess', { size: 16, pca: null, seed: 1 }],
+      ['compare', {}],
     ] as const) {
       const r = await backend.request(name, args);
       expect(isBusy(r), `${name}: ${JSON.stringify(r)}`).toBe(true);
@@ -60,7 +67,10 @@ describe('training is exclusive', () => {
     expect(after.models.rnn?.history.map((h) => h.epoch)).toEqual([1, 2]);
     expect(after.models.cnn).toEqual(during.models.cnn);
     // The photo refused during training predicts now, with both models.
-    const p = await ok<{ faces: { models: Record<string, unknown> }[] }>('predict', { uploadId: five, wholeImage: false });
+    const p = await ok<{ faces: { models: Record<string, unknown> }[] }>('predict', {
+      uploadId: five,
+      wholeImage: false,
+    });
     expect(p.faces).toHaveLength(5);
     expect(Object.keys(p.faces[0].models).sort()).toEqual(['cnn', 'rnn']);
   });

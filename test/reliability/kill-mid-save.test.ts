@@ -29,14 +29,18 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
  */
 function saveThenKill(dir: string, start: number, when: number | 'temp'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOOP, dir, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', LOOP, dir, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let last = -1;
     let stderr = '';
     let out = '';
     let watcher: FSWatcher | null = null;
     const killInsideNextSave = () => {
       const prefix = `${path.basename(dir)}.tmp-${child.pid}-`;
-      watcher = watch(path.dirname(dir), (_event, name) => { if (name?.startsWith(prefix)) child.kill('SIGKILL'); });
+      watcher = watch(path.dirname(dir), (_event, name) => {
+        if (name?.startsWith(prefix)) child.kill('SIGKILL');
+      });
     };
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
       out += c;
@@ -47,7 +51,9 @@ function saveThenKill(dir: string, start: number, when: number | 'temp'): Promis
       }
       if (done.length) last = Number(done.at(-1)![1]);
     });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
     child.on('error', reject);
     child.on('close', (_code, signal) => {
       watcher?.close();
@@ -85,7 +91,10 @@ describe('kill -9 in the middle of saving a model', () => {
       const lastReported = await saveThenKill(dir, start, delay);
       const g = await loadConsistent(dir);
       // The last save reported as finished is durable; the one in flight may or may not have landed.
-      expect(g, `round ${round}, killed ${delay === 'temp' ? 'inside a save' : `${delay} ms after the first save`}`).toBeGreaterThanOrEqual(lastReported);
+      expect(
+        g,
+        `round ${round}, killed ${delay === 'temp' ? 'inside a save' : `${delay} ms after the first save`}`,
+      ).toBeGreaterThanOrEqual(lastReported);
       expect(g).toBeLessThanOrEqual(lastReported + 1);
       // A half-written temp folder (or the .old of a half-done swap) shows the kill landed inside a save:
       // always so in the even rounds, else the test would pass with every kill between saves, where nothing is at stake.

@@ -40,16 +40,38 @@ async function checkpointValues(dir: string): Promise<{ epoch: number; tensors: 
 describe('kill -9 during fer train, then --resume', () => {
   it('resumes from the last complete epoch and finishes the run', async () => {
     const out = path.join(tmp, 'rnn');
-    const common = ['train', '--data', pre, '--model', 'rnn', '--epochs', '2', '--batch', '32', '--lr', '0.003', '--seed', '7', '--json'];
+    const common = [
+      'train',
+      '--data',
+      pre,
+      '--model',
+      'rnn',
+      '--epochs',
+      '2',
+      '--batch',
+      '32',
+      '--lr',
+      '0.003',
+      '--seed',
+      '7',
+      '--json',
+    ];
     const args = [...common, '--out', out];
     let killed = false;
     const first = await runFer(args, {
       onLine: (line, child) => {
-        if (!killed && line.includes('"type":"epoch"')) { killed = true; child.kill('SIGKILL'); }
+        if (!killed && line.includes('"type":"epoch"')) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
       },
     });
     expect(first.signal).toBe('SIGKILL');
-    expect(jsonLines(first).filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1]);
+    expect(
+      jsonLines(first)
+        .filter((l) => l.type === 'epoch')
+        .map((l) => l.epoch),
+    ).toEqual([1]);
 
     // The epoch line comes after its checkpoint is saved: epoch 1 is on disk, complete.
     const checkpoint = path.join(tmp, '.checkpoints', 'rnn');
@@ -71,13 +93,19 @@ describe('kill -9 during fer train, then --resume', () => {
     const whole = path.join(tmp, 'whole');
     const uninterrupted = await runFer([...common, '--out', whole]);
     expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
-    const [a, b] = [await checkpointValues(checkpoint), await checkpointValues(path.join(tmp, '.checkpoints', 'whole'))];
+    const [a, b] = [
+      await checkpointValues(checkpoint),
+      await checkpointValues(path.join(tmp, '.checkpoints', 'whole')),
+    ];
     expect(a.epoch).toBe(2);
     expect(b.epoch).toBe(2);
     expect(a.tensors.map((t) => t.length)).toEqual(b.tensors.map((t) => t.length));
     a.tensors.forEach((t, i) => {
       const scale = b.tensors[i].reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
-      expect(t.reduce((m, v, j) => Math.max(m, Math.abs(v - b.tensors[i][j])), 0) / scale, `tensor ${i}`).toBeLessThanOrEqual(1e-4);
+      expect(
+        t.reduce((m, v, j) => Math.max(m, Math.abs(v - b.tensors[i][j])), 0) / scale,
+        `tensor ${i}`,
+      ).toBeLessThanOrEqual(1e-4);
     });
   });
 });

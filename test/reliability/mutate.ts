@@ -10,7 +10,11 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 16 }) }),
 );
 
@@ -22,15 +26,19 @@ function apply(bytes: Uint8Array, op: Op): Uint8Array {
       if (out.length) out[at % out.length] = op.value;
       return out;
     }
-    case 'truncate': return bytes.slice(0, at);
-    case 'insert': return Uint8Array.from([...bytes.subarray(0, at), ...op.bytes, ...bytes.subarray(at)]);
-    case 'delete': return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + op.length)]);
+    case 'truncate':
+      return bytes.slice(0, at);
+    case 'insert':
+      return Uint8Array.from([...bytes.subarray(0, at), ...op.bytes, ...bytes.subarray(at)]);
+    case 'delete':
+      return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + op.length)]);
   }
 }
 
 /** One of `bases`, with 1 to 4 mutations applied (mostly near the start, where headers live). */
 export function mutated(bases: Uint8Array[], headerBytes = 128): fc.Arbitrary<Uint8Array> {
   const nearStart = (o: Op): Op => ({ ...o, at: o.at % headerBytes });
-  return fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(fc.tuple(opArb, fc.boolean()), { minLength: 1, maxLength: 4 }))
+  return fc
+    .tuple(fc.nat({ max: bases.length - 1 }), fc.array(fc.tuple(opArb, fc.boolean()), { minLength: 1, maxLength: 4 }))
     .map(([i, ops]) => ops.reduce((b, [o, head]) => apply(b, head ? nearStart(o) : o), bases[i]));
 }

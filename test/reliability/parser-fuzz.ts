@@ -45,7 +45,8 @@ function checkNpy(bytes: Uint8Array): boolean {
   try {
     const a = parseNpy(bytes, 'fuzz.npy');
     const count = a.shape.reduce((x, y) => x * y, 1);
-    if (!a.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`accepted shape (${a.shape.join(', ')})`);
+    if (!a.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new Error(`accepted shape (${a.shape.join(', ')})`);
     if (a.data.length !== count) throw new Error(`shape (${a.shape.join(', ')}) but ${a.data.length} values`);
     if (a.fortranOrder) throw new Error('accepted a Fortran-ordered array');
     ok = true;
@@ -63,8 +64,10 @@ async function checkCsv(dir: string, bytes: Uint8Array): Promise<boolean> {
   try {
     const ds = await loadCsvDataset(file);
     const per = ds.height * ds.width;
-    if (ds.count < 1 || per < 1 || ds.height !== ds.width) throw new Error(`bad geometry ${ds.count}x${ds.height}x${ds.width}`);
-    if (ds.images.length !== ds.count * per || ds.labels.length !== ds.count) throw new Error('buffer sizes do not match the count');
+    if (ds.count < 1 || per < 1 || ds.height !== ds.width)
+      throw new Error(`bad geometry ${ds.count}x${ds.height}x${ds.width}`);
+    if (ds.images.length !== ds.count * per || ds.labels.length !== ds.count)
+      throw new Error('buffer sizes do not match the count');
     if (ds.labels.some((l) => l >= ds.classes.length)) throw new Error('label outside the classes');
     if (ds.split && (ds.split.length !== ds.count || ds.split.some((s) => s > 2))) throw new Error('bad split codes');
     ok = true;
@@ -81,25 +84,49 @@ const dir = mkdtempSync(path.join(tmpdir(), 'fer-fuzz-'));
 try {
   if (kind === 'npy') {
     for (const [name, arb] of Object.entries(npyArbitraries())) {
-      fc.assert(fc.property(arb, (b) => { if (checkNpy(b)) accepted[name]++; }), { numRuns, seed });
+      fc.assert(
+        fc.property(arb, (b) => {
+          if (checkNpy(b)) accepted[name]++;
+        }),
+        { numRuns, seed },
+      );
     }
-    fc.assert(fc.property(validNpy, (v) => {
-      const a = parseNpy(v.bytes, 'valid.npy');
-      if (a.shape.join() !== v.shape.join() || Array.from(a.data).join() !== Array.from(v.values).join()) throw new Error('a valid .npy read back different values');
-      accepted.valid++;
-    }), { numRuns, seed });
+    fc.assert(
+      fc.property(validNpy, (v) => {
+        const a = parseNpy(v.bytes, 'valid.npy');
+        if (a.shape.join() !== v.shape.join() || Array.from(a.data).join() !== Array.from(v.values).join())
+          throw new Error('a valid .npy read back different values');
+        accepted.valid++;
+      }),
+      { numRuns, seed },
+    );
   } else if (kind === 'csv') {
     for (const [name, arb] of Object.entries(csvArbitraries())) {
-      await fc.assert(fc.asyncProperty(arb, async (b) => { if (await checkCsv(dir, b)) accepted[name]++; }), { numRuns, seed });
+      await fc.assert(
+        fc.asyncProperty(arb, async (b) => {
+          if (await checkCsv(dir, b)) accepted[name]++;
+        }),
+        { numRuns, seed },
+      );
     }
-    await fc.assert(fc.asyncProperty(validCsv, async (v) => {
-      const file = path.join(dir, 'valid.csv');
-      writeFileSync(file, v.bytes);
-      const ds = await loadCsvDataset(file);
-      const emotions = Array.from(ds.labels, (l) => FER_CLASSES.indexOf(ds.classes[l] as (typeof FER_CLASSES)[number]));
-      if (ds.count !== v.emotions.length || emotions.join() !== v.emotions.join() || ds.images.join() !== v.images.join()) throw new Error('a valid CSV read back different rows');
-      accepted.valid++;
-    }), { numRuns, seed });
+    await fc.assert(
+      fc.asyncProperty(validCsv, async (v) => {
+        const file = path.join(dir, 'valid.csv');
+        writeFileSync(file, v.bytes);
+        const ds = await loadCsvDataset(file);
+        const emotions = Array.from(ds.labels, (l) =>
+          FER_CLASSES.indexOf(ds.classes[l] as (typeof FER_CLASSES)[number]),
+        );
+        if (
+          ds.count !== v.emotions.length ||
+          emotions.join() !== v.emotions.join() ||
+          ds.images.join() !== v.images.join()
+        )
+          throw new Error('a valid CSV read back different rows');
+        accepted.valid++;
+      }),
+      { numRuns, seed },
+    );
   } else {
     throw new Error(`usage: parser-fuzz.ts <npy|csv> <runs> <seed>, got ${kind}`);
   }

@@ -9,19 +9,31 @@ import type { ModelMeta } from '../../src/core/models/types.ts';
 
 export function tinyMeta(generation: number): ModelMeta {
   return {
-    format: 'fer-studio-model', version: 1, kind: 'cnn', classes: [...FER_CLASSES], inputShape: [4, 4, 1],
+    format: 'fer-studio-model',
+    version: 1,
+    kind: 'cnn',
+    classes: [...FER_CLASSES],
+    inputShape: [4, 4, 1],
     preprocessing: { size: 4, channels: 1, scale: 1 / 255, pca: null },
     history: [{ epoch: generation, loss: 1.9, accuracy: 0.2, valLoss: 1.9, valAccuracy: 0.25, seconds: 1 }],
-    metrics: { generation }, backend: 'cpu', machine: 'test', seconds: 1, seed: generation, params: 119,
-    options: {}, createdAt: new Date(0).toISOString(),
+    metrics: { generation },
+    backend: 'cpu',
+    machine: 'test',
+    seconds: 1,
+    seed: generation,
+    params: 119,
+    options: {},
+    createdAt: new Date(0).toISOString(),
   };
 }
 
 export function tinyModel(seed: number): tf.Sequential {
-  return tf.sequential({ layers: [
-    tf.layers.flatten({ inputShape: [4, 4, 1] }),
-    tf.layers.dense({ units: 7, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-  ] });
+  return tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [4, 4, 1] }),
+      tf.layers.dense({ units: 7, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+    ],
+  });
 }
 
 /**

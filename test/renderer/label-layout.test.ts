@@ -4,7 +4,7 @@ import { layoutLabels, rectsOverlap, type LabelRequest, type Rect } from '../../
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const noOverlaps = (rs: Rect[]): boolean => rs.every((a, i) => rs.every((b, j) => i === j || !rectsOverlap(a, b)));
@@ -16,7 +16,14 @@ describe('layoutLabels', () => {
   });
 
   it('keeps labels inside the canvas for faces at its edges', () => {
-    const rs = layoutLabels([{ box: { x: 600, y: 0, w: 40, h: 40 }, w: 90, h: 18 }, { box: { x: 0, y: 440, w: 40, h: 40 }, w: 90, h: 18 }], 640, 480);
+    const rs = layoutLabels(
+      [
+        { box: { x: 600, y: 0, w: 40, h: 40 }, w: 90, h: 18 },
+        { box: { x: 0, y: 440, w: 40, h: 40 }, w: 90, h: 18 },
+      ],
+      640,
+      480,
+    );
     for (const r of rs) {
       expect(r.x).toBeGreaterThanOrEqual(0);
       expect(r.y).toBeGreaterThanOrEqual(0);
@@ -27,7 +34,11 @@ describe('layoutLabels', () => {
 
   it('a group photo row of six faces: no label overlaps another or covers a face', () => {
     // Six faces side by side, as close as in a group photo; each label wider than its face.
-    const reqs: LabelRequest[] = Array.from({ length: 6 }, (_, i) => ({ box: { x: 20 + i * 100, y: 200, w: 90, h: 90 }, w: 120, h: 20 }));
+    const reqs: LabelRequest[] = Array.from({ length: 6 }, (_, i) => ({
+      box: { x: 20 + i * 100, y: 200, w: 90, h: 90 },
+      w: 120,
+      h: 20,
+    }));
     const rs = layoutLabels(reqs, 640, 480);
     expect(noOverlaps(rs)).toBe(true);
     for (const r of rs) for (const q of reqs) expect(rectsOverlap(r, q.box)).toBe(false);

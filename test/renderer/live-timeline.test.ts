@@ -8,7 +8,14 @@ describe('Timeline', () => {
 
   it('writes CSV with a header naming each model and class, rows in time order', () => {
     const t = new Timeline();
-    t.add(12.4, [{ id: 1, box: [10.2, 20, 30, 40], raw: { cnn: [0.9, 0.1], rnn: [0.8, 0.2] } }, { id: 2, box: [100, 20, 30, 40], raw: { cnn: [0.3, 0.7], rnn: [0.4, 0.6] } }], classes);
+    t.add(
+      12.4,
+      [
+        { id: 1, box: [10.2, 20, 30, 40], raw: { cnn: [0.9, 0.1], rnn: [0.8, 0.2] } },
+        { id: 2, box: [100, 20, 30, 40], raw: { cnn: [0.3, 0.7], rnn: [0.4, 0.6] } },
+      ],
+      classes,
+    );
     t.add(80, [{ id: 2, box: [101, 20, 30, 40], raw: { cnn: [0.25, 0.75], rnn: [0.5, 0.5] } }], classes);
     expect(t.csv().split('\n')).toEqual([
       'time_ms,face_id,x,y,w,h,cnn_happy,cnn_sad,rnn_happy,rnn_sad',

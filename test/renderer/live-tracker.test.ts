@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FaceTracker, iou, meanProbabilities, type Box, type Detection } from '../../renderer/src/live-tracker.ts';
 
 const onehot = (k: number, p = 0.9): number[] => Array.from({ length: 7 }, (_, i) => (i === k ? p : (1 - p) / 6));
-const det = (box: Box, cls = 3, p = 0.9): Detection => ({ box, probabilities: { cnn: onehot(cls, p), rnn: onehot(cls, p) } });
+const det = (box: Box, cls = 3, p = 0.9): Detection => ({
+  box,
+  probabilities: { cnn: onehot(cls, p), rnn: onehot(cls, p) },
+});
 
 describe('iou', () => {
   it('is 1 for the same box, 0 for disjoint ones, and the overlap ratio otherwise', () => {
@@ -65,7 +68,12 @@ describe('FaceTracker', () => {
 
   it('does not flip the label between two nearly equal classes (hysteresis)', () => {
     const t = new FaceTracker();
-    const near = (lead: number): number[] => { const p = new Array(7).fill(0.02); p[3] = 0.45 + lead; p[6] = 0.45 - lead; return p; };
+    const near = (lead: number): number[] => {
+      const p = new Array(7).fill(0.02);
+      p[3] = 0.45 + lead;
+      p[6] = 0.45 - lead;
+      return p;
+    };
     const labels = new Set<number>();
     for (let f = 0; f < 60; f++) {
       const lead = f % 2 ? 0.03 : -0.03;

@@ -5,10 +5,19 @@ import { initialState } from '../../renderer/src/ui-state.ts';
 import type { SessionSnapshot } from '../../src/contract/contract.ts';
 
 const job = { id: 'j1', kind: 'train', label: 'Training CNN', startedAt: 0 } as unknown as SessionSnapshot['job'];
-const snap = (over: Partial<SessionSnapshot>): SessionSnapshot => ({
-  backend: 'wasm', classifiers: null, dataset: null, preprocessed: null, models: { cnn: null, rnn: null }, reports: {}, job: null, samples: [],
-  detector: { kind: 'yunet', inUse: null, fallback: null }, ...over,
-} as SessionSnapshot);
+const snap = (over: Partial<SessionSnapshot>): SessionSnapshot =>
+  ({
+    backend: 'wasm',
+    classifiers: null,
+    dataset: null,
+    preprocessed: null,
+    models: { cnn: null, rnn: null },
+    reports: {},
+    job: null,
+    samples: [],
+    detector: { kind: 'yunet', inUse: null, fallback: null },
+    ...over,
+  }) as SessionSnapshot;
 
 describe('sayReasonsOnce', () => {
   it('says a running job once, not under each of the buttons', () => {

@@ -22,25 +22,52 @@ function fakeBackend() {
     uploads,
     request: async (name, args): Promise<WireResult> => {
       calls.push({ name, args });
-      if (name === 'beginUpload') return { ok: true, value: { uploadId: await uploads.begin('dataset', (args as { files: { name: string; size: number }[] }).files) } };
+      if (name === 'beginUpload')
+        return {
+          ok: true,
+          value: {
+            uploadId: await uploads.begin('dataset', (args as { files: { name: string; size: number }[] }).files),
+          },
+        };
       return { ok: true, value: { echo: name } };
     },
     loadPath: async () => ({ ok: true, value: null }),
-    onEvent: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    onEvent: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
     close: async () => undefined,
   };
-  return { backend, calls, emit: (e: AppEvent) => { for (const l of listeners) l(e); } };
+  return {
+    backend,
+    calls,
+    emit: (e: AppEvent) => {
+      for (const l of listeners) l(e);
+    },
+  };
 }
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
-function send(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+function send(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -70,7 +97,8 @@ describe('web server on loopback', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/text\/html/);
     expect(r.headers['content-security-policy']).toContain("script-src 'self'");
-    for (const p of ['/../secret.js', '/%2e%2e/secret.js', '/.hidden.js', '/index.exe']) expect((await send(server.port, { path: p })).status, p).toBe(404);
+    for (const p of ['/../secret.js', '/%2e%2e/secret.js', '/.hidden.js', '/index.exe'])
+      expect((await send(server.port, { path: p })).status, p).toBe(404);
   });
 
   it('carries requests as JSON and returns the backend result', async () => {
@@ -82,36 +110,102 @@ describe('web server on loopback', () => {
 
   it('refuses non-JSON, bad JSON, oversize bodies, GETs and unknown routes', async () => {
     const before = fake.calls.length;
-    expect((await send(server.port, { method: 'POST', path: '/api/request/getState', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await send(server.port, { method: 'POST', path: '/api/request/getState', headers: json, body: '{nope' })).status).toBe(400);
-    expect((await send(server.port, { method: 'POST', path: '/api/request/getState', headers: json, body: 'x'.repeat(9 * 1024 * 1024) })).status).toBe(413);
+    expect(
+      (
+        await send(server.port, {
+          method: 'POST',
+          path: '/api/request/getState',
+          headers: { 'content-type': 'text/plain' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await send(server.port, { method: 'POST', path: '/api/request/getState', headers: json, body: '{nope' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await send(server.port, {
+          method: 'POST',
+          path: '/api/request/getState',
+          headers: json,
+          body: 'x'.repeat(9 * 1024 * 1024),
+        })
+      ).status,
+    ).toBe(413);
     expect((await send(server.port, { method: 'GET', path: '/api/request/getState' })).status).toBe(405);
-    expect((await send(server.port, { method: 'POST', path: '/api/other', headers: json, body: '{}' })).status).toBe(404);
+    expect((await send(server.port, { method: 'POST', path: '/api/other', headers: json, body: '{}' })).status).toBe(
+      404,
+    );
     expect(fake.calls.length).toBe(before);
   });
 
   it('refuses foreign Host headers (DNS rebinding) and cross-site origins', async () => {
-    const evilHost = await send(server.port, { method: 'POST', path: '/api/request/getState', headers: { ...json, host: 'evil.example:80' }, body: '{}' });
+    const evilHost = await send(server.port, {
+      method: 'POST',
+      path: '/api/request/getState',
+      headers: { ...json, host: 'evil.example:80' },
+      body: '{}',
+    });
     expect(evilHost.status).toBe(403);
-    const evilOrigin = await send(server.port, { method: 'POST', path: '/api/request/getState', headers: { ...json, origin: 'http://evil.example' }, body: '{}' });
+    const evilOrigin = await send(server.port, {
+      method: 'POST',
+      path: '/api/request/getState',
+      headers: { ...json, origin: 'http://evil.example' },
+      body: '{}',
+    });
     expect(evilOrigin.status).toBe(403);
-    const sameOrigin = await send(server.port, { method: 'POST', path: '/api/request/getState', headers: { ...json, origin: `http://127.0.0.1:${server.port}` }, body: '{}' });
+    const sameOrigin = await send(server.port, {
+      method: 'POST',
+      path: '/api/request/getState',
+      headers: { ...json, origin: `http://127.0.0.1:${server.port}` },
+      body: '{}',
+    });
     expect(sameOrigin.status).toBe(200);
   });
 
   it('streams raw uploads into the announced files and checks their size', async () => {
-    const begin = JSON.parse((await send(server.port, { method: 'POST', path: '/api/request/beginUpload', headers: json, body: JSON.stringify({ purpose: 'dataset', files: [{ name: 'd/a.csv', size: 5 }] }) })).body);
+    const begin = JSON.parse(
+      (
+        await send(server.port, {
+          method: 'POST',
+          path: '/api/request/beginUpload',
+          headers: json,
+          body: JSON.stringify({ purpose: 'dataset', files: [{ name: 'd/a.csv', size: 5 }] }),
+        })
+      ).body,
+    );
     const id = begin.value.uploadId as string;
     const raw = { 'content-type': 'application/octet-stream' };
-    expect((await send(server.port, { method: 'POST', path: `/api/upload/${id}/0`, headers: raw, body: 'toolong' })).status).toBe(413);
-    expect((await send(server.port, { method: 'POST', path: `/api/upload/${id}/1`, headers: raw, body: 'hello' })).status).toBe(400);
+    expect(
+      (await send(server.port, { method: 'POST', path: `/api/upload/${id}/0`, headers: raw, body: 'toolong' })).status,
+    ).toBe(413);
+    expect(
+      (await send(server.port, { method: 'POST', path: `/api/upload/${id}/1`, headers: raw, body: 'hello' })).status,
+    ).toBe(400);
     // Dot segments are resolved before routing: this is a POST to the static file /x/0, which only serves GET.
-    expect((await send(server.port, { method: 'POST', path: `/api/upload/../../x/0`, headers: raw, body: 'hello' })).status).toBe(405);
+    expect(
+      (await send(server.port, { method: 'POST', path: `/api/upload/../../x/0`, headers: raw, body: 'hello' })).status,
+    ).toBe(405);
     // Encoded, they stay in the upload id, which the contract refuses.
-    const encoded = await send(server.port, { method: 'POST', path: `/api/upload/..%2F..%2Fx/0`, headers: raw, body: 'hello' });
+    const encoded = await send(server.port, {
+      method: 'POST',
+      path: `/api/upload/..%2F..%2Fx/0`,
+      headers: raw,
+      body: 'hello',
+    });
     expect(encoded.status).toBe(400);
     expect(JSON.parse(encoded.body)).toMatchObject({ ok: false, error: { kind: 'invalid-request' } });
-    expect((await send(server.port, { method: 'POST', path: `/api/upload/${id}/0`, headers: { 'content-type': 'text/plain' }, body: 'hello' })).status).toBe(415);
+    expect(
+      (
+        await send(server.port, {
+          method: 'POST',
+          path: `/api/upload/${id}/0`,
+          headers: { 'content-type': 'text/plain' },
+          body: 'hello',
+        })
+      ).status,
+    ).toBe(415);
     const ok = await send(server.port, { method: 'POST', path: `/api/upload/${id}/0`, headers: raw, body: 'hello' });
     expect(ok.status).toBe(200);
     const done = await fake.backend.uploads.complete(id, 'dataset');
@@ -129,7 +223,12 @@ describe('web server on loopback', () => {
     expect(got.map((e) => (e.type === 'log' ? e.text : e.type))).toEqual(['before connecting', 'after connecting']);
     ws.close();
     const evil = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { origin: 'http://evil.example' });
-    await expect(new Promise((resolve) => { evil.once('error', () => resolve('refused')); evil.once('open', () => resolve('opened')); })).resolves.toBe('refused');
+    await expect(
+      new Promise((resolve) => {
+        evil.once('error', () => resolve('refused'));
+        evil.once('open', () => resolve('opened'));
+      }),
+    ).resolves.toBe('refused');
   });
 });
 
@@ -141,15 +240,39 @@ describe('web server beyond loopback', () => {
       expect(s.token).toMatch(/^[\w-]{32}$/);
       expect(s.url).toContain(`#token=${s.token}`);
       expect((await send(s.port, { path: '/' })).status).toBe(200);
-      expect((await send(s.port, { method: 'POST', path: '/api/request/getState', headers: json, body: '{}' })).status).toBe(403);
-      expect((await send(s.port, { method: 'POST', path: '/api/request/getState', headers: { ...json, 'x-fer-token': 'wrong' }, body: '{}' })).status).toBe(403);
-      expect((await send(s.port, { method: 'POST', path: '/api/request/getState', headers: { ...json, 'x-fer-token': s.token! }, body: '{}' })).status).toBe(200);
+      expect(
+        (await send(s.port, { method: 'POST', path: '/api/request/getState', headers: json, body: '{}' })).status,
+      ).toBe(403);
+      expect(
+        (
+          await send(s.port, {
+            method: 'POST',
+            path: '/api/request/getState',
+            headers: { ...json, 'x-fer-token': 'wrong' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await send(s.port, {
+            method: 'POST',
+            path: '/api/request/getState',
+            headers: { ...json, 'x-fer-token': s.token! },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(200);
       expect(f.calls).toHaveLength(1);
-      const open = (q: string) => new Promise((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/events${q}`);
-        ws.once('open', () => { ws.close(); resolve('opened'); });
-        ws.once('error', () => resolve('refused'));
-      });
+      const open = (q: string) =>
+        new Promise((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/events${q}`);
+          ws.once('open', () => {
+            ws.close();
+            resolve('opened');
+          });
+          ws.once('error', () => resolve('refused'));
+        });
       await expect(open('')).resolves.toBe('refused');
       await expect(open(`?token=${s.token}`)).resolves.toBe('opened');
     } finally {

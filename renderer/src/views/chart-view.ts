@@ -3,9 +3,26 @@
  * solid, training dashed; one colour per model. Updated live as epochs arrive.
  * The canvas carries a small summary (data-series) for the end-to-end test.
  */
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Title,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import { pointRadiusFor } from '../reasons.ts';
-import { MODEL_SLOTS, slotLabel, type BatchPoint, type EpochPoint, type ModelSlot } from '../../../src/contract/contract.ts';
+import {
+  MODEL_SLOTS,
+  slotLabel,
+  type BatchPoint,
+  type EpochPoint,
+  type ModelSlot,
+} from '../../../src/contract/contract.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
@@ -31,26 +48,58 @@ export class ChartView {
           x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 }, min: 1 },
           y: { min: 0, max: 100, title: { display: true, text: 'accuracy (%)' } },
         },
-        plugins: { title: { display: true, text: `${MODEL_SLOTS.map(slotLabel).join(' and ')} accuracy per epoch (dashed: training, solid: validation)` }, legend: { position: 'bottom' } },
+        plugins: {
+          title: {
+            display: true,
+            text: `${MODEL_SLOTS.map(slotLabel).join(' and ')} accuracy per epoch (dashed: training, solid: validation)`,
+          },
+          legend: { position: 'bottom' },
+        },
       },
     });
   }
 
-  update(series: Record<ModelSlot, EpochPoint[]>, planned: Partial<Record<ModelSlot, number>>, batches: Record<ModelSlot, BatchPoint[]> = {}): void {
+  update(
+    series: Record<ModelSlot, EpochPoint[]>,
+    planned: Partial<Record<ModelSlot, number>>,
+    batches: Record<ModelSlot, BatchPoint[]> = {},
+  ): void {
     const datasets: Line[] = [];
     for (const slot of MODEL_SLOTS) {
       // During a run: the running training accuracy batch by batch, under the per-epoch points.
       const running = batches[slot] ?? [];
       if (running.length) {
-        datasets.push({ label: `${slotLabel(slot)} training, running (per batch)`, borderColor: `${colourOf(slot)}88`, backgroundColor: `${colourOf(slot)}88`, pointRadius: 0, borderWidth: 1,
-          data: running.map((p) => ({ x: p.x, y: p.accuracy * 100 })) });
+        datasets.push({
+          label: `${slotLabel(slot)} training, running (per batch)`,
+          borderColor: `${colourOf(slot)}88`,
+          backgroundColor: `${colourOf(slot)}88`,
+          pointRadius: 0,
+          borderWidth: 1,
+          data: running.map((p) => ({ x: p.x, y: p.accuracy * 100 })),
+        });
       }
       const pts = series[slot] ?? [];
       if (!pts.length) continue;
-      const base = { borderColor: colourOf(slot), backgroundColor: colourOf(slot), pointRadius: pointRadiusFor(pts.length), pointHoverRadius: 4, borderWidth: 2 };
-      datasets.push({ ...base, label: `${slotLabel(slot)} training`, borderDash: [6, 4], data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })) });
+      const base = {
+        borderColor: colourOf(slot),
+        backgroundColor: colourOf(slot),
+        pointRadius: pointRadiusFor(pts.length),
+        pointHoverRadius: 4,
+        borderWidth: 2,
+      };
+      datasets.push({
+        ...base,
+        label: `${slotLabel(slot)} training`,
+        borderDash: [6, 4],
+        data: pts.map((p) => ({ x: p.epoch, y: p.accuracy * 100 })),
+      });
       const val = pts.filter((p) => p.valAccuracy !== null);
-      if (val.length) datasets.push({ ...base, label: `${slotLabel(slot)} validation`, data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })) });
+      if (val.length)
+        datasets.push({
+          ...base,
+          label: `${slotLabel(slot)} validation`,
+          data: val.map((p) => ({ x: p.epoch, y: p.valAccuracy! * 100 })),
+        });
     }
     this.chart.data.datasets = datasets;
     const lastEpoch = Math.max(1, ...MODEL_SLOTS.map((s) => Math.max(planned[s] ?? 0, series[s]?.at(-1)?.epoch ?? 0)));

@@ -11,8 +11,11 @@ export function renderComparison(root: HTMLElement, snap: SessionSnapshot | null
   if (!snap) return;
   const reports = MODEL_SLOTS.flatMap((s) => (snap.reports[s] ? [snap.reports[s]!] : []));
   if (!reports.length) {
-    const why = !snap.preprocessed ? 'Test accuracy needs a preprocessed dataset: upload and preprocess one, then click Accuracy Comparison Graph again.'
-      : snap.preprocessed.counts.test === 0 ? 'The preprocessed dataset has no test images.' : 'Click Accuracy Comparison Graph to measure the models on the test split.';
+    const why = !snap.preprocessed
+      ? 'Test accuracy needs a preprocessed dataset: upload and preprocess one, then click Accuracy Comparison Graph again.'
+      : snap.preprocessed.counts.test === 0
+        ? 'The preprocessed dataset has no test images.'
+        : 'Click Accuracy Comparison Graph to measure the models on the test split.';
     root.append(el('p', why, 'note'));
     return;
   }

@@ -41,7 +41,11 @@ export function drawOverlay(g: CanvasRenderingContext2D, faces: OverlayFace[], o
     const [x, y, w, h] = f.box;
     return { x: (o.mirror ? o.sourceWidth - x - w : x) * o.scale, y: y * o.scale, w: w * o.scale, h: h * o.scale };
   });
-  const labels = layoutLabels(faces.map((f, i) => ({ box: boxes[i], w: g.measureText(f.label).width + 2 * pad, h: Math.round(o.fontPx * 1.4) })), width, height);
+  const labels = layoutLabels(
+    faces.map((f, i) => ({ box: boxes[i], w: g.measureText(f.label).width + 2 * pad, h: Math.round(o.fontPx * 1.4) })),
+    width,
+    height,
+  );
   faces.forEach((f, i) => {
     const colour = faceColour(f.id);
     const b = boxes[i];

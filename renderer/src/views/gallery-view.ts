@@ -3,7 +3,12 @@
  * mistake of a model), most confident first, with each model's probabilities.
  * Pages of 24 come from the backend, which makes the thumbnails for that page only.
  */
-import { slotLabel, type GalleryEntry, type GalleryPageResult, type RequestArgs } from '../../../src/contract/contract.ts';
+import {
+  slotLabel,
+  type GalleryEntry,
+  type GalleryPageResult,
+  type RequestArgs,
+} from '../../../src/contract/contract.ts';
 import { el, pct } from '../format.ts';
 
 export type GalleryQuery = Omit<RequestArgs<'galleryPage'>, 'offset' | 'limit'>;
@@ -12,7 +17,10 @@ const PAGE = 24;
 export class GalleryView {
   private query: GalleryQuery | null = null;
 
-  constructor(private readonly root: HTMLElement, private readonly fetchPage: (q: RequestArgs<'galleryPage'>) => Promise<GalleryPageResult>) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly fetchPage: (q: RequestArgs<'galleryPage'>) => Promise<GalleryPageResult>,
+  ) {}
 
   /** Clears the gallery (the reports it was drawn from were replaced). */
   clear(): void {
@@ -22,8 +30,10 @@ export class GalleryView {
 
   async open(q: GalleryQuery, classes: string[]): Promise<void> {
     this.query = q;
-    const what = q.wrongOnly && q.trueClass === null ? `${slotLabel(q.slot)}: most confidently wrong`
-      : `${slotLabel(q.slot)}: true ${classes[q.trueClass!]}, predicted ${classes[q.predicted!]}`;
+    const what =
+      q.wrongOnly && q.trueClass === null
+        ? `${slotLabel(q.slot)}: most confidently wrong`
+        : `${slotLabel(q.slot)}: true ${classes[q.trueClass!]}, predicted ${classes[q.predicted!]}`;
     const grid = el('div', undefined, 'gallery-grid');
     const head = el('h3', what);
     const count = el('p', 'Loading…', 'note');
@@ -58,7 +68,10 @@ function item(it: GalleryEntry, classes: string[]): HTMLElement {
   img.alt = `test image ${it.index}: ${it.trueClass}`;
   img.loading = 'lazy';
   const cap = el('figcaption');
-  cap.append(el('div', `true: ${it.trueClass}`), el('div', `predicted: ${it.predicted}`, it.predicted === it.trueClass ? undefined : 'wrong'));
+  cap.append(
+    el('div', `true: ${it.trueClass}`),
+    el('div', `predicted: ${it.predicted}`, it.predicted === it.trueClass ? undefined : 'wrong'),
+  );
   for (const [slot, p] of Object.entries(it.probabilities)) {
     const best = p.indexOf(Math.max(...p));
     cap.append(el('div', `${slotLabel(slot)}: ${classes[best]} ${pct(p[best])}`, 'prob'));

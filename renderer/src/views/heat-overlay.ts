@@ -6,7 +6,10 @@
 import { MODEL_LABELS, type HeatMapsResult } from '../../../src/contract/contract.ts';
 import { el } from '../format.ts';
 
-export interface ShownHeat { result: HeatMapsResult; slot: string }
+export interface ShownHeat {
+  result: HeatMapsResult;
+  slot: string;
+}
 
 /** Each face's heat for `slot`, stretched over its box (the maps are computed on the box the detector gave). */
 export async function drawHeat(g: CanvasRenderingContext2D, heat: ShownHeat, scale: number): Promise<void> {
@@ -26,7 +29,12 @@ export async function drawHeat(g: CanvasRenderingContext2D, heat: ShownHeat, sca
  * "Show heat maps": computed once on demand (a backward pass per model and face), then
  * drawn for the chosen model, with the colour scale as a legend.
  */
-export function heatControls(slots: string[], loadHeat: () => Promise<HeatMapsResult>, redraw: (heat: ShownHeat | null) => Promise<void>, idPrefix = ''): HTMLElement {
+export function heatControls(
+  slots: string[],
+  loadHeat: () => Promise<HeatMapsResult>,
+  redraw: (heat: ShownHeat | null) => Promise<void>,
+  idPrefix = '',
+): HTMLElement {
   const row = el('div', undefined, 'heat-controls');
   row.style.cssText = 'display:flex;flex-wrap:wrap;align-items:center;gap:0.3em 1em;margin-bottom:0.4em';
   const label = el('label');

@@ -19,17 +19,36 @@ export class LiveChart {
   private lastDraw = 0;
   private lastPoint = -Infinity;
 
-  constructor(readonly canvas: HTMLCanvasElement, classes: string[]) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    classes: string[],
+  ) {
     this.chart = new Chart(canvas, {
       type: 'line',
-      data: { datasets: classes.map((c, i) => ({ label: c, data: [], borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length], backgroundColor: CLASS_COLOURS[i % CLASS_COLOURS.length], borderWidth: 1.5, pointRadius: 0 })) },
+      data: {
+        datasets: classes.map((c, i) => ({
+          label: c,
+          data: [],
+          borderColor: CLASS_COLOURS[i % CLASS_COLOURS.length],
+          backgroundColor: CLASS_COLOURS[i % CLASS_COLOURS.length],
+          borderWidth: 1.5,
+          pointRadius: 0,
+        })),
+      },
       options: {
-        animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
         scales: {
           x: { type: 'linear', title: { display: true, text: 'seconds' } },
           y: { min: 0, max: 1, title: { display: true, text: 'probability' } },
         },
-        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } }, tooltip: { enabled: false } },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } },
+          tooltip: { enabled: false },
+        },
       },
     });
   }

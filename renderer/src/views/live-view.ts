@@ -34,7 +34,13 @@ const JPEG_QUALITY = 0.8;
 /** Frames of history for the fps and latency figures. */
 const STATS_WINDOW = 30;
 
-interface FaceCard { root: HTMLElement; title: HTMLElement; bars: Partial<Record<ModelSlot, ProbBars>>; chart: LiveChart; lastSeen: number }
+interface FaceCard {
+  root: HTMLElement;
+  title: HTMLElement;
+  bars: Partial<Record<ModelSlot, ProbBars>>;
+  chart: LiveChart;
+  lastSeen: number;
+}
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -71,20 +77,32 @@ export class LiveView {
   private timeline: Timeline | null = null;
   private recorded: Timeline | null = null;
 
-  constructor(private readonly t: Transport, private readonly onMessage: (text: string) => void) {
+  constructor(
+    private readonly t: Transport,
+    private readonly onMessage: (text: string) => void,
+  ) {
     this.startButton.onclick = () => void this.start();
     this.stopButton.onclick = () => this.stop('Camera stopped and released.');
-    this.picker.onchange = () => { if (this.stream) void this.start(); };
-    this.mirror.onchange = () => { this.applyMirror(); this.redraw(); };
+    this.picker.onchange = () => {
+      if (this.stream) void this.start();
+    };
+    this.mirror.onchange = () => {
+      this.applyMirror();
+      this.redraw();
+    };
     this.snapshotButton.onclick = () => void this.snapshot();
     this.heatButton.onclick = () => void this.pauseForHeat();
     this.recordButton.onclick = () => this.toggleRecord();
-    this.exportCsv.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.csv`, this.recorded.csv(), 'text/csv');
-    this.exportJson.onclick = () => this.recorded && downloadText(`fer-live-${stamp()}.json`, this.recorded.json(), 'application/json');
+    this.exportCsv.onclick = () =>
+      this.recorded && downloadText(`fer-live-${stamp()}.csv`, this.recorded.csv(), 'text/csv');
+    this.exportJson.onclick = () =>
+      this.recorded && downloadText(`fer-live-${stamp()}.json`, this.recorded.json(), 'application/json');
     this.overlay.onmousemove = (e) => this.setHighlight(this.faceUnder(e), false);
     this.overlay.onmouseleave = () => this.setHighlight(null, false);
     this.overlay.onclick = (e) => this.setHighlight(this.faceUnder(e), true);
-    document.addEventListener('visibilitychange', () => { if (document.hidden) this.stop('Camera released: the window was hidden.'); });
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.stop('Camera released: the window was hidden.');
+    });
     window.addEventListener('pagehide', () => this.stop('Camera released: the window was closed.'));
     new ResizeObserver(() => this.redraw()).observe(this.video);
     this.applyMirror();
@@ -102,14 +120,25 @@ export class LiveView {
     this.say('Starting the camera…');
     let stream: MediaStream;
     try {
-      if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('this page cannot use a camera (it needs a secure context)', 'NotSupportedError');
+      if (!navigator.mediaDevices?.getUserMedia)
+        throw new DOMException('this page cannot use a camera (it needs a secure context)', 'NotSupportedError');
       const deviceId = this.picker.value;
-      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { ...(deviceId ? { deviceId: { exact: deviceId } } : {}), width: { ideal: 640 }, height: { ideal: 480 } } });
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: false,
+        video: {
+          ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+          width: { ideal: 640 },
+          height: { ideal: 480 },
+        },
+      });
     } catch (e) {
       if (session === this.session) this.say(cameraError(e));
       return;
     }
-    if (session !== this.session) { stream.getTracks().forEach((tr) => tr.stop()); return; }
+    if (session !== this.session) {
+      stream.getTracks().forEach((tr) => tr.stop());
+      return;
+    }
     this.stream = stream;
     this.video.srcObject = stream;
     this.setButtons();
@@ -153,7 +182,10 @@ export class LiveView {
     // Frames the video has shown, counted as they come: a frame that arrived while the last
     // one was analysed is captured at once, and only an already-analysed frame waits for the next.
     let shown = 0;
-    const count = () => { shown++; if (session === this.session) this.video.requestVideoFrameCallback(count); };
+    const count = () => {
+      shown++;
+      if (session === this.session) this.video.requestVideoFrameCallback(count);
+    };
     this.video.requestVideoFrameCallback(count);
     let captured = -1;
     while (session === this.session) {
@@ -189,7 +221,10 @@ export class LiveView {
   private show(result: LiveFrameResult, frame: HTMLCanvasElement, at: [number, number, number]): void {
     const [t0, t1, t2] = at;
     const now = performance.now();
-    const tracks = this.tracker.update(result.faces.map((f) => ({ box: f.box, probabilities: f.probabilities })), now);
+    const tracks = this.tracker.update(
+      result.faces.map((f) => ({ box: f.box, probabilities: f.probabilities })),
+      now,
+    );
     this.last = { result, tracks, frame };
     this.detector = result.detector;
     this.backend = result.backend;
@@ -200,11 +235,26 @@ export class LiveView {
     const done = performance.now();
     this.latencies.push(done - t0);
     this.doneAt.push(done);
-    if (this.latencies.length > STATS_WINDOW) { this.latencies.shift(); this.doneAt.shift(); }
+    if (this.latencies.length > STATS_WINDOW) {
+      this.latencies.shift();
+      this.doneAt.shift();
+    }
     this.say(tracks.length ? '' : 'No face in view.');
     this.renderStats();
     // For measuring tools (bench/live.ts): free when nobody listens, and nothing accumulates.
-    this.overlay.dispatchEvent(new CustomEvent('fer-live-frame', { detail: { latencyMs: done - t0, captureMs: t1 - t0, requestMs: t2 - t1, drawMs: done - t2, faces: tracks.length, tensors: result.tensors, timings: result.timings } }));
+    this.overlay.dispatchEvent(
+      new CustomEvent('fer-live-frame', {
+        detail: {
+          latencyMs: done - t0,
+          captureMs: t1 - t0,
+          requestMs: t2 - t1,
+          drawMs: done - t2,
+          faces: tracks.length,
+          tensors: result.tensors,
+          timings: result.timings,
+        },
+      }),
+    );
   }
 
   /** The overlay, at the video's displayed size, from the last answer. */
@@ -212,15 +262,31 @@ export class LiveView {
     const c = this.overlay;
     const w = Math.round(this.video.clientWidth * devicePixelRatio);
     const h = Math.round(this.video.clientHeight * devicePixelRatio);
-    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
     const g = c.getContext('2d')!;
     g.clearRect(0, 0, c.width, c.height);
     if (!this.last || !this.stream || !w) return;
     const { result, tracks } = this.last;
     const faces = tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) }));
-    this.drawn = drawOverlay(g, faces, { scale: w / result.width, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 * devicePixelRatio, highlight: this.highlight });
+    this.drawn = drawOverlay(g, faces, {
+      scale: w / result.width,
+      sourceWidth: result.width,
+      mirror: this.mirror.checked,
+      fontPx: 14 * devicePixelRatio,
+      highlight: this.highlight,
+    });
     // For the end-to-end test and assistive tools: what is drawn, in frame pixels.
-    c.dataset.faces = JSON.stringify(faces.map((f, i) => ({ id: f.id, box: f.box.map(Math.round), label: f.label, labelAt: rectList(this.drawn[i].label) })));
+    c.dataset.faces = JSON.stringify(
+      faces.map((f, i) => ({
+        id: f.id,
+        box: f.box.map(Math.round),
+        label: f.label,
+        labelAt: rectList(this.drawn[i].label),
+      })),
+    );
     c.dataset.frameWidth = String(result.width);
     c.dataset.frameHeight = String(result.height);
   }
@@ -244,7 +310,11 @@ export class LiveView {
       if (shown.has(id)) continue;
       card.root.classList.add('gone');
       // Gone for longer than the tracker remembers: the face would come back with a new id.
-      if (now - card.lastSeen > 1000) { card.chart.destroy(); card.root.remove(); this.cards.delete(id); }
+      if (now - card.lastSeen > 1000) {
+        card.chart.destroy();
+        card.root.remove();
+        this.cards.delete(id);
+      }
     }
     this.faces.dataset.count = String(tracks.length);
   }
@@ -274,7 +344,10 @@ export class LiveView {
   }
 
   private clearCards(): void {
-    for (const c of this.cards.values()) { c.chart.destroy(); c.root.remove(); }
+    for (const c of this.cards.values()) {
+      c.chart.destroy();
+      c.root.remove();
+    }
     this.cards.clear();
     this.last = null;
   }
@@ -332,15 +405,46 @@ export class LiveView {
     c.width = frame.width;
     c.height = frame.height;
     const g = c.getContext('2d')!;
-    if (this.mirror.checked) { g.save(); g.scale(-1, 1); g.drawImage(frame, -c.width, 0); g.restore(); } else g.drawImage(frame, 0, 0);
-    drawOverlay(g, tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) })), { scale: 1, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 });
+    if (this.mirror.checked) {
+      g.save();
+      g.scale(-1, 1);
+      g.drawImage(frame, -c.width, 0);
+      g.restore();
+    } else g.drawImage(frame, 0, 0);
+    drawOverlay(
+      g,
+      tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) })),
+      { scale: 1, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 },
+    );
     const name = `fer-live-${stamp()}`;
     download(`${name}.png`, c.toDataURL('image/png'));
     const faces = tracks.map((tr) => ({
-      id: tr.id, box: tr.box.map(Math.round), label: shortLabel(tr, result).replace(/^\d+ /, ''),
-      probabilities: Object.fromEntries(MODEL_SLOTS.filter((s) => tr.probabilities[s]).map((s) => [s, Object.fromEntries(result.classes[s]!.map((cls, i) => [cls, tr.probabilities[s]![i]]))])),
+      id: tr.id,
+      box: tr.box.map(Math.round),
+      label: shortLabel(tr, result).replace(/^\d+ /, ''),
+      probabilities: Object.fromEntries(
+        MODEL_SLOTS.filter((s) => tr.probabilities[s]).map((s) => [
+          s,
+          Object.fromEntries(result.classes[s]!.map((cls, i) => [cls, tr.probabilities[s]![i]])),
+        ]),
+      ),
     }));
-    downloadText(`${name}.json`, JSON.stringify({ time: new Date().toISOString(), width: result.width, height: result.height, detector: result.detector, backend: result.backend, faces }, null, 1), 'application/json');
+    downloadText(
+      `${name}.json`,
+      JSON.stringify(
+        {
+          time: new Date().toISOString(),
+          width: result.width,
+          height: result.height,
+          detector: result.detector,
+          backend: result.backend,
+          faces,
+        },
+        null,
+        1,
+      ),
+      'application/json',
+    );
   }
 
   /**
@@ -373,12 +477,18 @@ export class LiveView {
       fg.drawImage(still, 0, 0);
       if (heat) await drawHeat(fg, heat, still.width / heat.result.width);
       const g = canvas.getContext('2d')!;
-      if (mirror) { g.save(); g.scale(-1, 1); g.drawImage(flat, -canvas.width, 0); g.restore(); } else g.drawImage(flat, 0, 0);
+      if (mirror) {
+        g.save();
+        g.scale(-1, 1);
+        g.drawImage(flat, -canvas.width, 0);
+        g.restore();
+      } else g.drawImage(flat, 0, 0);
       drawOverlay(g, faces, { scale: canvas.width / result.width, sourceWidth: result.width, mirror, fontPx: 14 });
       canvas.dataset.heat = heat ? heat.slot : '';
     };
     const slots = MODEL_SLOTS.filter((s) => result.classes[s]);
-    const load = () => this.t.request('liveHeatMaps', { image, format: 'jpeg', width: still.width, height: still.height });
+    const load = () =>
+      this.t.request('liveHeatMaps', { image, format: 'jpeg', width: still.width, height: still.height });
     box.append(heatControls(slots, load, draw, 'live-'), canvas);
     document.getElementById('live-paused')?.remove();
     this.message.after(box);
@@ -388,12 +498,14 @@ export class LiveView {
   private async listCameras(stream: MediaStream): Promise<void> {
     const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
     const current = stream.getVideoTracks()[0]?.getSettings().deviceId;
-    this.picker.replaceChildren(...devices.map((d, i) => {
-      const o = el('option', d.label || `Camera ${i + 1}`);
-      o.value = d.deviceId;
-      o.selected = d.deviceId === current;
-      return o;
-    }));
+    this.picker.replaceChildren(
+      ...devices.map((d, i) => {
+        const o = el('option', d.label || `Camera ${i + 1}`);
+        o.value = d.deviceId;
+        o.selected = d.deviceId === current;
+        return o;
+      }),
+    );
   }
 
   private applyMirror(): void {
@@ -432,7 +544,10 @@ function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement): string
   const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
   const w = Math.round(video.videoWidth * scale);
   const h = Math.round(video.videoHeight * scale);
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
   canvas.getContext('2d')!.drawImage(video, 0, 0, w, h);
   const url = canvas.toDataURL('image/jpeg', JPEG_QUALITY);
   return url.slice(url.indexOf(',') + 1);
@@ -442,14 +557,19 @@ function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement): string
 function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 100);
-    video.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(); });
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 
 function cameraError(e: unknown): string {
   const name = (e as DOMException)?.name;
-  if (name === 'NotAllowedError') return 'The camera was not allowed: allow it for this page (or in the system settings) and press Start.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera found: connect one and press Start.';
+  if (name === 'NotAllowedError')
+    return 'The camera was not allowed: allow it for this page (or in the system settings) and press Start.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'No camera found: connect one and press Start.';
   if (name === 'NotReadableError') return 'The camera is in use by another application.';
   return `The camera could not start: ${(e as Error)?.message ?? String(e)}`;
 }

@@ -2,7 +2,10 @@
 import { el } from '../format.ts';
 
 export class LogView {
-  constructor(private readonly root: HTMLElement, private readonly max = 1000) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly max = 1000,
+  ) {}
 
   append(text: string, level: 'info' | 'warn' | 'error' = 'info', time = Date.now()): void {
     const atBottom = this.root.scrollTop + this.root.clientHeight >= this.root.scrollHeight - 4;

@@ -6,7 +6,10 @@ export class ProbBars {
   readonly element: HTMLElement;
   private readonly rows: { row: HTMLElement; fill: HTMLElement; val: HTMLElement }[] = [];
 
-  constructor(slot: ModelSlot, private readonly classes: string[]) {
+  constructor(
+    slot: ModelSlot,
+    private readonly classes: string[],
+  ) {
     this.element = el('div', undefined, 'prob-column');
     this.element.dataset.model = slot;
     this.element.append(el('h4', MODEL_LABELS[slot]));

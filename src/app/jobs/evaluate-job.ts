@@ -16,13 +16,24 @@ export interface TestEvaluation {
   evaluations: Partial<Record<ModelSlot, GalleryModelInput>>;
 }
 
-export async function evaluateOnTest(pre: Preprocessed | null, models: Partial<Record<ModelSlot, FerModel>>, ctx: JobContext, threads = 1): Promise<TestEvaluation> {
-  if (!pre) throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
+export async function evaluateOnTest(
+  pre: Preprocessed | null,
+  models: Partial<Record<ModelSlot, FerModel>>,
+  ctx: JobContext,
+  threads = 1,
+): Promise<TestEvaluation> {
+  if (!pre)
+    throw new FerError('preprocess a dataset first: the comparison is measured on its test split', { kind: 'usage' });
   const r = pre.result;
   const part = r.test.count ? r.test : null;
   if (!part) throw new FerError(`${pre.datasetName} has no test images to measure on`, { kind: 'usage' });
   const on = `the test split of ${pre.datasetName} (${part.count} images, never trained on)`;
-  const ds = splitAsDataset(part, { classes: r.classes, size: r.size, channels: r.channels, source: `${pre.datasetName} test split` });
+  const ds = splitAsDataset(part, {
+    classes: r.classes,
+    size: r.size,
+    channels: r.channels,
+    source: `${pre.datasetName} test split`,
+  });
   const out: Partial<Record<ModelSlot, TestReport>> = {};
   const evaluations: Partial<Record<ModelSlot, GalleryModelInput>> = {};
   const todo = (Object.keys(models) as ModelSlot[]).filter((s) => models[s]);

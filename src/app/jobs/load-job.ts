@@ -7,7 +7,10 @@ import type { JobContext } from '../job-runner.ts';
 import type { LoadedDataset } from '../session.ts';
 
 /** `root`: the upload folder, when the files were uploaded (errors then name files relative to it). */
-export async function loadJob(ctx: JobContext, source: { path: string; name: string; root?: string }): Promise<LoadedDataset & { seconds: number }> {
+export async function loadJob(
+  ctx: JobContext,
+  source: { path: string; name: string; root?: string },
+): Promise<LoadedDataset & { seconds: number }> {
   const t0 = Date.now();
   ctx.progress('load', 0, `Loading ${source.name}`);
   let ds;
@@ -30,7 +33,9 @@ export async function loadJob(ctx: JobContext, source: { path: string; name: str
  */
 function relativeTo(root: string, e: FerError): FerError {
   const strip = (s: string): string => s.split(root + path.sep).join('');
-  const file = e.file?.startsWith(root + path.sep) ? path.relative(root, e.file).split(path.sep).join('/') : e.file && strip(e.file);
+  const file = e.file?.startsWith(root + path.sep)
+    ? path.relative(root, e.file).split(path.sep).join('/')
+    : e.file && strip(e.file);
   const problem = e.file && e.message.startsWith(`${e.file}: `) ? e.message.slice(e.file.length + 2) : e.message;
   return new FerError(strip(problem), { file, kind: e.kind, cause: e });
 }

@@ -9,14 +9,25 @@ import type { JobContext } from '../job-runner.ts';
 import type { Session } from '../session.ts';
 import type { CompletedUpload } from '../upload-store.ts';
 
-export async function predictJob(session: Session, ctx: JobContext, photo: CompletedUpload, wholeImage: boolean): Promise<PredictionResult> {
+export async function predictJob(
+  session: Session,
+  ctx: JobContext,
+  photo: CompletedUpload,
+  wholeImage: boolean,
+): Promise<PredictionResult> {
   const slots = session.loadedSlots();
-  if (!slots.length) throw new FerError(`no model to predict with yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
+  if (!slots.length)
+    throw new FerError(`no model to predict with yet: train ${anyModelPhrase()} first`, { kind: 'usage' });
   const file = photo.files[0];
   ctx.progress('predict', 0, `Looking for faces in ${file.name}`);
   const bytes = new Uint8Array(await fs.readFile(file.path));
   const models = slots.map((s) => session.models[s]!.fer);
-  const p = await predictImage(models, file.name, { wholeImageIfNoFace: wholeImage, detector: session.detector.kind, keys: slots }, bytes);
+  const p = await predictImage(
+    models,
+    file.name,
+    { wholeImageIfNoFace: wholeImage, detector: session.detector.kind, keys: slots },
+    bytes,
+  );
   const used: Partial<Record<ModelSlot, string>> = {};
   for (const s of slots) used[s] = session.models[s]!.summary.description;
   ctx.progress('predict', 1, `${p.faces.length} face(s) found`);

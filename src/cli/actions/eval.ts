@@ -50,7 +50,14 @@ export async function evaluate(a: EvalArgs, ctx: CliContext): Promise<number> {
     const what = `${data}${split ? ` (${split} split)` : ' (all images)'}`;
     const results = [];
     for (const [i, model] of models.entries()) {
-      const r = await evaluateWithProbs(model, ds, { threads, indices, tta: a.tta, zoom: a.zoom, signal: ctx.signal, onProgress: progressReporter(ctx, 'evaluating') });
+      const r = await evaluateWithProbs(model, ds, {
+        threads,
+        indices,
+        tta: a.tta,
+        zoom: a.zoom,
+        signal: ctx.signal,
+        onProgress: progressReporter(ctx, 'evaluating'),
+      });
       results.push(r);
       ctx.clearStatus();
       if (ctx.json) ctx.emit({ model: a.modelDirs[i], data, split: split ?? 'all', backend, runtime, ...r.report });
@@ -60,7 +67,16 @@ export async function evaluate(a: EvalArgs, ctx: CliContext): Promise<number> {
       }
     }
     if (a.gallery || a.report) {
-      const written = await writeInsightPages({ models, dirs: a.modelDirs, results, ds, indices, on: `${what}, ${results[0].report.n} images`, gallery: a.gallery, report: a.report });
+      const written = await writeInsightPages({
+        models,
+        dirs: a.modelDirs,
+        results,
+        ds,
+        indices,
+        on: `${what}, ${results[0].report.n} images`,
+        gallery: a.gallery,
+        report: a.report,
+      });
       if (!ctx.json) for (const f of written) ctx.print(`wrote ${f}`);
     }
     return EXIT.ok;
@@ -73,15 +89,21 @@ export async function evaluate(a: EvalArgs, ctx: CliContext): Promise<number> {
 const MIN_IMAGES_FOR_HELPER = 1024;
 
 function printReport(ctx: CliContext, r: EvalReport & { tta: boolean; ttaViews: number }, what: string): void {
-  ctx.print(`accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ` (TTA: ${r.ttaViews} views)` : ''}`);
+  ctx.print(
+    `accuracy ${percent(r.accuracy, 2)} on ${r.n} images of ${what}${r.tta ? ` (TTA: ${r.ttaViews} views)` : ''}`,
+  );
   const w = Math.max(8, ...r.classes.map((c) => c.length));
   ctx.print(`  ${'class'.padEnd(w)}  precision  recall     F1  support`);
   for (const c of r.classes) {
     const m = r.perClass[c];
-    ctx.print(`  ${c.padEnd(w)}  ${m.precision.toFixed(3).padStart(9)}  ${m.recall.toFixed(3).padStart(6)}  ${m.f1.toFixed(3).padStart(5)}  ${String(m.support).padStart(7)}`);
+    ctx.print(
+      `  ${c.padEnd(w)}  ${m.precision.toFixed(3).padStart(9)}  ${m.recall.toFixed(3).padStart(6)}  ${m.f1.toFixed(3).padStart(5)}  ${String(m.support).padStart(7)}`,
+    );
   }
   ctx.print('confusion (rows: true class, columns: predicted, same order)');
   const cw = Math.max(5, ...r.confusion.flat().map((n) => String(n).length + 1));
   ctx.print(`  ${''.padEnd(w)}${r.classes.map((c) => c.slice(0, cw - 1).padStart(cw)).join('')}`);
-  r.confusion.forEach((row, i) => ctx.print(`  ${r.classes[i].padEnd(w)}${row.map((n) => String(n).padStart(cw)).join('')}`));
+  r.confusion.forEach((row, i) =>
+    ctx.print(`  ${r.classes[i].padEnd(w)}${row.map((n) => String(n).padStart(cw)).join('')}`),
+  );
 }

@@ -19,7 +19,13 @@ export async function preprocess(a: PreprocessArgs, ctx: CliContext): Promise<nu
   const t0 = Date.now();
   const ds = await loadDataset(a.data, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
   const result = await preprocessDataset(ds, {
-    size: a.size, pca: a.pca, preset: a.preset, seed: a.seed, backend: ctx.runtime.backend, signal: ctx.signal, onProgress: progressReporter(ctx, 'preprocessing'),
+    size: a.size,
+    pca: a.pca,
+    preset: a.preset,
+    seed: a.seed,
+    backend: ctx.runtime.backend,
+    signal: ctx.signal,
+    onProgress: progressReporter(ctx, 'preprocessing'),
   });
   await savePreprocessed(result, a.out);
   ctx.clearStatus();
@@ -43,11 +49,17 @@ export async function preprocess(a: PreprocessArgs, ctx: CliContext): Promise<nu
     ctx.emit(report);
     return EXIT.ok;
   }
-  ctx.print(`images      ${report.images.before} before, ${report.images.after} after (train ${splits.train}, validation ${splits.validation}, test ${splits.test})`);
+  ctx.print(
+    `images      ${report.images.before} before, ${report.images.after} after (train ${splits.train}, validation ${splits.validation}, test ${splits.test})`,
+  );
   ctx.print(`image shape ${report.imageShape.before.join('x')} -> ${report.imageShape.after.join('x')}`);
-  ctx.print(`features    ${report.features.before} before, ${report.features.after} after${result.pca ? ` (PCA, ${result.pca.k} components fitted on the train split)` : ''}`);
+  ctx.print(
+    `features    ${report.features.before} before, ${report.features.after} after${result.pca ? ` (PCA, ${result.pca.k} components fitted on the train split)` : ''}`,
+  );
   if (report.explainedVariance !== null) ctx.print(`explained variance ${percent(report.explainedVariance, 2)}`);
-  ctx.print(`seconds     ${report.seconds.toFixed(2)} preprocessing${result.pca ? ` (PCA ${report.pcaSeconds.toFixed(2)})` : ''}; ${report.totalSeconds.toFixed(2)} with loading and saving`);
+  ctx.print(
+    `seconds     ${report.seconds.toFixed(2)} preprocessing${result.pca ? ` (PCA ${report.pcaSeconds.toFixed(2)})` : ''}; ${report.totalSeconds.toFixed(2)} with loading and saving`,
+  );
   ctx.print(`saved to    ${a.out}`);
   return EXIT.ok;
 }

@@ -31,10 +31,16 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   const recipe = recipeFor(kind, preset);
   const pre = await loadTrainingData(data, preset, ctx);
   if (preset === 'paper' && (!pre.pca || pre.channels !== 3)) {
-    throw new FerError('was not preprocessed with --preset paper (RGB 32x32 + PCA); preprocess it again with --preset paper, or give the dataset itself', { file: data });
+    throw new FerError(
+      'was not preprocessed with --preset paper (RGB 32x32 + PCA); preprocess it again with --preset paper, or give the dataset itself',
+      { file: data },
+    );
   }
   const validationSplit = pre.validation.count ? 'validation' : pre.test.count ? 'test' : null;
-  if (!ctx.json) ctx.print(`training ${recipe.kind} on ${pre.train.count} images (validation ${pre.validation.count}, test ${pre.test.count}); saving to ${out}`);
+  if (!ctx.json)
+    ctx.print(
+      `training ${recipe.kind} on ${pre.train.count} images (validation ${pre.validation.count}, test ${pre.test.count}); saving to ${out}`,
+    );
 
   const defaults = recipe.defaults;
   const view = trainView(ctx, epochs ?? defaults.epochs, batchSize ?? defaults.batchSize, validationSplit);
@@ -42,8 +48,23 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
   let result: TrainResult;
   try {
     result = await trainOnPreprocessed(pre, {
-      kind, preset, epochs, batchSize, learningRate, seed, outDir: out, checkpointDir: checkpoint, resume: a.resume, workers: a.workers ?? ctx.runtime.trainThreads ?? undefined,
-      signal: ctx.signal, onBatch: (b) => view.onBatch(b), onEpoch: (e) => { lastEpoch = e.epoch; ctx.clearStatus(); view.onEpoch(e); },
+      kind,
+      preset,
+      epochs,
+      batchSize,
+      learningRate,
+      seed,
+      outDir: out,
+      checkpointDir: checkpoint,
+      resume: a.resume,
+      workers: a.workers ?? ctx.runtime.trainThreads ?? undefined,
+      signal: ctx.signal,
+      onBatch: (b) => view.onBatch(b),
+      onEpoch: (e) => {
+        lastEpoch = e.epoch;
+        ctx.clearStatus();
+        view.onEpoch(e);
+      },
     });
   } catch (e) {
     // Cancelled while validating: the epoch was not saved, the previous one is on disk.
@@ -56,12 +77,29 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
 
   const last = history.at(-1) ?? null;
   const summary: TrainSummary = {
-    type: 'done', out, checkpoint, backend, kind: result.meta.kind, preset, epochs: history.length, seconds: result.meta.seconds,
-    bestValAccuracy: result.meta.metrics.bestValAccuracy ?? null, bestEpoch: result.meta.metrics.bestEpoch ?? null,
-    validationSplit, lastEpoch: last, heldOut: await heldOutAccuracy(result, pre, validationSplit, ctx.signal), chance: 1 / pre.classes.length,
-    ...(preset === 'paper' && last ? {
-      reference: { metric: 'training accuracy of the last epoch', trainAccuracy: last.accuracy, ...(last.binaryAccuracy !== undefined ? { binaryAccuracy: last.binaryAccuracy } : {}) },
-    } : {}),
+    type: 'done',
+    out,
+    checkpoint,
+    backend,
+    kind: result.meta.kind,
+    preset,
+    epochs: history.length,
+    seconds: result.meta.seconds,
+    bestValAccuracy: result.meta.metrics.bestValAccuracy ?? null,
+    bestEpoch: result.meta.metrics.bestEpoch ?? null,
+    validationSplit,
+    lastEpoch: last,
+    heldOut: await heldOutAccuracy(result, pre, validationSplit, ctx.signal),
+    chance: 1 / pre.classes.length,
+    ...(preset === 'paper' && last
+      ? {
+          reference: {
+            metric: 'training accuracy of the last epoch',
+            trainAccuracy: last.accuracy,
+            ...(last.binaryAccuracy !== undefined ? { binaryAccuracy: last.binaryAccuracy } : {}),
+          },
+        }
+      : {}),
   };
   result.model.dispose();
   if (ctx.json) ctx.emit(summary);
@@ -71,9 +109,17 @@ export async function train(a: TrainArgs, ctx: CliContext): Promise<number> {
 
 function reportCancel(ctx: CliContext, out: string, checkpoint: string, epoch: number): number {
   ctx.clearStatus();
-  if (ctx.json) ctx.emit({ type: 'cancelled', epoch: epoch || null, out: epoch ? out : null, checkpoint: epoch ? checkpoint : null });
+  if (ctx.json)
+    ctx.emit({
+      type: 'cancelled',
+      epoch: epoch || null,
+      out: epoch ? out : null,
+      checkpoint: epoch ? checkpoint : null,
+    });
   else if (epoch) {
-    ctx.print(`cancelled; the last complete epoch (${epoch}) is saved in ${checkpoint}; the best model so far in ${out}`);
+    ctx.print(
+      `cancelled; the last complete epoch (${epoch}) is saved in ${checkpoint}; the best model so far in ${out}`,
+    );
     ctx.print(`continue with: fer train ... --out ${out} --resume`);
   } else ctx.print('cancelled before the first epoch ended; nothing was saved');
   return EXIT.cancelled;

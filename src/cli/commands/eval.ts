@@ -3,7 +3,8 @@ import { COMMON_OPTIONS, oneOf, parseCommand, required, UsageError } from '../ar
 import type { Command } from '../context.ts';
 import { SPLIT_NAMES } from '../split-select.ts';
 
-const usage = 'fer eval --model <dir> [--model <dir>] --data <data> [--split train|validation|test] [--tta] [--tta-zoom] [--gallery <dir>] [--report <file.html>] [--json]';
+const usage =
+  'fer eval --model <dir> [--model <dir>] --data <data> [--split train|validation|test] [--tta] [--tta-zoom] [--gallery <dir>] [--report <file.html>] [--json]';
 
 const options = {
   ...COMMON_OPTIONS,
@@ -47,6 +48,17 @@ Evaluates a model saved by "fer train" on any dataset whose class names it knows
     if (!modelDirs.length) throw new UsageError('missing required option --model', usage);
     const data = required(values.data, '--data', usage);
     const split = oneOf(values.split, SPLIT_NAMES, '--split', usage);
-    return (await import('../actions/eval.ts')).evaluate({ modelDirs, data, split, gallery: values.gallery, report: values.report, tta: values.tta === true || values['tta-zoom'] === true, zoom: values['tta-zoom'] === true }, ctx);
+    return (await import('../actions/eval.ts')).evaluate(
+      {
+        modelDirs,
+        data,
+        split,
+        gallery: values.gallery,
+        report: values.report,
+        tta: values.tta === true || values['tta-zoom'] === true,
+        zoom: values['tta-zoom'] === true,
+      },
+      ctx,
+    );
   },
 };

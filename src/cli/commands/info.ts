@@ -19,7 +19,8 @@ or an image folder (<root>/<class>/* or <root>/{train,test}/<class>/*).
   --json    print {"file","format","count","classes","perClass","imageShape","splits"}`,
   async run(args, ctx) {
     const { positionals } = parseCommand(args, COMMON_OPTIONS, usage, true);
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one dataset' : 'missing <data>', usage);
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length ? 'give exactly one dataset' : 'missing <data>', usage);
     const file = positionals[0];
     const ds = await loadDataset(file, { signal: ctx.signal, onProgress: progressReporter(ctx, 'loading') });
     ctx.clearStatus();
@@ -35,11 +36,21 @@ export function printInfo(ctx: CliContext, file: string, info: DatasetInfo): voi
   ctx.print(`${file}`);
   ctx.print(`  format   ${info.format}`);
   ctx.print(`  images   ${info.count}  (${h}x${w}, ${c === 1 ? 'grayscale' : 'RGB'})`);
-  ctx.print(`  splits   ${info.splits ? Object.entries(info.splits).map(([k, v]) => `${k} ${v}`).join(', ') : 'none given (preprocess makes a seeded, stratified split)'}`);
+  ctx.print(
+    `  splits   ${
+      info.splits
+        ? Object.entries(info.splits)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        : 'none given (preprocess makes a seeded, stratified split)'
+    }`,
+  );
   ctx.print(`  classes  ${info.classes.length}`);
   const width = Math.max(...info.classes.map((name) => name.length));
   for (const name of info.classes) {
     const n = info.perClass[name] ?? 0;
-    ctx.print(`    ${name.padEnd(width)}  ${String(n).padStart(6)}  ${info.count ? ((100 * n) / info.count).toFixed(1).padStart(5) : '0.0'} %`);
+    ctx.print(
+      `    ${name.padEnd(width)}  ${String(n).padStart(6)}  ${info.count ? ((100 * n) / info.count).toFixed(1).padStart(5) : '0.0'} %`,
+    );
   }
 }

@@ -3,7 +3,8 @@ import { COMMON_OPTIONS, oneOf, parseCommand, UsageError } from '../args.ts';
 import type { DetectorKind } from '../../core/face/detector.ts';
 import type { Command } from '../context.ts';
 
-const usage = 'fer predict --model <dir> [--model <dir>] <image>... [--detector yunet|haar] [--whole-image] [--no-tta] [--tta-zoom] [--explain <dir>] [--json]';
+const usage =
+  'fer predict --model <dir> [--model <dir>] <image>... [--detector yunet|haar] [--whole-image] [--no-tta] [--tta-zoom] [--explain <dir>] [--json]';
 // Spelled out (checked against the core's type) so that parsing arguments loads no detector code.
 const DETECTORS = ['yunet', 'haar'] as const satisfies readonly DetectorKind[];
 
@@ -53,6 +54,17 @@ stderr; the other files are still predicted, and the exit code is 1.`,
     if (!dirs.length) throw new UsageError('missing required option --model', usage);
     if (!positionals.length) throw new UsageError('missing <image>', usage);
     const detector = oneOf(values.detector, DETECTORS, '--detector', usage) ?? 'yunet';
-    return (await import('../actions/predict.ts')).predict({ modelDirs: dirs, files: positionals, wholeImage: values['whole-image'] === true, tta: values['no-tta'] !== true, zoom: values['tta-zoom'] === true, detector, explainDir: values.explain }, ctx);
+    return (await import('../actions/predict.ts')).predict(
+      {
+        modelDirs: dirs,
+        files: positionals,
+        wholeImage: values['whole-image'] === true,
+        tta: values['no-tta'] !== true,
+        zoom: values['tta-zoom'] === true,
+        detector,
+        explainDir: values.explain,
+      },
+      ctx,
+    );
   },
 };

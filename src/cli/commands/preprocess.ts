@@ -2,12 +2,17 @@
 import { COMMON_OPTIONS, integer, oneOf, parseCommand, positiveInt, required, UsageError } from '../args.ts';
 import type { Command } from '../context.ts';
 
-const usage = 'fer preprocess --data <data> [--size 48] [--pca <k or fraction>] [--preset paper] [--seed S] --out <dir> [--json]';
+const usage =
+  'fer preprocess --data <data> [--size 48] [--pca <k or fraction>] [--preset paper] [--seed S] --out <dir> [--json]';
 
 const options = {
   ...COMMON_OPTIONS,
-  data: { type: 'string' }, size: { type: 'string' }, pca: { type: 'string' }, preset: { type: 'string' },
-  seed: { type: 'string' }, out: { type: 'string' },
+  data: { type: 'string' },
+  size: { type: 'string' },
+  pca: { type: 'string' },
+  preset: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 /** "0.95" -> keep 95 % of the variance; "256" -> 256 components. */
@@ -16,7 +21,10 @@ export function parsePca(value: string | undefined): number | { varianceFraction
   const n = Number(value);
   if (value.trim() !== '' && Number.isInteger(n) && n >= 1) return n;
   if (Number.isFinite(n) && n > 0 && n < 1) return { varianceFraction: n };
-  throw new UsageError(`--pca takes a number of components (e.g. 256) or a fraction of variance between 0 and 1 (e.g. 0.95), got "${value}"`, usage);
+  throw new UsageError(
+    `--pca takes a number of components (e.g. 256) or a fraction of variance between 0 and 1 (e.g. 0.95), got "${value}"`,
+    usage,
+  );
 }
 
 export const preprocessCommand: Command = {

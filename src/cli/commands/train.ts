@@ -1,28 +1,52 @@
 /** `fer train --data <data> --model <kind>`: train, checkpoint every epoch, save the best model. */
 import path from 'node:path';
 import { modelKinds } from '../../contract/model-kinds.ts';
-import { COMMON_OPTIONS, integer, oneOf, parseCommand, positiveInt, positiveNumber, required, UsageError } from '../args.ts';
+import {
+  COMMON_OPTIONS,
+  integer,
+  oneOf,
+  parseCommand,
+  positiveInt,
+  positiveNumber,
+  required,
+  UsageError,
+} from '../args.ts';
 import type { Command } from '../context.ts';
 
 // The kinds come from the model registry when asked, so a kind registered after this module loaded is offered too.
 const kindIds = () => modelKinds().map((k) => k.kind);
-const usageLine = () => `fer train --data <data|preprocessed dir> --model ${kindIds().join('|')} [--epochs N] [--batch B] [--lr X] [--seed S] [--out DIR] [--resume] [--workers N] [--preset paper] [--json]`;
+const usageLine = () =>
+  `fer train --data <data|preprocessed dir> --model ${kindIds().join('|')} [--epochs N] [--batch B] [--lr X] [--seed S] [--out DIR] [--resume] [--workers N] [--preset paper] [--json]`;
 const kindHelp = () => {
   const width = Math.max(...kindIds().map((k) => k.length));
-  return modelKinds().map((k) => `${k.kind.padEnd(width)}  ${k.label}: ${k.description}`).join('\n                    ');
+  return modelKinds()
+    .map((k) => `${k.kind.padEnd(width)}  ${k.label}: ${k.description}`)
+    .join('\n                    ');
 };
 
 const options = {
   ...COMMON_OPTIONS,
-  data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-  lr: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, preset: { type: 'string' }, workers: { type: 'string' },
+  data: { type: 'string' },
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  preset: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a model (CNN, RNN... or the reference application\'s "paper" models); save it',
-  get usage() { return usageLine(); },
-  get help() { return help(); },
+  get usage() {
+    return usageLine();
+  },
+  get help() {
+    return help();
+  },
   async run(args, ctx) {
     const usage = usageLine();
     const { values } = parseCommand(args, options, usage, false);
@@ -36,7 +60,10 @@ export const trainCommand: Command = {
     const seed = integer(values.seed, '--seed', usage);
     const workers = positiveInt(values.workers, '--workers', usage);
     const out = values.out ?? defaultOut(preset === 'paper' ? `paper-${kind}` : kind);
-    return (await import('../actions/train.ts')).train({ data, kind, preset, epochs, batchSize, learningRate, seed, out, workers, resume: values.resume === true }, ctx);
+    return (await import('../actions/train.ts')).train(
+      { data, kind, preset, epochs, batchSize, learningRate, seed, out, workers, resume: values.resume === true },
+      ctx,
+    );
   },
 };
 
@@ -65,6 +92,8 @@ last complete epoch, and the command exits with code 130.`;
 function defaultOut(name: string): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
-  return path.join('runs', `${name}-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  return path.join(
+    'runs',
+    `${name}-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`,
+  );
 }
-

@@ -8,14 +8,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs';
 
-function batchNormGrad(dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: NamedAttrMap): Record<string, () => tf.Tensor> {
+function batchNormGrad(
+  dy: tf.Tensor | tf.Tensor[],
+  saved: tf.Tensor[],
+  attrs: NamedAttrMap,
+): Record<string, () => tf.Tensor> {
   const g = dy as tf.Tensor;
   const eps = attrs.varianceEpsilon as number;
   const [x, mean, variance, scale] = saved;
   const scaleValue = scale ?? tf.scalar(1);
   const axes = tf.backend_util.getReductionAxes(mean.shape, x.shape);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  const reduce = (t: tf.Tensor): tf.Tensor => (mean.rank === 1 ? tf.mul(tf.mean(t, axes), count) : t).reshape(mean.shape);
+  const reduce = (t: tf.Tensor): tf.Tensor =>
+    (mean.rank === 1 ? tf.mul(tf.mean(t, axes), count) : t).reshape(mean.shape);
   const xMinusMean = tf.sub(x, mean);
   const dyTimesScale = tf.mul(g, scaleValue);
   const rstd = tf.rsqrt(tf.add(variance, tf.scalar(eps)));

@@ -19,8 +19,15 @@ const FORWARD = 'FerBatchNormTrain';
 const BACKWARD = 'FerBatchNormTrainGrad';
 
 /** y, and the batch mean and (biased) variance per channel, of x viewed as [rows, c]. */
-export function batchNormTrainForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number,
-  y: Float32Array, mean: Float32Array, variance: Float32Array): void {
+export function batchNormTrainForward(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  eps: number,
+  y: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+): void {
   const c = gamma.length;
   const rows = x.length / c;
   const sum = new Float64Array(c);
@@ -28,7 +35,11 @@ export function batchNormTrainForward(x: Float32Array, gamma: Float32Array, beta
   for (let k = 0; k < c; k++) mean[k] = sum[k] / rows;
   // Two-pass variance: sum((x - mean)^2), as tf.moments computes it (no cancellation).
   sum.fill(0);
-  for (let i = 0, o = 0; i < rows; i++, o += c) for (let k = 0; k < c; k++) { const d = x[o + k] - mean[k]; sum[k] += d * d; }
+  for (let i = 0, o = 0; i < rows; i++, o += c)
+    for (let k = 0; k < c; k++) {
+      const d = x[o + k] - mean[k];
+      sum[k] += d * d;
+    }
   const scale = new Float32Array(c);
   const shift = new Float32Array(c);
   for (let k = 0; k < c; k++) {
@@ -40,14 +51,27 @@ export function batchNormTrainForward(x: Float32Array, gamma: Float32Array, beta
 }
 
 /** dx, dgamma, dbeta of training-mode batch norm (see the file comment). */
-export function batchNormTrainBackward(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
-  eps: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void {
+export function batchNormTrainBackward(
+  dy: Float32Array,
+  x: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  gamma: Float32Array,
+  eps: number,
+  dx: Float32Array,
+  dgamma: Float32Array,
+  dbeta: Float32Array,
+): void {
   const c = gamma.length;
   const rows = x.length / c;
   const sdy = new Float64Array(c);
   const sdyx = new Float64Array(c);
   for (let i = 0, o = 0; i < rows; i++, o += c) {
-    for (let k = 0; k < c; k++) { const g = dy[o + k]; sdy[k] += g; sdyx[k] += g * (x[o + k] - mean[k]); }
+    for (let k = 0; k < c; k++) {
+      const g = dy[o + k];
+      sdy[k] += g;
+      sdyx[k] += g * (x[o + k] - mean[k]);
+    }
   }
   // dx = a * dy + b * x + d per channel, folded from the formula above.
   const a = new Float32Array(c);
@@ -58,10 +82,11 @@ export function batchNormTrainBackward(dy: Float32Array, x: Float32Array, mean: 
     dbeta[k] = sdy[k];
     dgamma[k] = sdyx[k] * rstd;
     a[k] = gamma[k] * rstd;
-    b[k] = -gamma[k] * rstd * rstd * rstd * sdyx[k] / rows;
-    d[k] = -a[k] * sdy[k] / rows - b[k] * mean[k];
+    b[k] = (-gamma[k] * rstd * rstd * rstd * sdyx[k]) / rows;
+    d[k] = (-a[k] * sdy[k]) / rows - b[k] * mean[k];
   }
-  for (let i = 0, o = 0; i < rows; i++, o += c) for (let k = 0; k < c; k++) dx[o + k] = a[k] * dy[o + k] + b[k] * x[o + k] + d[k];
+  for (let i = 0, o = 0; i < rows; i++, o += c)
+    for (let k = 0; k < c; k++) dx[o + k] = a[k] * dy[o + k] + b[k] * x[o + k] + d[k];
 }
 
 type Backend = WasmHeapBackend;
@@ -71,10 +96,21 @@ function forwardKernel(args: KernelArgs): TensorInfo[] {
   const { x, gamma, beta } = args.inputs as Record<string, TensorInfo>;
   const c = gamma.shape[0];
   // Allocate every output before taking any view: allocation can grow (and detach) the heap.
-  const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
+  const outs = [
+    backend.makeOutput(x.shape, 'float32'),
+    backend.makeOutput([c], 'float32'),
+    backend.makeOutput([c], 'float32'),
+  ];
   const [y, mean, variance] = outs.map((o) => backend.typedArrayFromHeap(o));
-  batchNormTrainForward(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(gamma), backend.typedArrayFromHeap(beta),
-    attr<number>(args.attrs, 'epsilon'), y, mean, variance);
+  batchNormTrainForward(
+    backend.typedArrayFromHeap(x),
+    backend.typedArrayFromHeap(gamma),
+    backend.typedArrayFromHeap(beta),
+    attr<number>(args.attrs, 'epsilon'),
+    y,
+    mean,
+    variance,
+  );
   return outs;
 }
 
@@ -82,10 +118,24 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as Backend;
   const { dy, x, mean, variance, gamma } = args.inputs as Record<string, TensorInfo>;
   const c = gamma.shape[0];
-  const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
+  const outs = [
+    backend.makeOutput(x.shape, 'float32'),
+    backend.makeOutput([c], 'float32'),
+    backend.makeOutput([c], 'float32'),
+  ];
   const [dx, dgamma, dbeta] = outs.map((o) => backend.typedArrayFromHeap(o));
   const v = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  batchNormTrainBackward(v(dy), v(x), v(mean), v(variance), v(gamma), attr<number>(args.attrs, 'epsilon'), dx, dgamma, dbeta);
+  batchNormTrainBackward(
+    v(dy),
+    v(x),
+    v(mean),
+    v(variance),
+    v(gamma),
+    attr<number>(args.attrs, 'epsilon'),
+    dx,
+    dgamma,
+    dbeta,
+  );
   return outs;
 }
 
@@ -93,19 +143,28 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
  * Training-mode batch norm over every axis but the last, on wasm: [y, mean, variance].
  * Differentiable in x, gamma and beta (mean and variance are returned for the moving averages).
  */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   let stats: tf.Tensor1D[] = [];
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, g, b] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance] = tf.engine().runKernel(FORWARD, { x: xi, gamma: g, beta: b }, { epsilon } as never) as tf.Tensor[];
+    const [y, mean, variance] = tf
+      .engine()
+      .runKernel(FORWARD, { x: xi, gamma: g, beta: b }, { epsilon } as never) as tf.Tensor[];
     save([xi, mean, variance, g]);
     stats = [tf.keep(mean) as tf.Tensor1D, tf.keep(variance) as tf.Tensor1D];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sm, sv, sg] = saved;
-        return tf.engine().runKernel(BACKWARD, { dy, x: sx, mean: sm, variance: sv, gamma: sg }, { epsilon } as never) as tf.Tensor[];
+        return tf
+          .engine()
+          .runKernel(BACKWARD, { dy, x: sx, mean: sm, variance: sv, gamma: sg }, { epsilon } as never) as tf.Tensor[];
       },
     };
   });
@@ -161,13 +220,29 @@ export function patchBatchNormLayer(): void {
   proto.call = function fusedTrainingCall(this: BatchNormLayer, inputs, kwargs) {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
-    if (!fused || kwargs?.training !== true || tf.getBackend() !== 'wasm' || axis !== x.rank - 1 || !this.scale || !this.center ||
-      x.dtype !== 'float32' || (Array.isArray(inputs) && inputs.length !== 1)) {
+    if (
+      !fused ||
+      kwargs?.training !== true ||
+      tf.getBackend() !== 'wasm' ||
+      axis !== x.rank - 1 ||
+      !this.scale ||
+      !this.center ||
+      x.dtype !== 'float32' ||
+      (Array.isArray(inputs) && inputs.length !== 1)
+    ) {
       return stock.call(this, inputs, kwargs);
     }
     return tf.tidy(() => {
-      const [y, mean, variance] = batchNormTrain(x, this.gamma.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.epsilon);
-      for (const [v, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+      const [y, mean, variance] = batchNormTrain(
+        x,
+        this.gamma.read() as tf.Tensor1D,
+        this.beta.read() as tf.Tensor1D,
+        this.epsilon,
+      );
+      for (const [v, value] of [
+        [this.movingMean, mean],
+        [this.movingVariance, variance],
+      ] as const) {
         tf.tidy(() => {
           const orig = v.read();
           v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), 1 - this.momentum)));

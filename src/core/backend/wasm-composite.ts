@@ -16,7 +16,11 @@ export interface KernelArgs {
 }
 
 /** Runs `compute` on tensors that wrap the kernel's inputs, and copies the result into backend-owned storage. */
-export function runComposite<T extends tf.Tensor = tf.Tensor4D>(args: KernelArgs, names: string[], compute: (ts: T[]) => tf.Tensor): TensorInfo {
+export function runComposite<T extends tf.Tensor = tf.Tensor4D>(
+  args: KernelArgs,
+  names: string[],
+  compute: (ts: T[]) => tf.Tensor,
+): TensorInfo {
   const backend = args.backend as WasmLikeBackend;
   const wrapped = names.map((n) => {
     const info = args.inputs[n] as TensorInfo;
@@ -38,4 +42,3 @@ export function runComposite<T extends tf.Tensor = tf.Tensor4D>(args: KernelArgs
 export function attr<T>(attrs: NamedAttrMap | undefined, name: string): T {
   return (attrs ?? {})[name] as unknown as T;
 }
-

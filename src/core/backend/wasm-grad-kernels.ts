@@ -19,7 +19,6 @@ import { im2colFilterGrad } from './wasm-im2col-filter-grad.ts';
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
-
 /**
  * dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[n,oh,ow,co].
  * Swapping the roles of batch and channels turns this sum into one ordinary
@@ -27,18 +26,40 @@ type Rounding = 'floor' | 'round' | 'ceil' | undefined;
  * the forward stride. Its output [Ci, KH', KW', Co] is cropped to the kernel size.
  */
 export function conv2dFilterGrad(
-  x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number],
-  strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding,
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: Rounding,
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw, ci, co] = filterShape;
   return tf.tidy(() => {
-    const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    const xp =
+      top || bottom || left || right
+        ? tf.pad(x, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : x;
     const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
     const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
     const full = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
-    const cropped = full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [ci, kh, kw, co]);
+    const cropped =
+      full.shape[1] === kh && full.shape[2] === kw ? full : tf.slice(full, [0, 0, 0, 0], [ci, kh, kw, co]);
     return tf.transpose(cropped, [1, 2, 0, 3]);
   });
 }
@@ -51,10 +72,23 @@ export function conv2dFilterGrad(
  * "memory access out of bounds" for unequal strides (e.g. [2, 1]).
  */
 export function conv2dInputGrad(
-  dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number],
-  strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding,
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inputShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode?: Rounding,
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const [kh, kw] = filter.shape;
   const [, h, w] = inputShape;
   const { strideHeight: sh, strideWidth: sw } = info;
@@ -65,8 +99,17 @@ export function conv2dInputGrad(
     const before = [kh - 1 - top, kw - 1 - left];
     const after = [h + kh - 1 - dh - before[0], w + kw - 1 - dw - before[1]];
     // Negative amounts mean "crop": pad with the positive part, then slice.
-    const padded = tf.pad(dilated, [[0, 0], [Math.max(0, before[0]), Math.max(0, after[0])], [Math.max(0, before[1]), Math.max(0, after[1])], [0, 0]]);
-    const cropped = tf.slice(padded, [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0], [-1, h + kh - 1, w + kw - 1, -1]);
+    const padded = tf.pad(dilated, [
+      [0, 0],
+      [Math.max(0, before[0]), Math.max(0, after[0])],
+      [Math.max(0, before[1]), Math.max(0, after[1])],
+      [0, 0],
+    ]);
+    const cropped = tf.slice(
+      padded,
+      [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0],
+      [-1, h + kh - 1, w + kw - 1, -1],
+    );
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(cropped as tf.Tensor4D, flipped, 1, 'valid');
   });
@@ -76,8 +119,19 @@ export function conv2dInputGrad(
 function dilate(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return x;
   const [n, oh, ow, c] = x.shape;
-  const spread = tf.pad(tf.reshape(x, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-  return tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, c]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
+  const spread = tf.pad(tf.reshape(x, [n, oh, 1, ow, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return tf.slice(
+    tf.reshape(spread, [n, oh * sh, ow * sw, c]) as tf.Tensor4D,
+    [0, 0, 0, 0],
+    [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c],
+  );
 }
 
 /** Which filter gradient runs: im2col + GEMM (default), or the transposed convolution (bench/train.ts --ab filter-grad measures both). */
@@ -92,19 +146,29 @@ function filterGradKernel(args: KernelArgs): TensorInfo {
   const a = args.attrs;
   if (filterGradMethod === 'im2col') {
     const x = args.inputs.x as TensorInfo;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attr(a, 'filterShape'), attr(a, 'strides'),
-      1, attr(a, 'pad'), attr(a, 'dimRoundingMode'), false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      attr(a, 'filterShape'),
+      attr(a, 'strides'),
+      1,
+      attr(a, 'pad'),
+      attr(a, 'dimRoundingMode'),
+      false,
+      'channelsLast',
+    );
     const fast = im2colFilterGrad(args, info);
     if (fast) return fast;
   }
   return runComposite(args, ['x', 'dy'], ([x, dy]) =>
-    conv2dFilterGrad(x, dy, attr(a, 'filterShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
+    conv2dFilterGrad(x, dy, attr(a, 'filterShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')),
+  );
 }
 
 function inputGradKernel(args: KernelArgs): TensorInfo {
   const a = args.attrs;
   return runComposite(args, ['dy', 'filter'], ([dy, filter]) =>
-    conv2dInputGrad(dy, filter, attr(a, 'inputShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')));
+    conv2dInputGrad(dy, filter, attr(a, 'inputShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')),
+  );
 }
 
 let registered = false;
@@ -113,7 +177,10 @@ let registered = false;
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
-  for (const [kernelName, kernelFunc] of [['Conv2DBackpropFilter', filterGradKernel], ['Conv2DBackpropInput', inputGradKernel]] as const) {
+  for (const [kernelName, kernelFunc] of [
+    ['Conv2DBackpropFilter', filterGradKernel],
+    ['Conv2DBackpropInput', inputGradKernel],
+  ] as const) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc });
   }

@@ -19,7 +19,11 @@ export interface WasmHeapBackend {
  * first because allocation can grow (and so detach) the wasm memory that
  * earlier views point into.
  */
-export function heapViews(args: KernelArgs, inputs: TensorInfo[], outShape: number[]): { out: TensorInfo; outView: Float32Array; views: Float32Array[] } {
+export function heapViews(
+  args: KernelArgs,
+  inputs: TensorInfo[],
+  outShape: number[],
+): { out: TensorInfo; outView: Float32Array; views: Float32Array[] } {
   const backend = args.backend as WasmHeapBackend;
   const out = backend.makeOutput(outShape, 'float32');
   const outView = backend.typedArrayFromHeap(out);
@@ -34,12 +38,16 @@ const overridden = new Set<string>();
  * its wasm export when the backend starts. Idempotent per kernel name; call
  * before setBackend('wasm').
  */
-export function overrideWasmKernel(kernelName: string, fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | null): boolean {
+export function overrideWasmKernel(
+  kernelName: string,
+  fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | null,
+): boolean {
   if (overridden.has(kernelName)) return true;
   const stock = tf.getKernel(kernelName, 'wasm');
   if (!stock) return false;
   overridden.add(kernelName);
-  const kernelFunc = ((args: KernelArgs) => fast(args) ?? stock.kernelFunc(args as Parameters<KernelFunc>[0])) as KernelFunc;
+  const kernelFunc = ((args: KernelArgs) =>
+    fast(args) ?? stock.kernelFunc(args as Parameters<KernelFunc>[0])) as KernelFunc;
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...(stock as KernelConfig), kernelFunc });
   return true;

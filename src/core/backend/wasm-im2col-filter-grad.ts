@@ -21,8 +21,20 @@ type ConvInfo = tf.backend_util.Conv2DInfo;
 
 /** Writes the transposed im2col matrix of NHWC `x` into `cols` ([KH*KW*Ci, N*OH*OW], row-major); zeros where the window leaves the image. */
 export function im2colT(x: Float32Array, cols: Float32Array, info: ConvInfo): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const p = n * oh * ow;
@@ -44,9 +56,10 @@ export function im2colT(x: Float32Array, cols: Float32Array, info: ConvInfo): vo
         const y = r * sh - top + i * dh;
         const inside = y >= 0 && y < h;
         for (let j = 0; j < kw; j++) {
-          const a0 = s0[j], a1 = s1[j];
+          const a0 = s0[j],
+            a1 = s1[j];
           const rowStart = ((b * h + y) * w + a0 * sw + j * dw - left) * c;
-          let d = ((i * kw + j) * c) * p + col;
+          let d = (i * kw + j) * c * p + col;
           for (let k = 0; k < c; k++, d += p) {
             if (!inside) {
               cols.fill(0, d, d + ow);

@@ -37,10 +37,12 @@ function transposedMatMul(args: KernelArgs): TensorInfo | null {
   const ta = attr<boolean>(args.attrs, 'transposeA');
   const tb = attr<boolean>(args.attrs, 'transposeB');
   if (!ta && !tb) return null; // the stock kernel is XNNPACK already
-  return runComposite<tf.Tensor>(args, ['a', 'b'], ([a, b]) => tf.tidy(() => {
-    if (ta && tb) return swapLast(tf.matMul(b, a)); // A^T.B^T = (B.A)^T: one transpose, of the output
-    return ta ? tf.matMul(swapLast(a), b) : timesTransposed(a, b);
-  }));
+  return runComposite<tf.Tensor>(args, ['a', 'b'], ([a, b]) =>
+    tf.tidy(() => {
+      if (ta && tb) return swapLast(tf.matMul(b, a)); // A^T.B^T = (B.A)^T: one transpose, of the output
+      return ta ? tf.matMul(swapLast(a), b) : timesTransposed(a, b);
+    }),
+  );
 }
 
 /** Replaces BatchMatMul on wasm with the transpose-then-XNNPACK version; idempotent; call before setBackend('wasm'). */

@@ -16,8 +16,20 @@ type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
 /** dx += routed dy for NHWC x; `dx` must start zeroed. */
 export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, info: PoolInfo): void {
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth,
-    effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: c,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    effectiveFilterHeight: fh,
+    effectiveFilterWidth: fw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const best = new Float32Array(c);
@@ -38,7 +50,10 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Ar
             const base = xb + (r * inWidth + s) * c;
             for (let k = 0; k < c; k++) {
               const v = x[base + k];
-              if (v > best[k]) { best[k] = v; pos[k] = base + k; }
+              if (v > best[k]) {
+                best[k] = v;
+                pos[k] = base + k;
+              }
             }
           }
         }
@@ -65,13 +80,28 @@ export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, dx: Float3
         const p2 = p0 + row;
         const p3 = p2 + c;
         for (let k = 0; k < c; k++, dyi++) {
-          const v0 = x[p0 + k], v1 = x[p1 + k], v2 = x[p2 + k], v3 = x[p3 + k];
+          const v0 = x[p0 + k],
+            v1 = x[p1 + k],
+            v2 = x[p2 + k],
+            v3 = x[p3 + k];
           // First maximum in window order, strict '>' from -Infinity as the reference (NaN never wins).
-          let best = -Infinity, at = -1;
-          if (v0 > best) { best = v0; at = 0; }
-          if (v1 > best) { best = v1; at = 1; }
-          if (v2 > best) { best = v2; at = 2; }
-          if (v3 > best) { at = 3; }
+          let best = -Infinity,
+            at = -1;
+          if (v0 > best) {
+            best = v0;
+            at = 0;
+          }
+          if (v1 > best) {
+            best = v1;
+            at = 1;
+          }
+          if (v2 > best) {
+            best = v2;
+            at = 2;
+          }
+          if (v3 > best) {
+            at = 3;
+          }
           const g = dy[dyi];
           dx[p0 + k] = at === 0 ? g : 0;
           dx[p1 + k] = at === 1 ? g : 0;
@@ -84,17 +114,32 @@ export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, dx: Float3
 }
 
 function isPlain2x2(info: PoolInfo): boolean {
-  return info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
-    info.dilationHeight === 1 && info.dilationWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
-    info.outHeight * 2 <= info.inHeight && info.outWidth * 2 <= info.inWidth;
+  return (
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight * 2 <= info.inHeight &&
+    info.outWidth * 2 <= info.inWidth
+  );
 }
 
 function maxPoolGradKernel(args: KernelArgs): TensorInfo | null {
   const x = args.inputs.input as TensorInfo;
   const dy = args.inputs.dy as TensorInfo;
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-  const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], attr(args.attrs, 'filterSize'),
-    attr(args.attrs, 'strides'), 1, attr(args.attrs, 'pad'), attr(args.attrs, 'dimRoundingMode'));
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attr(args.attrs, 'filterSize'),
+    attr(args.attrs, 'strides'),
+    1,
+    attr(args.attrs, 'pad'),
+    attr(args.attrs, 'dimRoundingMode'),
+  );
   const { out, outView, views } = heapViews(args, [x, dy], x.shape);
   if (isPlain2x2(info)) {
     if (info.outHeight * 2 !== info.inHeight || info.outWidth * 2 !== info.inWidth) outView.fill(0);

@@ -30,16 +30,19 @@ export function contiguousSplit(shape: number[], axes: number[]): [number, numbe
 }
 
 function meanKernel(args: KernelArgs): TensorInfo | null {
-    const x = args.inputs.x as TensorInfo;
-    if (x.dtype !== 'float32' || x.shape.length === 0) return null;
-    const axes = tf.util.parseAxisParam(attr<number | number[]>(args.attrs, 'axis'), x.shape);
-    const split = contiguousSplit(x.shape, axes);
-    if (!split || split[1] === 0 || split[0] * split[2] === 0) return null;
-    const [outer, reduced, inner] = split;
-    const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
-    const shape = attr<boolean>(args.attrs, 'keepDims') ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
-    return runComposite<tf.Tensor>(args, ['x'], ([t]) => tf.tidy(() =>
-      tf.avgPool(tf.reshape(t, [outer, reduced, 1, inner]) as tf.Tensor4D, [reduced, 1], 1, 'valid').reshape(shape)));
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype !== 'float32' || x.shape.length === 0) return null;
+  const axes = tf.util.parseAxisParam(attr<number | number[]>(args.attrs, 'axis'), x.shape);
+  const split = contiguousSplit(x.shape, axes);
+  if (!split || split[1] === 0 || split[0] * split[2] === 0) return null;
+  const [outer, reduced, inner] = split;
+  const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+  const shape = attr<boolean>(args.attrs, 'keepDims') ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+  return runComposite<tf.Tensor>(args, ['x'], ([t]) =>
+    tf.tidy(() =>
+      tf.avgPool(tf.reshape(t, [outer, reduced, 1, inner]) as tf.Tensor4D, [reduced, 1], 1, 'valid').reshape(shape),
+    ),
+  );
 }
 
 /** Replaces Mean on wasm (contiguous axes, float32; the rest stays stock); call before setBackend('wasm'). */

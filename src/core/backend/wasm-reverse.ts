@@ -20,7 +20,8 @@ export function reverseInto(x: Float32Array, out: Float32Array, shape: number[],
   const idx = new Array<number>(outerDims.length).fill(0);
   for (let o = 0; o < outerCount; o++) {
     let src = 0;
-    for (let d = 0; d < outerDims.length; d++) src = src * outerDims[d] + (flip[d] ? outerDims[d] - 1 - idx[d] : idx[d]);
+    for (let d = 0; d < outerDims.length; d++)
+      src = src * outerDims[d] + (flip[d] ? outerDims[d] - 1 - idx[d] : idx[d]);
     out.set(x.subarray(src * block, (src + 1) * block), o * block);
     for (let d = outerDims.length - 1; d >= 0 && ++idx[d] === outerDims[d]; d--) idx[d] = 0;
   }
@@ -29,7 +30,9 @@ export function reverseInto(x: Float32Array, out: Float32Array, shape: number[],
 function reverseKernel(args: KernelArgs): TensorInfo | null {
   const x = args.inputs.x as TensorInfo;
   if (x.dtype !== 'float32' || x.shape.length === 0) return null;
-  const axes = [...new Set(tf.util.parseAxisParam(attr<number | number[]>(args.attrs, 'dims'), x.shape))].sort((a, b) => a - b);
+  const axes = [...new Set(tf.util.parseAxisParam(attr<number | number[]>(args.attrs, 'dims'), x.shape))].sort(
+    (a, b) => a - b,
+  );
   if (axes.length === 0) return null;
   const { out, outView, views } = heapViews(args, [x], x.shape);
   reverseInto(views[0], outView, x.shape, axes);

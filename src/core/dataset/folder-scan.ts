@@ -9,7 +9,11 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.w
 
 /** Folder names that mean a split rather than a class (matched case-insensitively). */
 const SPLIT_FOLDERS: Readonly<Record<string, SplitName>> = {
-  train: 'train', val: 'validation', valid: 'validation', validation: 'validation', test: 'test',
+  train: 'train',
+  val: 'validation',
+  valid: 'validation',
+  validation: 'validation',
+  test: 'test',
 };
 
 export interface FolderEntry {
@@ -38,11 +42,15 @@ export async function scanImageFolder(root: string): Promise<FolderScan> {
   const hasSplits = splitDirs.length > 0;
   if (hasSplits && splitDirs.length !== top.dirs.length) {
     const others = top.dirs.filter((d) => !splitDirs.includes(d));
-    throw new FerError(`mixes split folders (${splitDirs.join(', ')}) with other folders (${others.join(', ')}); ${LAYOUT_HELP}`, { file: root });
+    throw new FerError(
+      `mixes split folders (${splitDirs.join(', ')}) with other folders (${others.join(', ')}); ${LAYOUT_HELP}`,
+      { file: root },
+    );
   }
   const groups = hasSplits
-    ? splitDirs.map((d) => ({ dir: join(root, d), split: SPLIT_FOLDERS[d.toLowerCase()] }))
-      .sort((a, b) => SPLIT[a.split] - SPLIT[b.split]) // train first: its first image fixes the size
+    ? splitDirs
+        .map((d) => ({ dir: join(root, d), split: SPLIT_FOLDERS[d.toLowerCase()] }))
+        .sort((a, b) => SPLIT[a.split] - SPLIT[b.split]) // train first: its first image fixes the size
     : [{ dir: root, split: null }];
 
   const found: { file: string; className: string; split: SplitName | null }[] = [];
@@ -53,7 +61,8 @@ export async function scanImageFolder(root: string): Promise<FolderScan> {
     for (const name of classDirs) {
       const className = canonicalClassName(name);
       const other = seen.get(className);
-      if (other !== undefined) throw new FerError(`folders "${other}" and "${name}" name the same class`, { file: dir });
+      if (other !== undefined)
+        throw new FerError(`folders "${other}" and "${name}" name the same class`, { file: dir });
       seen.set(className, name);
       const classDir = join(dir, name);
       const images = (await listDir(classDir)).files.filter((f) => IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()));
@@ -68,7 +77,9 @@ export async function scanImageFolder(root: string): Promise<FolderScan> {
   const fer: readonly string[] = FER_CLASSES;
   const classes = allFerClasses(names) ? fer.filter((c) => names.includes(c)) : names.sort();
   if (classes.length < 2) {
-    throw new FerError(`a dataset needs at least 2 classes, found ${classes.length} (${classes.join(', ')})`, { file: root });
+    throw new FerError(`a dataset needs at least 2 classes, found ${classes.length} (${classes.join(', ')})`, {
+      file: root,
+    });
   }
   const entries = found.map(({ file, className, split }) => ({ file, label: classes.indexOf(className), split }));
   return { classes, entries, hasSplits };
@@ -88,7 +99,9 @@ async function listDir(dir: string): Promise<{ dirs: string[]; files: string[] }
   const files: string[] = [];
   for (const item of items) {
     if (item.name.startsWith('.')) continue;
-    const isDir = item.isSymbolicLink() ? (await stat(join(dir, item.name)).catch(() => null))?.isDirectory() : item.isDirectory();
+    const isDir = item.isSymbolicLink()
+      ? (await stat(join(dir, item.name)).catch(() => null))?.isDirectory()
+      : item.isDirectory();
     (isDir ? dirs : files).push(item.name);
   }
   const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,14 +3,24 @@ import type { TaskOptions } from '../task.ts';
 import { readInputFile } from './read-input.ts';
 import { FER_CLASSES, SPLIT, type Dataset } from './types.ts';
 
-const LF = 10, CR = 13, COMMA = 44, QUOTE = 34, SPACE = 32, TAB = 9, ZERO = 48, NINE = 57;
+const LF = 10,
+  CR = 13,
+  COMMA = 44,
+  QUOTE = 34,
+  SPACE = 32,
+  TAB = 9,
+  ZERO = 48,
+  NINE = 57;
 const USAGE_SPLITS: Readonly<Record<string, number>> = {
-  training: SPLIT.train, publictest: SPLIT.validation, privatetest: SPLIT.test,
+  training: SPLIT.train,
+  publictest: SPLIT.validation,
+  privatetest: SPLIT.test,
 };
 const ROWS_PER_REPORT = 2000;
 const utf8 = new TextDecoder(); // drops a UTF-8 BOM at the start of the header
 
-const isDelimiter = (c: number | undefined): boolean => c === undefined || c === COMMA || c === QUOTE || c === CR || c === LF;
+const isDelimiter = (c: number | undefined): boolean =>
+  c === undefined || c === COMMA || c === QUOTE || c === CR || c === LF;
 
 /**
  * Loads Kaggle's fer2013.csv (`emotion,pixels,Usage`; columns found by header name, Usage optional).
@@ -27,13 +37,18 @@ export async function loadCsvDataset(path: string, opts: TaskOptions = {}): Prom
 
   let headerEnd = b.indexOf(LF);
   if (headerEnd < 0) headerEnd = len;
-  const columns = utf8.decode(b.subarray(0, headerEnd))
-    .split(',').map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+  const columns = utf8
+    .decode(b.subarray(0, headerEnd))
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
   const emotionCol = columns.indexOf('emotion');
   const pixelsCol = columns.indexOf('pixels');
   const usageCol = columns.indexOf('usage');
   if (emotionCol < 0 || pixelsCol < 0) {
-    throw fail(1, `the header must name the columns "emotion" and "pixels" (and optionally "Usage"); found "${columns.join(',')}"`);
+    throw fail(
+      1,
+      `the header must name the columns "emotion" and "pixels" (and optionally "Usage"); found "${columns.join(',')}"`,
+    );
   }
   const lastCol = Math.max(emotionCol, pixelsCol, usageCol);
 
@@ -51,11 +66,13 @@ export async function loadCsvDataset(path: string, opts: TaskOptions = {}): Prom
 
   while (pos < len) {
     line++;
-    if (b[pos] === LF || (b[pos] === CR && b[pos + 1] === LF)) { // blank line
+    if (b[pos] === LF || (b[pos] === CR && b[pos + 1] === LF)) {
+      // blank line
       pos += b[pos] === LF ? 1 : 2;
       continue;
     }
-    if (n === 0) { // size the image buffer from the first row: its pixel field is shorter than the line
+    if (n === 0) {
+      // size the image buffer from the first row: its pixel field is shorter than the line
       const eol = b.indexOf(LF, pos);
       images = new Uint8Array((eol < 0 ? len : eol) - pos);
     }
@@ -69,7 +86,8 @@ export async function loadCsvDataset(path: string, opts: TaskOptions = {}): Prom
       if (field === pixelsCol) {
         pos = scanPixels(b, pos, images, n * perImage, n === 0 ? images.length : perImage);
         if (scan.max > 255) throw fail(line, `pixel value ${scan.max} is outside 0..255`);
-        if (!isDelimiter(b[pos])) throw fail(line, `pixels must be numbers 0..255 separated by spaces; found "${snippet(b, pos)}"`);
+        if (!isDelimiter(b[pos]))
+          throw fail(line, `pixels must be numbers 0..255 separated by spaces; found "${snippet(b, pos)}"`);
         pixels = scan.count;
       } else {
         while (!isDelimiter(b[pos])) pos++;
@@ -103,7 +121,8 @@ export async function loadCsvDataset(path: string, opts: TaskOptions = {}): Prom
     if (n === 0) {
       perImage = pixels;
       const side = Math.round(Math.sqrt(perImage));
-      if (perImage === 0 || side * side !== perImage) throw fail(line, `${perImage} pixel values do not form a square image (48x48 = 2304)`);
+      if (perImage === 0 || side * side !== perImage)
+        throw fail(line, `${perImage} pixel values do not form a square image (48x48 = 2304)`);
       const first = images.subarray(0, perImage);
       images = new Uint8Array(maxRows * perImage);
       images.set(first);
@@ -124,8 +143,16 @@ export async function loadCsvDataset(path: string, opts: TaskOptions = {}): Prom
   const side = Math.round(Math.sqrt(perImage));
   const trim = <T extends Uint8Array>(a: T, size: number): Uint8Array => (a.length === size ? a : a.slice(0, size));
   return {
-    format: 'csv', source: path, classes: [...FER_CLASSES], count: n, height: side, width: side, channels: 1,
-    images: trim(images, n * perImage), labels: trim(labels, n), split: split ? trim(split, n) : null,
+    format: 'csv',
+    source: path,
+    classes: [...FER_CLASSES],
+    count: n,
+    height: side,
+    width: side,
+    channels: 1,
+    images: trim(images, n * perImage),
+    labels: trim(labels, n),
+    split: split ? trim(split, n) : null,
   };
 }
 
@@ -138,7 +165,10 @@ const scan = { count: 0, max: 0 };
  */
 function scanPixels(b: Uint8Array, pos: number, out: Uint8Array, base: number, limit: number): number {
   const len = b.length;
-  let v = 0, inNum = false, count = 0, max = 0;
+  let v = 0,
+    inNum = false,
+    count = 0,
+    max = 0;
   for (; pos < len; pos++) {
     const c = b[pos];
     if (c >= ZERO && c <= NINE) {

@@ -19,7 +19,8 @@ export interface DatasetInfo {
   splits: Record<SplitName, number> | null;
 }
 
-const USAGE = 'a dataset is an X .npy file (with its Y file beside it), a .csv file (fer2013.csv layout) or an image folder';
+const USAGE =
+  'a dataset is an X .npy file (with its Y file beside it), a .csv file (fer2013.csv layout) or an image folder';
 
 /** Format of a dataset path: .npy -> npy, .csv -> csv, folder -> folder. */
 export async function detectFormat(path: string): Promise<DatasetFormat> {
@@ -47,7 +48,9 @@ export function describeDataset(ds: Dataset): DatasetInfo {
   const counts = new Array<number>(ds.classes.length).fill(0);
   for (const label of ds.labels) counts[label]++;
   const perClass: Record<string, number> = {};
-  ds.classes.forEach((c, i) => { perClass[c] = counts[i]; });
+  ds.classes.forEach((c, i) => {
+    perClass[c] = counts[i];
+  });
   let splits: Record<SplitName, number> | null = null;
   if (ds.split) {
     const bySplit = [0, 0, 0];
@@ -55,7 +58,11 @@ export function describeDataset(ds: Dataset): DatasetInfo {
     splits = { train: bySplit[SPLIT.train], validation: bySplit[SPLIT.validation], test: bySplit[SPLIT.test] };
   }
   return {
-    format: ds.format, count: ds.count, classes: [...ds.classes], perClass,
-    imageShape: [ds.height, ds.width, ds.channels], splits,
+    format: ds.format,
+    count: ds.count,
+    classes: [...ds.classes],
+    perClass,
+    imageShape: [ds.height, ds.width, ds.channels],
+    splits,
   };
 }

@@ -48,7 +48,8 @@ export async function loadFolderDataset(root: string, opts: TaskOptions = {}): P
         throw e;
       }
       done++;
-      if (done % reportEvery === 0) onProgress?.({ stage: 'load', fraction: done / count, message: `${done}/${count} images` });
+      if (done % reportEvery === 0)
+        onProgress?.({ stage: 'load', fraction: done / count, message: `${done}/${count} images` });
     }
   };
   const workers = Array.from({ length: Math.min(CONCURRENCY, count) }, worker);
@@ -57,5 +58,16 @@ export async function loadFolderDataset(root: string, opts: TaskOptions = {}): P
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
   onProgress?.({ stage: 'load', fraction: 1, message: `${count} images` });
-  return { format: 'folder', source: root, classes, count, height: size.height, width: size.width, channels: 1, images, labels, split };
+  return {
+    format: 'folder',
+    source: root,
+    classes,
+    count,
+    height: size.height,
+    width: size.width,
+    channels: 1,
+    images,
+    labels,
+    split,
+  };
 }

@@ -21,7 +21,10 @@ export function labelsPathFor(xPath: string): string {
   const matches = [...name.matchAll(X_TOKEN)];
   const last = matches.at(-1);
   if (!last || last.index === undefined) {
-    throw new FerError('cannot find the labels file: the name has no X token to replace by Y (e.g. train.X.npy -> train.Y.npy)', { file: xPath });
+    throw new FerError(
+      'cannot find the labels file: the name has no X token to replace by Y (e.g. train.X.npy -> train.Y.npy)',
+      { file: xPath },
+    );
   }
   const at = last.index + last[1].length;
   const y = last[2] === 'X' ? 'Y' : 'y';

@@ -10,7 +10,9 @@ export function decodeLabels(y: NpyArray, count: number, classes: readonly strin
   const k = classes.length;
   const oneHot = shape.length === 2 && shape[1] > 1;
   if (!(shape.length === 1 || (shape.length === 2 && shape[1] >= 1))) {
-    throw new FerError(`labels have shape (${shape.join(', ')}); expected [N] class indices or [N, K] one-hot rows`, { file });
+    throw new FerError(`labels have shape (${shape.join(', ')}); expected [N] class indices or [N, K] one-hot rows`, {
+      file,
+    });
   }
   if (shape[0] !== count) {
     throw new FerError(`${shape[0]} labels for ${count} images: X and Y must have the same length`, { file });
@@ -27,7 +29,10 @@ export function decodeLabels(y: NpyArray, count: number, classes: readonly strin
     return labels;
   }
   if (shape[1] !== k) {
-    throw new FerError(`one-hot labels have ${shape[1]} columns but there are ${k} class names (${classes.join(', ')})`, { file });
+    throw new FerError(
+      `one-hot labels have ${shape[1]} columns but there are ${k} class names (${classes.join(', ')})`,
+      { file },
+    );
   }
   for (let i = 0; i < count; i++) {
     let hot = -1;

@@ -9,7 +9,8 @@ export interface ImageGeometry {
   channels: 1 | 3;
 }
 
-const SHAPES_HELP = 'expected [N,H,W], [N,H,W,1], [N,H,W,3] (channels last) or flat [N,D] with D a square or 3x a square';
+const SHAPES_HELP =
+  'expected [N,H,W], [N,H,W,1], [N,H,W,3] (channels last) or flat [N,D] with D a square or 3x a square';
 
 export function imageGeometry(shape: readonly number[], file: string): ImageGeometry {
   const bad = (why: string): FerError => new FerError(`images have shape (${shape.join(', ')}): ${why}`, { file });
@@ -58,7 +59,8 @@ export function toUint8Pixels(x: NpyArray, perImage: number, file: string): Uint
   let max = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (!Number.isFinite(v)) throw new FerError(`pixel value ${v} ${where(i)}: images must not contain NaN or infinity`, { file });
+    if (!Number.isFinite(v))
+      throw new FerError(`pixel value ${v} ${where(i)}: images must not contain NaN or infinity`, { file });
     if (v < min) min = v;
     if (v > max) max = v;
   }

@@ -16,6 +16,7 @@ export function fileError(e: unknown, path: string, what: string): FerError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new FerError(`${what} not found`, { file: path, kind: 'not-found', cause: e });
   if (code === 'EISDIR') return new FerError(`expected a ${what}, found a folder`, { file: path, cause: e });
-  if (code === 'EACCES' || code === 'EPERM') return new FerError(`${what} cannot be read (permission denied)`, { file: path, cause: e });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new FerError(`${what} cannot be read (permission denied)`, { file: path, cause: e });
   return new FerError(`${what} cannot be read (${code ?? String(e)})`, { file: path, cause: e });
 }

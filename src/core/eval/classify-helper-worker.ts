@@ -33,9 +33,13 @@ async function modelAt(dir: string, createdAt: string): Promise<FerModel> {
   return m;
 }
 
-serveRequests<ToClassifyHelper, Float32Array>(parentPort!, async (job) => {
-  await backend;
-  const m = await modelAt(job.dir, job.createdAt);
-  if (job.count === 0) return new Float32Array(0); // warm-up
-  return predictProbs(m, job.pixels, new Uint8Array(job.count), { tta: job.tta, zoom: job.zoom });
-}, (probs) => [probs.buffer as ArrayBuffer]);
+serveRequests<ToClassifyHelper, Float32Array>(
+  parentPort!,
+  async (job) => {
+    await backend;
+    const m = await modelAt(job.dir, job.createdAt);
+    if (job.count === 0) return new Float32Array(0); // warm-up
+    return predictProbs(m, job.pixels, new Uint8Array(job.count), { tta: job.tta, zoom: job.zoom });
+  },
+  (probs) => [probs.buffer as ArrayBuffer],
+);

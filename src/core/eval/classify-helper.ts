@@ -15,14 +15,36 @@ import type { BackendChoice } from '../backend/init-backend.ts';
 import type { FerModel } from '../model-io/load-fer-model.ts';
 import { HelperSlot } from '../helper-thread.ts';
 
-export type ToClassifyHelper = { dir: string; createdAt: string; pixels: Uint8Array; count: number; tta: boolean; zoom: boolean };
+export type ToClassifyHelper = {
+  dir: string;
+  createdAt: string;
+  pixels: Uint8Array;
+  count: number;
+  tta: boolean;
+  zoom: boolean;
+};
 /** What the helper thread starts with: the backend of the thread that starts it. */
 export type ClassifyHelperData = { backend: BackendChoice };
 
-const helper = new HelperSlot<ToClassifyHelper, Float32Array>(import.meta.url, 'classify-helper-worker', 'classification helper');
+const helper = new HelperSlot<ToClassifyHelper, Float32Array>(
+  import.meta.url,
+  'classify-helper-worker',
+  'classification helper',
+);
 
-const job = (m: FerModel, pixels: Uint8Array, count: number, opts: { tta?: boolean; zoom?: boolean }): ToClassifyHelper =>
-  ({ dir: m.dir, createdAt: m.meta.createdAt, pixels, count, tta: opts.tta ?? false, zoom: opts.zoom ?? false });
+const job = (
+  m: FerModel,
+  pixels: Uint8Array,
+  count: number,
+  opts: { tta?: boolean; zoom?: boolean },
+): ToClassifyHelper => ({
+  dir: m.dir,
+  createdAt: m.meta.createdAt,
+  pixels,
+  count,
+  tta: opts.tta ?? false,
+  zoom: opts.zoom ?? false,
+});
 
 /** Starts the helper (idempotent) on `backend` and resolves when it has started tfjs and loaded `models`. */
 export async function startClassifyHelper(models: FerModel[], backend: BackendChoice = 'auto'): Promise<void> {
@@ -36,7 +58,12 @@ export function classifyHelperReady(): boolean {
 }
 
 /** `m`'s probabilities for `count` images, computed by the helper; null when it is not ready ("do it yourself"). */
-export function helperProbs(m: FerModel, pixels: Uint8Array, count: number, opts: { tta?: boolean; zoom?: boolean }): Promise<Float32Array> | null {
+export function helperProbs(
+  m: FerModel,
+  pixels: Uint8Array,
+  count: number,
+  opts: { tta?: boolean; zoom?: boolean },
+): Promise<Float32Array> | null {
   return helper.ifReady()?.request(job(m, pixels, count, opts)) ?? null;
 }
 

@@ -21,19 +21,30 @@ export async function evaluateModel(m: FerModel, ds: Dataset, opts: ParallelOpti
  * (row-major, the model's class order) and its true class in that order. The
  * confusion gallery (gallery.ts) ranks images from these.
  */
-export async function evaluateWithProbs(m: FerModel, ds: Dataset, opts: ParallelOptions = {}): Promise<{ report: ModelEvaluation; probs: Float32Array; truth: Uint8Array }> {
+export async function evaluateWithProbs(
+  m: FerModel,
+  ds: Dataset,
+  opts: ParallelOptions = {},
+): Promise<{ report: ModelEvaluation; probs: Float32Array; truth: Uint8Array }> {
   let map: number[];
   try {
     map = alignClasses(ds.classes, m.meta.classes);
   } catch (e) {
-    throw new FerError(`the model does not know the dataset's classes (${(e as Error).message})`, { file: ds.source, kind: 'bad-input' });
+    throw new FerError(`the model does not know the dataset's classes (${(e as Error).message})`, {
+      file: ds.source,
+      kind: 'bad-input',
+    });
   }
   const subset = opts.indices ? selectImages(ds, opts.indices) : ds;
   const labels = subset.labels.map((l) => map[l]);
   // On two threads when the caller asks for them and the classification helper is ready (the app; `fer eval` on a large set).
   const probs = await predictProbsParallel(m, pixelsForModel(m.meta, subset), labels, opts);
   const tta = !!opts.tta && supportsTta(m.meta);
-  const report = { ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes), tta, ttaViews: tta ? ttaViews(opts.zoom).length : 1 };
+  const report = {
+    ...computeMetrics(argmaxRows(probs, m.meta.classes.length), labels, m.meta.classes),
+    tta,
+    ttaViews: tta ? ttaViews(opts.zoom).length : 1,
+  };
   return { report, probs, truth: labels };
 }
 
@@ -43,7 +54,9 @@ export function selectImages(ds: Dataset, indices: Uint32Array): Dataset {
   const images = new Uint8Array(indices.length * per);
   indices.forEach((src, i) => images.set(ds.images.subarray(src * per, (src + 1) * per), i * per));
   return {
-    ...ds, count: indices.length, images,
+    ...ds,
+    count: indices.length,
+    images,
     labels: Uint8Array.from(indices, (i) => ds.labels[i]),
     split: ds.split ? Uint8Array.from(indices, (i) => ds.split![i]) : null,
   };

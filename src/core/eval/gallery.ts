@@ -6,7 +6,12 @@
  */
 
 /** One model's answers on the same images: probs row-major in `classes` order, truth in that order too. */
-export interface GalleryModelInput { slot: string; classes: string[]; probs: Float32Array; truth: Uint8Array }
+export interface GalleryModelInput {
+  slot: string;
+  classes: string[];
+  probs: Float32Array;
+  truth: Uint8Array;
+}
 
 /** Every model's probabilities re-ordered into one class order (the first model's). */
 export interface GallerySet {
@@ -46,7 +51,8 @@ export function buildGallerySet(models: GalleryModelInput[]): GallerySet {
   const n = first.truth.length;
   const probs: Record<string, Float32Array> = {};
   for (const m of models) {
-    if (m.truth.length !== n) throw new Error(`${m.slot} was evaluated on ${m.truth.length} images, ${first.slot} on ${n}`);
+    if (m.truth.length !== n)
+      throw new Error(`${m.slot} was evaluated on ${m.truth.length} images, ${first.slot} on ${n}`);
     // Another model may list the same classes in another order: map its columns by name.
     const col = first.classes.map((c) => m.classes.indexOf(c));
     const kk = m.classes.length;
@@ -77,7 +83,9 @@ export function galleryPage(set: GallerySet, q: GalleryQuery): { total: number; 
   const items = hits.slice(q.offset, q.offset + q.limit).map((h) => ({
     ...h,
     trueClass: set.truth[h.index],
-    probs: Object.fromEntries(set.slots.map((s) => [s, Array.from(set.probs[s].subarray(h.index * k, (h.index + 1) * k))])),
+    probs: Object.fromEntries(
+      set.slots.map((s) => [s, Array.from(set.probs[s].subarray(h.index * k, (h.index + 1) * k))]),
+    ),
   }));
   return { total: hits.length, items };
 }

@@ -1,5 +1,10 @@
 /** Classification metrics: accuracy, per-class precision/recall/F1 and the confusion matrix. */
-export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
 
 export interface EvalReport {
   accuracy: number;
@@ -25,7 +30,12 @@ export function computeMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>
     const predicted = confusion.reduce((a, row) => a + row[c], 0);
     const precision = predicted ? tp / predicted : 0;
     const recall = support ? tp / support : 0;
-    perClass[name] = { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
+    perClass[name] = {
+      precision,
+      recall,
+      f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+      support,
+    };
   });
   return { accuracy: truth.length ? correct / truth.length : 0, n: truth.length, classes, perClass, confusion };
 }

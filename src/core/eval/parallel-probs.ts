@@ -32,7 +32,12 @@ export interface ParallelOptions extends EvaluateOptions {
   work?: ThreadWork;
 }
 
-export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: ParallelOptions = {}): Promise<Float32Array> {
+export async function predictProbsParallel(
+  m: FerModel,
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  opts: ParallelOptions = {},
+): Promise<Float32Array> {
   const n = labels.length;
   const work = opts.work ?? { here: 0, helper: 0 };
   if (n < 2 * PARALLEL_CHUNK || (opts.threads ?? 1) < 2 || !classifyHelperReady()) {
@@ -53,7 +58,8 @@ export async function predictProbsParallel(m: FerModel, pixels: Uint8Array, labe
     const hi = Math.min(n, lo + PARALLEL_CHUNK);
     return { lo, hi, px: pixels.subarray(lo * per, hi * per), labels: labels.subarray(lo, hi) };
   };
-  const local = (c: ReturnType<typeof chunk>) => predictProbs(m, c.px, c.labels, { ...views, signal: opts.signal, batchSize: opts.batchSize });
+  const local = (c: ReturnType<typeof chunk>) =>
+    predictProbs(m, c.px, c.labels, { ...views, signal: opts.signal, batchSize: opts.batchSize });
   const lane = async (remote: boolean): Promise<void> => {
     for (let c = next++; c < chunks; c = next++) {
       throwIfCancelled(opts.signal);

@@ -20,9 +20,15 @@ export interface EvaluateOptions extends TaskOptions {
 }
 
 /** Class probabilities for model-ready pixels, optionally averaged over the TTA views. */
-export async function predictProbs(m: FerModel, pixels: Uint8Array, labels: Uint8Array, opts: EvaluateOptions = {}): Promise<Float32Array> {
+export async function predictProbs(
+  m: FerModel,
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  opts: EvaluateOptions = {},
+): Promise<Float32Array> {
   const run = { ...opts, modelDir: m.dir }; // the ONNX export is cached beside the model's files
-  if (!opts.tta || !supportsTta(m.meta)) return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, run);
+  if (!opts.tta || !supportsTta(m.meta))
+    return predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca), m.meta.inputShape, run);
   const views = ttaViews(opts.zoom).map((view) => sourceForModel(m.meta, pixels, labels, m.pca, view));
   const probs = await predictAll(m.model, stackedViews(views), m.meta.inputShape, run);
   const per = probs.length / views.length;
@@ -41,9 +47,12 @@ function stackedViews(views: BatchSource[]): BatchSource {
   const labels = new Uint8Array(n * views.length);
   views.forEach((v, i) => labels.set(v.labels, i * n));
   return {
-    count: labels.length, labels, featureSize: size,
+    count: labels.length,
+    labels,
+    featureSize: size,
     fill: (indices, out) => {
-      for (let b = 0; b < indices.length; b++) views[Math.floor(indices[b] / n)].fill([indices[b] % n], out.subarray(b * size, (b + 1) * size), null);
+      for (let b = 0; b < indices.length; b++)
+        views[Math.floor(indices[b] / n)].fill([indices[b] % n], out.subarray(b * size, (b + 1) * size), null);
     },
   };
 }

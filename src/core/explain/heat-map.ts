@@ -47,9 +47,15 @@ function chain(model: tf.LayersModel): { layers: tf.layers.Layer[]; blockEnd: nu
   const seq = layers.every((l) => l.inboundNodes.length === 1 && l.inboundNodes[0].inboundLayers.length <= 1);
   if (!seq) throw new FerError('heat maps need a model whose layers form one chain', { kind: 'usage' });
   let end = -1;
-  layers.forEach((l, i) => { if (l.getClassName() === 'Conv2D') end = i; });
+  layers.forEach((l, i) => {
+    if (l.getClassName() === 'Conv2D') end = i;
+  });
   if (end >= 0) {
-    while (end + 1 < layers.length && ['BatchNormalization', 'Activation', 'ReLU'].includes(layers[end + 1].getClassName())) end++;
+    while (
+      end + 1 < layers.length &&
+      ['BatchNormalization', 'Activation', 'ReLU'].includes(layers[end + 1].getClassName())
+    )
+      end++;
   }
   return { layers, blockEnd: end };
 }
@@ -74,20 +80,41 @@ function logits(layers: tf.layers.Layer[], x: tf.Tensor): tf.Tensor2D {
 }
 
 /** Heat maps for `count` gray size x size face crops (uint8, one after another). */
-export async function explainCrops(m: FerModel, crops: Uint8Array, count: number, size: number, opts: ExplainOptions = {}): Promise<HeatMap[]> {
+export async function explainCrops(
+  m: FerModel,
+  crops: Uint8Array,
+  count: number,
+  size: number,
+  opts: ExplainOptions = {},
+): Promise<HeatMap[]> {
   throwIfCancelled(opts.signal);
   if (count === 0) return [];
   const p = m.meta.preprocessing;
   if (p.pca?.mode === 'paper-coefficients') {
-    throw new FerError('no heat map for a model that reads PCA coefficients (the paper preset): its input is not an image', { kind: 'usage' });
+    throw new FerError(
+      'no heat map for a model that reads PCA coefficients (the paper preset): its input is not an image',
+      { kind: 'usage' },
+    );
   }
   const ds: Dataset = {
-    format: 'folder', source: 'faces', classes: [], count, height: size, width: size, channels: 1,
-    images: crops, labels: new Uint8Array(count), split: null,
+    format: 'folder',
+    source: 'faces',
+    classes: [],
+    count,
+    height: size,
+    width: size,
+    channels: 1,
+    images: crops,
+    labels: new Uint8Array(count),
+    split: null,
   };
   const src = sourceForModel(m.meta, pixelsForModel(m.meta, ds), ds.labels, m.pca);
   const input = new Float32Array(count * src.featureSize);
-  src.fill(Array.from({ length: count }, (_, i) => i), input, null);
+  src.fill(
+    Array.from({ length: count }, (_, i) => i),
+    input,
+    null,
+  );
   const { layers, blockEnd } = chain(m.model);
   const side = p.size;
   const k = m.meta.classes.length;
@@ -96,11 +123,16 @@ export async function explainCrops(m: FerModel, crops: Uint8Array, count: number
     const x = tf.tensor(input, [count, ...m.meta.inputShape]);
     // The class's logit less the mean logit: the part of it the softmax sees (adding one value to
     // every logit changes no probability), so what pushes all classes alike is not counted as evidence.
-    const pick = (scores: tf.Tensor2D, cls: number[]) => scores.mul(tf.oneHot(tf.tensor1d(cls, 'int32'), k).sub(1 / k)).sum();
+    const pick = (scores: tf.Tensor2D, cls: number[]) =>
+      scores.mul(tf.oneHot(tf.tensor1d(cls, 'int32'), k).sub(1 / k)).sum();
     const classes = opts.classIndices ?? (logits(layers, x).argMax(1).arraySync() as number[]);
     if (blockEnd < 0) {
       const g = tf.grad((xi: tf.Tensor) => pick(logits(layers, xi), classes))(x);
-      const heat = g.mul(x).abs().reshape([count, side * side, -1]).sum(2);
+      const heat = g
+        .mul(x)
+        .abs()
+        .reshape([count, side * side, -1])
+        .sum(2);
       return { classes, heat: heat.dataSync() as Float32Array, h: side, w: side };
     }
     const a = run(layers.slice(0, blockEnd + 1), x) as tf.Tensor4D;
@@ -115,7 +147,14 @@ export async function explainCrops(m: FerModel, crops: Uint8Array, count: number
   return raw.classes.map((classIndex, i) => {
     const one = raw.heat.slice(i * plane, (i + 1) * plane);
     const map = normalise(raw.h === side && raw.w === side ? one : resizeMap(one, raw.w, raw.h, side, side), method);
-    return { method, layer: blockEnd < 0 ? null : layers[blockEnd].name, classIndex, label: m.meta.classes[classIndex], map, size: side };
+    return {
+      method,
+      layer: blockEnd < 0 ? null : layers[blockEnd].name,
+      classIndex,
+      label: m.meta.classes[classIndex],
+      map,
+      size: side,
+    };
   });
 }
 

@@ -2,7 +2,11 @@
 
 /** `map` (sw x sh) resampled to dw x dh; `src` picks a sub-rectangle of it (in map pixels). */
 export function resizeMap(
-  map: Float32Array, sw: number, sh: number, dw: number, dh: number,
+  map: Float32Array,
+  sw: number,
+  sh: number,
+  dw: number,
+  dh: number,
   src: { x: number; y: number; w: number; h: number } = { x: 0, y: 0, w: sw, h: sh },
 ): Float32Array {
   const out = new Float32Array(dw * dh);
@@ -31,5 +35,10 @@ export function resizeMap(
 export function mapOverBox(map: Float32Array, size: number, boxW: number, boxH: number, margin: number): Float32Array {
   const inner = size / (1 + margin);
   const off = (size - inner) / 2;
-  return resizeMap(map, size, size, Math.max(1, Math.round(boxW)), Math.max(1, Math.round(boxH)), { x: off, y: off, w: inner, h: inner });
+  return resizeMap(map, size, size, Math.max(1, Math.round(boxW)), Math.max(1, Math.round(boxH)), {
+    x: off,
+    y: off,
+    w: inner,
+    h: inner,
+  });
 }

@@ -4,7 +4,13 @@ import { wholeImageGray } from '../image/fit.ts';
 import { resizeGrayRect, type Rect } from '../image/resample.ts';
 
 function checkArgs(gray: Uint8Array, width: number, height: number, size: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length !== width * height) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    gray.length !== width * height
+  ) {
     throw new RangeError(`expected ${width}x${height} gray pixels, got ${gray.length}`);
   }
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`crop size must be a positive integer, got ${size}`);
@@ -26,7 +32,14 @@ export function expandBox(box: Box, width: number, height: number, margin = 0.2)
 }
 
 /** Crops `box` (plus margin) out of the gray image and resizes it to `size` x `size`. */
-export function cropFace(gray: Uint8Array, width: number, height: number, box: Box, margin = 0.2, size = 48): Uint8Array {
+export function cropFace(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+  box: Box,
+  margin = 0.2,
+  size = 48,
+): Uint8Array {
   checkArgs(gray, width, height, size);
   const r = expandBox(box, width, height, margin);
   // A box entirely outside the image would clamp to a 1-pixel sliver at the edge; keep it inside.

@@ -38,7 +38,12 @@ export interface FaceDetector {
    * Faces in RGB or RGBA pixels (`channels` bytes per pixel, row-major), in that image's
    * coordinates. Haar gives no confidence (score 1) and no landmarks.
    */
-  detect(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4): Promise<DetectedFace[]>;
+  detect(
+    pixels: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    channels: 3 | 4,
+  ): Promise<DetectedFace[]>;
   dispose(): Promise<void>;
 }
 
@@ -49,9 +54,14 @@ export function describeDetector(d: Pick<FaceDetector, 'name' | 'runtime'>): str
 
 function toGray(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4): Uint8Array {
   if (pixels.length !== width * height * channels) {
-    throw new RangeError(`face detection: expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`);
+    throw new RangeError(
+      `face detection: expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`,
+    );
   }
-  if (channels === 3) return rgbToGray(pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length));
+  if (channels === 3)
+    return rgbToGray(
+      pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length),
+    );
   return rgbToGray(rgbaToRgb(pixels));
 }
 
@@ -72,7 +82,8 @@ function haarDetector(opts: DetectOptions, fallback?: string): FaceDetector {
 /** A detector of `opts.kind`; YuNet falls back runtime by runtime, then to Haar (never throws for that). */
 export async function createFaceDetector(opts: FaceDetectorOptions = {}): Promise<FaceDetector> {
   const kind = opts.kind ?? 'yunet';
-  if (kind !== 'yunet' && kind !== 'haar') throw new RangeError(`face detector must be "yunet" or "haar", got ${String(kind)}`);
+  if (kind !== 'yunet' && kind !== 'haar')
+    throw new RangeError(`face detector must be "yunet" or "haar", got ${String(kind)}`);
   if (kind === 'haar') return haarDetector(opts.haar ?? {});
   checkYunetOptions(opts);
   const modelPath = opts.modelPath ?? defaultYunetModelPath();
@@ -80,12 +91,18 @@ export async function createFaceDetector(opts: FaceDetectorOptions = {}): Promis
   try {
     model = await readFile(modelPath);
   } catch (e) {
-    return haarDetector(opts.haar ?? {}, `YuNet model not readable (${(e as NodeJS.ErrnoException).code ?? String(e)}: ${modelPath})`);
+    return haarDetector(
+      opts.haar ?? {},
+      `YuNet model not readable (${(e as NodeJS.ErrnoException).code ?? String(e)}: ${modelPath})`,
+    );
   }
   const problems: string[] = [];
   for (const name of opts.allow ?? ORT_RUNTIMES) {
     const rt = await loadOrt({ allow: [name] });
-    if (!rt) { problems.push(`${name} did not load`); continue; }
+    if (!rt) {
+      problems.push(`${name} did not load`);
+      continue;
+    }
     try {
       const d = await createYunetDetector(rt, model, opts);
       return { name: 'yunet', runtime: d.runtime, detect: d.detect, dispose: d.dispose };

@@ -4,9 +4,15 @@ import type { DetectedFace, FaceDetector } from './detector.ts';
 import { detectFaces, type Box, type DetectOptions } from './haar.ts';
 import { levelledCrop, type LandmarkedFace } from './levelled-crop.ts';
 
-export interface GrayImage { gray: Uint8Array; width: number; height: number }
+export interface GrayImage {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+}
 /** A decoded photo; `rgb` (width*height*3) is what YuNet needs. */
-export interface PhotoImage extends GrayImage { rgb?: Uint8Array }
+export interface PhotoImage extends GrayImage {
+  rgb?: Uint8Array;
+}
 
 export interface FindFacesOptions extends DetectOptions {
   /** Extra framing around each detected box (see `expandBox`). Default 0.2. */
@@ -45,7 +51,9 @@ export interface FoundFace {
 export async function findFaces(image: PhotoImage, opts: FindFacesOptions = {}): Promise<FoundFace[]> {
   const { gray, width, height } = image;
   const size = opts.size ?? 48;
-  const boxes: ScoredBox[] = opts.detector ? await detectWith(opts.detector, image) : await detectFaces(gray, width, height, opts);
+  const boxes: ScoredBox[] = opts.detector
+    ? await detectWith(opts.detector, image)
+    : await detectFaces(gray, width, height, opts);
   // Largest first (the main subject); ties broken top-to-bottom, left-to-right so order is stable.
   boxes.sort((a, b) => b.w * b.h - a.w * a.h || a.y - b.y || a.x - b.x);
   const faces: FoundFace[] = boxes.map((b) => ({
@@ -64,9 +72,17 @@ export async function findFaces(image: PhotoImage, opts: FindFacesOptions = {}):
  * the eyes are level where the detector gave eye landmarks (YuNet; `face` is its
  * unrounded box and landmarks), else the upright whole-pixel `box`.
  */
-export function cropDetectedFace(image: GrayImage, box: Box, face: LandmarkedFace | undefined, margin = 0.2, size = 48): Uint8Array {
+export function cropDetectedFace(
+  image: GrayImage,
+  box: Box,
+  face: LandmarkedFace | undefined,
+  margin = 0.2,
+  size = 48,
+): Uint8Array {
   const { gray, width, height } = image;
-  return face?.landmarks.length ? levelledCrop(gray, width, height, face, margin, size) : cropFace(gray, width, height, box, margin, size);
+  return face?.landmarks.length
+    ? levelledCrop(gray, width, height, face, margin, size)
+    : cropFace(gray, width, height, box, margin, size);
 }
 
 /** The detector's own face (unrounded, with landmarks) rides along for the levelled crop. */
@@ -83,7 +99,15 @@ async function detectWith(detector: FaceDetector, image: PhotoImage): Promise<Sc
     const y0 = Math.max(0, Math.round(y));
     const x1 = Math.min(width, Math.round(x + w));
     const y1 = Math.min(height, Math.round(y + h));
-    if (x1 > x0 && y1 > y0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, face: f, ...(detector.name === 'yunet' ? { score: f.score } : {}) });
+    if (x1 > x0 && y1 > y0)
+      out.push({
+        x: x0,
+        y: y0,
+        w: x1 - x0,
+        h: y1 - y0,
+        face: f,
+        ...(detector.name === 'yunet' ? { score: f.score } : {}),
+      });
   }
   return out;
 }

@@ -15,8 +15,11 @@ async function createClassifier(cv: OpenCv, path: string): Promise<CvCascadeClas
   try {
     xml = await readFile(path);
   } catch (e) {
-    throw new FerError('Haar cascade file not found (set FER_MODELS_DIR to the folder holding it)',
-      { kind: 'not-found', file: path, cause: e });
+    throw new FerError('Haar cascade file not found (set FER_MODELS_DIR to the folder holding it)', {
+      kind: 'not-found',
+      file: path,
+      cause: e,
+    });
   }
   // opencv.js cannot read host paths: copy the bytes into its in-memory FS,
   // load, then unlink (the classifier keeps its own parsed copy).
@@ -59,6 +62,10 @@ export async function disposeClassifiers(): Promise<void> {
   const all = [...classifiers.values()];
   classifiers.clear();
   for (const p of all) {
-    try { (await p).delete(); } catch { /* failed loads have nothing to free */ }
+    try {
+      (await p).delete();
+    } catch {
+      /* failed loads have nothing to free */
+    }
   }
 }

@@ -8,15 +8,19 @@ import type { HaarHelperData, ToHaarHelper } from './haar-helper.ts';
 
 setOpenCvEcho((workerData as HaarHelperData | null)?.debug ?? false);
 
-serveRequests<ToHaarHelper, Int32Array>(parentPort!, async (m) => {
-  const cv = await loadOpenCv();
-  const clf = await classifierAt(cv, m.cascadeFile);
-  if (m.sides.length === 0) return new Int32Array(0); // warm-up
-  const image = new cv.Mat(m.height, m.width, cv.CV_8UC1);
-  try {
-    image.data.set(m.gray);
-    return rawDetections(cv, clf, image, m.sides, m.scaleFactor);
-  } finally {
-    image.delete();
-  }
-}, (raw) => [raw.buffer as ArrayBuffer]);
+serveRequests<ToHaarHelper, Int32Array>(
+  parentPort!,
+  async (m) => {
+    const cv = await loadOpenCv();
+    const clf = await classifierAt(cv, m.cascadeFile);
+    if (m.sides.length === 0) return new Int32Array(0); // warm-up
+    const image = new cv.Mat(m.height, m.width, cv.CV_8UC1);
+    try {
+      image.data.set(m.gray);
+      return rawDetections(cv, clf, image, m.sides, m.scaleFactor);
+    } finally {
+      image.delete();
+    }
+  },
+  (raw) => [raw.buffer as ArrayBuffer],
+);

@@ -11,7 +11,14 @@
  */
 import { HelperSlot } from '../helper-thread.ts';
 
-export type ToHaarHelper = { gray: Uint8Array; width: number; height: number; cascadeFile: string; sides: number[]; scaleFactor: number };
+export type ToHaarHelper = {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+  cascadeFile: string;
+  sides: number[];
+  scaleFactor: number;
+};
 /** What the helper thread starts with (RuntimeOptions.debug: echo opencv.js's output). */
 export type HaarHelperData = { debug: boolean };
 

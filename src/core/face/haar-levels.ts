@@ -20,7 +20,13 @@ function cvRound(v: number): number {
 }
 
 /** The window sides detectMultiScale scans for this image, smallest first (its own loop over factors). */
-export function pyramidWindows(width: number, height: number, minSide: number, scaleFactor: number, maxSide = 0): number[] {
+export function pyramidWindows(
+  width: number,
+  height: number,
+  minSide: number,
+  scaleFactor: number,
+  maxSide = 0,
+): number[] {
   const max = maxSide > 0 ? maxSide : Math.min(width, height);
   const out: number[] = [];
   for (let factor = 1; ; factor *= scaleFactor) {
@@ -32,7 +38,13 @@ export function pyramidWindows(width: number, height: number, minSide: number, s
 }
 
 /** Raw hits of the given levels, level by level, as flat [x, y, w, h, ...]. */
-export function rawDetections(cv: OpenCv, clf: CvCascadeClassifier, image: CvMat, sides: number[], scaleFactor: number): Int32Array {
+export function rawDetections(
+  cv: OpenCv,
+  clf: CvCascadeClassifier,
+  image: CvMat,
+  sides: number[],
+  scaleFactor: number,
+): Int32Array {
   const hits: number[] = [];
   for (const side of sides) {
     const found = new cv.RectVector();
@@ -52,7 +64,11 @@ export function rawDetections(cv: OpenCv, clf: CvCascadeClassifier, image: CvMat
 }
 
 /** OpenCV's grouping of raw hits: clusters with more than `minNeighbors` members, averaged. */
-export function groupDetections(cv: OpenCv, raw: Int32Array, minNeighbors: number): { x: number; y: number; width: number; height: number }[] {
+export function groupDetections(
+  cv: OpenCv,
+  raw: Int32Array,
+  minNeighbors: number,
+): { x: number; y: number; width: number; height: number }[] {
   const rects = new cv.RectVector();
   const weights = new cv.IntVector();
   try {

@@ -12,7 +12,12 @@ import { loadOpenCv, toOpenCvError, type CvMat } from './opencv.ts';
 
 export type { CascadeName } from './models-dir.ts';
 
-export interface Box { x: number; y: number; w: number; h: number }
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface DetectOptions {
   /** 'default' is the paper's detector; 'alt2' finds more faces. */
@@ -38,23 +43,40 @@ export async function disposeFaceDetectors(): Promise<void> {
 }
 
 function checkImage(gray: Uint8Array, width: number, height: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length !== width * height) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    gray.length !== width * height
+  ) {
     throw new RangeError(`detectFaces: expected ${width}x${height} gray pixels, got ${gray.length}`);
   }
 }
 
 /** Detection settings can come from the command line or the UI, so bad values are usage errors, not crashes. */
 function checkOptions(o: DetectOptions): void {
-  const bad = (what: string, v: unknown): FerError => new FerError(`face detection: ${what}, got ${String(v)}`, { kind: 'usage' });
-  if (o.cascade !== undefined && o.cascade !== 'default' && o.cascade !== 'alt2') throw bad('cascade must be "default" or "alt2"', o.cascade);
-  if (o.scaleFactor !== undefined && !(o.scaleFactor > 1 && o.scaleFactor <= 4)) throw bad('scaleFactor must be in (1, 4]', o.scaleFactor);
-  if (o.minNeighbors !== undefined && !(Number.isInteger(o.minNeighbors) && o.minNeighbors >= 0)) throw bad('minNeighbors must be a whole number >= 0', o.minNeighbors);
-  if (o.minSizeFraction !== undefined && !(o.minSizeFraction >= 0 && o.minSizeFraction < 1)) throw bad('minSizeFraction must be in [0, 1)', o.minSizeFraction);
-  if (o.maxSide !== undefined && !(Number.isInteger(o.maxSide) && o.maxSide >= 24)) throw bad('maxSide must be a whole number >= 24', o.maxSide);
+  const bad = (what: string, v: unknown): FerError =>
+    new FerError(`face detection: ${what}, got ${String(v)}`, { kind: 'usage' });
+  if (o.cascade !== undefined && o.cascade !== 'default' && o.cascade !== 'alt2')
+    throw bad('cascade must be "default" or "alt2"', o.cascade);
+  if (o.scaleFactor !== undefined && !(o.scaleFactor > 1 && o.scaleFactor <= 4))
+    throw bad('scaleFactor must be in (1, 4]', o.scaleFactor);
+  if (o.minNeighbors !== undefined && !(Number.isInteger(o.minNeighbors) && o.minNeighbors >= 0))
+    throw bad('minNeighbors must be a whole number >= 0', o.minNeighbors);
+  if (o.minSizeFraction !== undefined && !(o.minSizeFraction >= 0 && o.minSizeFraction < 1))
+    throw bad('minSizeFraction must be in [0, 1)', o.minSizeFraction);
+  if (o.maxSide !== undefined && !(Number.isInteger(o.maxSide) && o.maxSide >= 24))
+    throw bad('maxSide must be a whole number >= 24', o.maxSide);
 }
 
 /** Detects frontal faces; boxes are in the input image's pixel coordinates, in OpenCV's order. */
-export async function detectFaces(gray: Uint8Array, width: number, height: number, opts: DetectOptions = {}): Promise<Box[]> {
+export async function detectFaces(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+  opts: DetectOptions = {},
+): Promise<Box[]> {
   checkImage(gray, width, height);
   checkOptions(opts);
   const cv = await loadOpenCv();
@@ -66,7 +88,10 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
   const minSide = Math.round((opts.minSizeFraction ?? 0.05) * Math.min(dw, dh));
 
   const mats: { delete(): void }[] = [];
-  const track = <T extends { delete(): void }>(m: T): T => { mats.push(m); return m; };
+  const track = <T extends { delete(): void }>(m: T): T => {
+    mats.push(m);
+    return m;
+  };
   try {
     const src = track(new cv.Mat(height, width, cv.CV_8UC1));
     src.data.set(gray);
@@ -83,7 +108,14 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
     const odd = sides.filter((_, i) => i % 2 === 1);
     // The image is copied for the helper only when one is ready to take it.
     const theirs = haarHelperReady()
-      ? helperDetections({ gray: Uint8Array.from(work.data), width: dw, height: dh, cascadeFile: cascadePath(opts.cascade ?? 'default'), sides: odd, scaleFactor })
+      ? helperDetections({
+          gray: Uint8Array.from(work.data),
+          width: dw,
+          height: dh,
+          cascadeFile: cascadePath(opts.cascade ?? 'default'),
+          sides: odd,
+          scaleFactor,
+        })
       : null;
     theirs?.catch(() => undefined); // handled below; this only keeps a failure while we work from being "unhandled"
     const mine = rawDetections(cv, clf, work, theirs ? sides.filter((_, i) => i % 2 === 0) : sides, scaleFactor);
@@ -96,7 +128,12 @@ export async function detectFaces(gray: Uint8Array, width: number, height: numbe
     for (const r of found) {
       const x = Math.min(width - 1, Math.round(r.x * sx));
       const y = Math.min(height - 1, Math.round(r.y * sy));
-      boxes.push({ x, y, w: Math.min(width - x, Math.round(r.width * sx)), h: Math.min(height - y, Math.round(r.height * sy)) });
+      boxes.push({
+        x,
+        y,
+        w: Math.min(width - x, Math.round(r.width * sx)),
+        h: Math.min(height - y, Math.round(r.height * sy)),
+      });
     }
     return boxes;
   } catch (e) {

@@ -22,8 +22,21 @@ export interface LandmarkedFace {
  * (k = source pixels per output pixel), which approximates the area averaging of
  * the upright crop, so an upright face gives about the same crop as cropFace.
  */
-export function levelledCrop(gray: Uint8Array, width: number, height: number, face: LandmarkedFace, margin = 0.2, size = 48): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || gray.length !== width * height) {
+export function levelledCrop(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+  face: LandmarkedFace,
+  margin = 0.2,
+  size = 48,
+): Uint8Array {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    gray.length !== width * height
+  ) {
     throw new RangeError(`expected ${width}x${height} gray pixels, got ${gray.length}`);
   }
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`crop size must be a positive integer, got ${size}`);

@@ -24,8 +24,16 @@ export interface CvMat {
   readonly data: Uint8Array;
   delete(): void;
 }
-export interface CvRect { x: number; y: number; width: number; height: number }
-export interface CvSize { width: number; height: number }
+export interface CvRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface CvSize {
+  width: number;
+  height: number;
+}
 export interface CvRectVector {
   size(): number;
   get(i: number): CvRect;
@@ -39,8 +47,13 @@ export interface CvCascadeClassifier {
   load(path: string): boolean;
   empty(): boolean;
   detectMultiScale(
-    image: CvMat, objects: CvRectVector, scaleFactor: number, minNeighbors: number,
-    flags: number, minSize: CvSize, maxSize: CvSize,
+    image: CvMat,
+    objects: CvRectVector,
+    scaleFactor: number,
+    minNeighbors: number,
+    flags: number,
+    minSize: CvSize,
+    maxSize: CvSize,
   ): void;
   delete(): void;
 }
@@ -58,7 +71,14 @@ export interface OpenCv {
   INTER_AREA: number;
   equalizeHist(src: CvMat, dst: CvMat): void;
   resize(src: CvMat, dst: CvMat, size: CvSize, fx: number, fy: number, interpolation: number): void;
-  FS_createDataFile(parent: string, name: string, data: Uint8Array, canRead: boolean, canWrite: boolean, canOwn: boolean): void;
+  FS_createDataFile(
+    parent: string,
+    name: string,
+    data: Uint8Array,
+    canRead: boolean,
+    canWrite: boolean,
+    canOwn: boolean,
+  ): void;
   FS_unlink(path: string): void;
   exceptionFromPtr(ptr: number): { msg: string };
   _malloc(bytes: number): number;
@@ -143,7 +163,11 @@ export async function loadOpenCv(): Promise<OpenCv> {
 export function toOpenCvError(cv: OpenCv, e: unknown): Error {
   if (typeof e === 'number') {
     let msg = `exception ${e}`;
-    try { msg = cv.exceptionFromPtr(e).msg; } catch { /* keep the number */ }
+    try {
+      msg = cv.exceptionFromPtr(e).msg;
+    } catch {
+      /* keep the number */
+    }
     return new Error(`OpenCV: ${msg}`);
   }
   return e instanceof Error ? e : new Error(`OpenCV: ${String(e)}`);

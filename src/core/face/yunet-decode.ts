@@ -28,13 +28,23 @@ export interface YunetHeads {
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
 /** Every anchor scoring at least `scoreThreshold`, before NMS; `heads[i]` belongs to YUNET_STRIDES[i]. */
-export function decodeYunet(heads: readonly YunetHeads[], padW: number, padH: number, scoreThreshold: number): DetectedFace[] {
+export function decodeYunet(
+  heads: readonly YunetHeads[],
+  padW: number,
+  padH: number,
+  scoreThreshold: number,
+): DetectedFace[] {
   const faces: DetectedFace[] = [];
   YUNET_STRIDES.forEach((stride, s) => {
     const { cls, obj, bbox, kps } = heads[s];
     const cols = Math.floor(padW / stride);
     const rows = Math.floor(padH / stride);
-    if (cls.length !== rows * cols || obj.length !== rows * cols || bbox.length !== rows * cols * 4 || kps.length !== rows * cols * 10) {
+    if (
+      cls.length !== rows * cols ||
+      obj.length !== rows * cols ||
+      bbox.length !== rows * cols * 4 ||
+      kps.length !== rows * cols * 10
+    ) {
       throw new RangeError(`YuNet stride ${stride}: outputs do not match a ${padW}x${padH} input`);
     }
     for (let r = 0; r < rows; r++) {
@@ -47,7 +57,8 @@ export function decodeYunet(heads: readonly YunetHeads[], padW: number, padH: nu
         const w = Math.exp(bbox[i * 4 + 2]) * stride;
         const h = Math.exp(bbox[i * 4 + 3]) * stride;
         const landmarks: [number, number][] = [];
-        for (let n = 0; n < 5; n++) landmarks.push([(kps[i * 10 + 2 * n] + c) * stride, (kps[i * 10 + 2 * n + 1] + r) * stride]);
+        for (let n = 0; n < 5; n++)
+          landmarks.push([(kps[i * 10 + 2 * n] + c) * stride, (kps[i * 10 + 2 * n + 1] + r) * stride]);
         faces.push({ box: [cx - w / 2, cy - h / 2, w, h], score, landmarks });
       }
     }
@@ -68,7 +79,10 @@ function iou(a: readonly number[], b: readonly number[]): number {
 
 /** Greedy NMS, highest score first (ties in input order), keeping at most `topK` candidates. */
 export function suppressOverlaps(faces: readonly DetectedFace[], iouThreshold: number, topK = 5000): DetectedFace[] {
-  const order = faces.map((_, i) => i).sort((i, j) => faces[j].score - faces[i].score || i - j).slice(0, topK);
+  const order = faces
+    .map((_, i) => i)
+    .sort((i, j) => faces[j].score - faces[i].score || i - j)
+    .slice(0, topK);
   const rects = faces.map((f) => f.box.map(Math.trunc));
   const kept: number[] = [];
   for (const i of order) {

@@ -15,13 +15,21 @@ export interface YunetInput {
   scaleY: number;
 }
 
-export function checkPixels(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number): void {
-  if (channels !== 3 && channels !== 4) throw new RangeError(`face detection: channels must be 3 (RGB) or 4 (RGBA), got ${channels}`);
+export function checkPixels(
+  pixels: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  channels: number,
+): void {
+  if (channels !== 3 && channels !== 4)
+    throw new RangeError(`face detection: channels must be 3 (RGB) or 4 (RGBA), got ${channels}`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`face detection: image size must be positive whole numbers, got ${width}x${height}`);
   }
   if (pixels.length !== width * height * channels) {
-    throw new RangeError(`face detection: expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`);
+    throw new RangeError(
+      `face detection: expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`,
+    );
   }
 }
 
@@ -32,7 +40,13 @@ const pad32 = (n: number): number => Math.ceil(n / 32) * 32;
  * one YuNet finds anyway). No limit on either side: what is allocated here is at most
  * the input's height x `maxSide` pixels, so a 10,000 x 1 strip costs nothing.
  */
-export function yunetInput(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4, maxSide: number): YunetInput {
+export function yunetInput(
+  pixels: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  channels: 3 | 4,
+  maxSide: number,
+): YunetInput {
   checkPixels(pixels, width, height, channels);
   const scale = Math.max(1, Math.max(width, height) / maxSide);
   const w = Math.max(1, Math.round(width / scale));
@@ -59,26 +73,38 @@ export function yunetInput(pixels: Uint8Array | Uint8ClampedArray, width: number
   for (let y = 0; y < height; y++) {
     const base = y * width * channels;
     for (let o = 0; o < w; o++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = tx.start[o]; k < tx.start[o + 1]; k++) {
         const i = base + tx.index[k] * channels;
         const wt = tx.weight[k];
-        r += pixels[i] * wt; g += pixels[i + 1] * wt; b += pixels[i + 2] * wt;
+        r += pixels[i] * wt;
+        g += pixels[i + 1] * wt;
+        b += pixels[i + 2] * wt;
       }
       const j = (y * w + o) * 3;
-      rows[j] = r; rows[j + 1] = g; rows[j + 2] = b;
+      rows[j] = r;
+      rows[j + 1] = g;
+      rows[j + 2] = b;
     }
   }
   for (let o = 0; o < h; o++) {
     for (let x = 0; x < w; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = ty.start[o]; k < ty.start[o + 1]; k++) {
         const j = (ty.index[k] * w + x) * 3;
         const wt = ty.weight[k];
-        r += rows[j] * wt; g += rows[j + 1] * wt; b += rows[j + 2] * wt;
+        r += rows[j] * wt;
+        g += rows[j + 1] * wt;
+        b += rows[j + 2] * wt;
       }
       const d = o * padW + x;
-      data[d] = b; data[plane + d] = g; data[2 * plane + d] = r;
+      data[d] = b;
+      data[plane + d] = g;
+      data[2 * plane + d] = r;
     }
   }
   return { data, padW, padH, scaleX: width / w, scaleY: height / h };

@@ -32,7 +32,12 @@ export interface YunetOptions {
 export interface YunetDetector {
   runtime: OrtRuntimeName;
   /** `pixels`: RGB or RGBA, row-major, `channels` bytes per pixel. Calls are run one at a time. */
-  detect(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4): Promise<DetectedFace[]>;
+  detect(
+    pixels: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    channels: 3 | 4,
+  ): Promise<DetectedFace[]>;
   dispose(): Promise<void>;
 }
 
@@ -42,16 +47,24 @@ export function checkYunetOptions(o: YunetOptions): Required<Omit<YunetOptions, 
   const scoreThreshold = o.scoreThreshold ?? 0.75;
   const nmsThreshold = o.nmsThreshold ?? 0.3;
   const topK = o.topK ?? 5000;
-  if (!Number.isInteger(maxSide) || maxSide < 32) throw new RangeError(`YuNet: maxSide must be a whole number >= 32, got ${maxSide}`);
-  if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw new RangeError(`YuNet: scoreThreshold must be in [0, 1], got ${scoreThreshold}`);
-  if (!(nmsThreshold >= 0 && nmsThreshold <= 1)) throw new RangeError(`YuNet: nmsThreshold must be in [0, 1], got ${nmsThreshold}`);
+  if (!Number.isInteger(maxSide) || maxSide < 32)
+    throw new RangeError(`YuNet: maxSide must be a whole number >= 32, got ${maxSide}`);
+  if (!(scoreThreshold >= 0 && scoreThreshold <= 1))
+    throw new RangeError(`YuNet: scoreThreshold must be in [0, 1], got ${scoreThreshold}`);
+  if (!(nmsThreshold >= 0 && nmsThreshold <= 1))
+    throw new RangeError(`YuNet: nmsThreshold must be in [0, 1], got ${nmsThreshold}`);
   if (!Number.isInteger(topK) || topK < 1) throw new RangeError(`YuNet: topK must be a whole number >= 1, got ${topK}`);
-  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw new RangeError(`YuNet: threads must be a whole number >= 1, got ${o.threads}`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1))
+    throw new RangeError(`YuNet: threads must be a whole number >= 1, got ${o.threads}`);
   return { maxSide, scoreThreshold, nmsThreshold, topK };
 }
 
 /** Opens `model` (the bytes of yunet_s_dynamic.onnx, or any YuNet export with inputs of any multiple of 32). */
-export async function createYunetDetector(rt: OrtRuntime, model: Uint8Array, opts: YunetOptions = {}): Promise<YunetDetector> {
+export async function createYunetDetector(
+  rt: OrtRuntime,
+  model: Uint8Array,
+  opts: YunetOptions = {},
+): Promise<YunetDetector> {
   const o = checkYunetOptions(opts);
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
@@ -65,7 +78,12 @@ export async function createYunetDetector(rt: OrtRuntime, model: Uint8Array, opt
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  async function run(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 3 | 4): Promise<DetectedFace[]> {
+  async function run(
+    pixels: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    channels: 3 | 4,
+  ): Promise<DetectedFace[]> {
     if (closed) throw new Error('YuNet: detector disposed');
     const input = yunetInput(pixels, width, height, channels, o.maxSide);
     const tensor = new rt.ort.Tensor('float32', input.data, [1, 3, input.padH, input.padW]);
@@ -75,8 +93,17 @@ export async function createYunetDetector(rt: OrtRuntime, model: Uint8Array, opt
       if (!t || !(t.data instanceof Float32Array)) throw new Error(`YuNet: the model has no float output "${name}"`);
       return t.data;
     };
-    const heads: YunetHeads[] = YUNET_STRIDES.map((s) => ({ cls: get(`cls_${s}`), obj: get(`obj_${s}`), bbox: get(`bbox_${s}`), kps: get(`kps_${s}`) }));
-    const faces = suppressOverlaps(decodeYunet(heads, input.padW, input.padH, o.scoreThreshold), o.nmsThreshold, o.topK);
+    const heads: YunetHeads[] = YUNET_STRIDES.map((s) => ({
+      cls: get(`cls_${s}`),
+      obj: get(`obj_${s}`),
+      bbox: get(`bbox_${s}`),
+      kps: get(`kps_${s}`),
+    }));
+    const faces = suppressOverlaps(
+      decodeYunet(heads, input.padW, input.padH, o.scoreThreshold),
+      o.nmsThreshold,
+      o.topK,
+    );
     const { scaleX: sx, scaleY: sy } = input;
     if (sx === 1 && sy === 1) return faces;
     return faces.map((f) => ({

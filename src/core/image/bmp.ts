@@ -8,7 +8,11 @@
 import { FerError } from '../errors.ts';
 import { pixelLimitError } from './limits.ts';
 
-export interface BmpOptions { maxPixels: number; background: number; file?: string }
+export interface BmpOptions {
+  maxPixels: number;
+  background: number;
+  file?: string;
+}
 
 export function isBmp(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d; // "BM"
@@ -23,7 +27,8 @@ function maskShift(mask: number): { shift: number; max: number } {
 
 /** Decodes to packed RGB (alpha, if any, flattened onto `background` gray level). */
 export function decodeBmp(bytes: Uint8Array, opts: BmpOptions): { width: number; height: number; rgb: Uint8Array } {
-  const bad = (why: string): FerError => new FerError(`not an image or unsupported format (BMP: ${why})`, { file: opts.file });
+  const bad = (why: string): FerError =>
+    new FerError(`not an image or unsupported format (BMP: ${why})`, { file: opts.file });
   if (bytes.length < 26) throw bad('truncated header');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dataOffset = dv.getUint32(10, true);
@@ -41,7 +46,8 @@ export function decodeBmp(bytes: Uint8Array, opts: BmpOptions): { width: number;
   if (width * height > opts.maxPixels) {
     throw pixelLimitError(width, height, opts.maxPixels, opts.file);
   }
-  if (compression !== 0 && compression !== 3 && compression !== 6) throw bad(`compression type ${compression} is not supported`);
+  if (compression !== 0 && compression !== 3 && compression !== 6)
+    throw bad(`compression type ${compression} is not supported`);
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw bad(`${bpp} bits per pixel is not supported`);
 
   // Channel masks: given explicitly for bit fields, implied otherwise.
@@ -76,13 +82,18 @@ export function decodeBmp(bytes: Uint8Array, opts: BmpOptions): { width: number;
       if (palette) {
         const bit = x * bpp;
         const idx = (bytes[row + (bit >> 3)] >> (8 - bpp - (bit & 7))) & ((1 << bpp) - 1);
-        rgb[o] = palette[idx * 3]; rgb[o + 1] = palette[idx * 3 + 1]; rgb[o + 2] = palette[idx * 3 + 2];
+        rgb[o] = palette[idx * 3];
+        rgb[o + 1] = palette[idx * 3 + 1];
+        rgb[o + 2] = palette[idx * 3 + 2];
         continue;
       }
-      const v = bpp === 16 ? dv.getUint16(row + x * 2, true)
-        : bpp === 24 ? bytes[row + x * 3] | (bytes[row + x * 3 + 1] << 8) | (bytes[row + x * 3 + 2] << 16)
-          : dv.getUint32(row + x * 4, true);
-      const a = hasAlpha ? (((v & masks[3]) >>> ch[3].shift) / ch[3].max) : 1;
+      const v =
+        bpp === 16
+          ? dv.getUint16(row + x * 2, true)
+          : bpp === 24
+            ? bytes[row + x * 3] | (bytes[row + x * 3 + 1] << 8) | (bytes[row + x * 3 + 2] << 16)
+            : dv.getUint32(row + x * 4, true);
+      const a = hasAlpha ? ((v & masks[3]) >>> ch[3].shift) / ch[3].max : 1;
       for (let c = 0; c < 3; c++) {
         const level = ch[c].max ? (((v & masks[c]) >>> ch[c].shift) * 255) / ch[c].max : 0;
         rgb[o + c] = Math.round(level * a + opts.background * (1 - a));
@@ -93,7 +104,14 @@ export function decodeBmp(bytes: Uint8Array, opts: BmpOptions): { width: number;
 }
 
 /** Many 32-bit BMPs carry an alpha mask but leave it all zero (meaning "opaque"). */
-function allAlphaZero(dv: DataView, offset: number, stride: number, width: number, height: number, mask: number): boolean {
+function allAlphaZero(
+  dv: DataView,
+  offset: number,
+  stride: number,
+  width: number,
+  height: number,
+  mask: number,
+): boolean {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) if ((dv.getUint32(offset + y * stride + x * 4, true) & mask) !== 0) return false;
   }

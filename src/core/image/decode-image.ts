@@ -40,7 +40,10 @@ async function readImageFile(path: string): Promise<Uint8Array> {
     const s = await stat(path);
     if (s.isDirectory()) throw new FerError('is a folder, not an image', { file: path });
     if (s.size > MAX_IMAGE_FILE_BYTES) {
-      throw new FerError(`file is ${Math.round(s.size / 2 ** 20)} MiB, above the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB limit for an image`, { file: path });
+      throw new FerError(
+        `file is ${Math.round(s.size / 2 ** 20)} MiB, above the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB limit for an image`,
+        { file: path },
+      );
     }
     // Read ourselves rather than give sharp the path: its cache would keep the file open (locked on Windows).
     return await readFile(path);
@@ -68,7 +71,9 @@ export async function decodeImage(input: Uint8Array | string, opts: DecodeOption
   // Header first (cheap, no pixel decode): lets the bomb error state the declared size.
   const meta = await Promise.resolve()
     .then(() => sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata()) // the constructor can throw too
-    .catch((e: unknown) => { throw new FerError(NOT_AN_IMAGE, { file, cause: e }); });
+    .catch((e: unknown) => {
+      throw new FerError(NOT_AN_IMAGE, { file, cause: e });
+    });
   if (!meta.format || !ACCEPTED.has(meta.format)) {
     throw new FerError(`${NOT_AN_IMAGE}${meta.format ? ` (${meta.format})` : ''}`, { file });
   }
@@ -76,13 +81,19 @@ export async function decodeImage(input: Uint8Array | string, opts: DecodeOption
   const h = meta.pageHeight ?? meta.height ?? 0;
   if (w * h > maxPixels) throw pixelLimitError(w, h, maxPixels, file);
   const plain = meta.format === 'png' ? decodePlainPng(bytes, maxPixels) : null;
-  if (plain) return { width: plain.width, height: plain.height, rgb: plain.rgb, gray: plain.gray ?? rgbToGray(plain.rgb) };
+  if (plain)
+    return { width: plain.width, height: plain.height, rgb: plain.rgb, gray: plain.gray ?? rgbToGray(plain.rgb) };
 
   try {
     // limitInputPixels again as a second line of defence; 'truncated' (not
     // 'warning') so the harmless warnings many camera JPEGs trigger are accepted,
     // as in any image viewer, while cut-off files are refused.
-    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated', autoOrient: true, pages: 1 })
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: maxPixels,
+      failOn: 'truncated',
+      autoOrient: true,
+      pages: 1,
+    })
       .flatten({ background: { r: bg, g: bg, b: bg } })
       .toColourspace('srgb') // CMYK, 16-bit, gray: all become 8-bit sRGB
       .removeAlpha()

@@ -32,7 +32,8 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 /** `pixels`: width*height*channels bytes, row-major; channels 1 (gray) or 3 (RGB). */
 export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
-  if (pixels.length !== width * height * channels) throw new Error(`encodePng: ${pixels.length} bytes for ${width}x${height}x${channels}`);
+  if (pixels.length !== width * height * channels)
+    throw new Error(`encodePng: ${pixels.length} bytes for ${width}x${height}x${channels}`);
   const header = new Uint8Array(13);
   const hv = new DataView(header.buffer);
   hv.setUint32(0, width);
@@ -42,7 +43,12 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   const row = width * channels;
   const raw = new Uint8Array(height * (row + 1));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
-  const parts = [Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
   for (const p of parts) {

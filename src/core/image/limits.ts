@@ -8,5 +8,8 @@ export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 export function pixelLimitError(width: number, height: number, limit: number, file: string | undefined): FerError {
   const mp = (n: number): string => `${(n / 1e6).toFixed(1)} megapixels`;
-  return new FerError(`image is ${width}x${height} (${mp(width * height)}), above the pixel limit of ${mp(limit)}; refusing to decode it`, { file });
+  return new FerError(
+    `image is ${width}x${height} (${mp(width * height)}), above the pixel limit of ${mp(limit)}; refusing to decode it`,
+    { file },
+  );
 }

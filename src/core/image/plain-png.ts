@@ -35,7 +35,7 @@ export function decodePlainPng(bytes: Uint8Array, maxPixels: number): PlainPng |
   const idat: Uint8Array[] = [];
   let header: { width: number; height: number; channels: number } | null = null;
   let ended = false;
-  for (let o = 8; o + 12 <= bytes.length && !ended; ) {
+  for (let o = 8; o + 12 <= bytes.length && !ended;) {
     const len = view.getUint32(o);
     const end = o + 12 + len;
     if (end > bytes.length) return null;
@@ -69,7 +69,8 @@ function plainHeader(d: Uint8Array): { width: number; height: number; channels: 
   if (d.length !== 13) return null;
   const v = new DataView(d.buffer, d.byteOffset, 13);
   const [depth, colour, compression, filter, interlace] = d.subarray(8);
-  if (depth !== 8 || (colour !== 0 && colour !== 2) || compression !== 0 || filter !== 0 || interlace !== 0) return null;
+  if (depth !== 8 || (colour !== 0 && colour !== 2) || compression !== 0 || filter !== 0 || interlace !== 0)
+    return null;
   const width = v.getUint32(0);
   const height = v.getUint32(4);
   return width > 0 && height > 0 ? { width, height, channels: colour === 2 ? 3 : 1 } : null;
@@ -89,9 +90,11 @@ function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): 
     const u = d - stride; // the row above in out
     const filter = raw[s - 1];
     if (filter > 4) return null;
-    if (filter === 0 || (y === 0 && filter === 2)) { // the row above the first is zeros
+    if (filter === 0 || (y === 0 && filter === 2)) {
+      // the row above the first is zeros
       out.set(raw.subarray(s, s + stride), d);
-    } else if (filter === 1 || (y === 0 && filter === 4)) { // Paeth with up = upLeft = 0 picks left
+    } else if (filter === 1 || (y === 0 && filter === 4)) {
+      // Paeth with up = upLeft = 0 picks left
       for (let x = 0; x < bpp; x++) out[d + x] = raw[s + x];
       for (let x = bpp; x < stride; x++) out[d + x] = raw[s + x] + out[d + x - bpp];
     } else if (filter === 2) {
@@ -106,7 +109,8 @@ function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): 
       }
     } else {
       for (let x = 0; x < bpp; x++) out[d + x] = raw[s + x] + out[u + x];
-      for (let x = bpp; x < stride; x++) out[d + x] = raw[s + x] + paeth(out[d + x - bpp], out[u + x], out[u + x - bpp]);
+      for (let x = bpp; x < stride; x++)
+        out[d + x] = raw[s + x] + paeth(out[d + x - bpp], out[u + x], out[u + x - bpp]);
     }
   }
   return out;

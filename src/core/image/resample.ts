@@ -6,9 +6,18 @@
  * face crop is built on. Pure JS, so no path depends on a WASM build being loaded.
  */
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
-export interface Taps { index: Int32Array; weight: Float32Array; start: Int32Array }
+export interface Taps {
+  index: Int32Array;
+  weight: Float32Array;
+  start: Int32Array;
+}
 
 /**
  * For each output sample along one axis: the source indices and weights that make it
@@ -27,7 +36,10 @@ export function taps(srcStart: number, srcLen: number, dstLen: number): Taps {
       const b = a + ratio;
       for (let i = Math.floor(a); i < Math.ceil(b) && i < srcLen; i++) {
         const w = Math.min(b, i + 1) - Math.max(a, i);
-        if (w > 1e-9) { index.push(srcStart + i); weight.push(w / ratio); }
+        if (w > 1e-9) {
+          index.push(srcStart + i);
+          weight.push(w / ratio);
+        }
       }
     } else {
       // Pixel-centre aligned bilinear, edges clamped (as OpenCV INTER_LINEAR).

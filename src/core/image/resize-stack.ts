@@ -30,7 +30,8 @@ export function toRgbResized<T extends ImageStack>(stack: T, size: number): T {
 }
 
 function checkSize(size: number): void {
-  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new RangeError(`image size must be a whole number from 1 to 4096 (got ${size})`);
+  if (!Number.isInteger(size) || size < 1 || size > 4096)
+    throw new RangeError(`image size must be a whole number from 1 to 4096 (got ${size})`);
 }
 
 function resizeStack(stack: ImageStack, size: number, outChannels: 1 | 3): Uint8Array {

@@ -15,12 +15,19 @@ export interface BatchSource {
  * `augment` applies when the trainer passes an rng; `alwaysAugment` applies it in
  * evaluation too (used for the deterministic views of test-time augmentation).
  */
-export function imageSource(images: Uint8Array, labels: Uint8Array, size: number, augment: AugmentOptions = DEFAULT_AUGMENT, alwaysAugment = false): BatchSource {
+export function imageSource(
+  images: Uint8Array,
+  labels: Uint8Array,
+  size: number,
+  augment: AugmentOptions = DEFAULT_AUGMENT,
+  alwaysAugment = false,
+): BatchSource {
   return {
     count: labels.length,
     labels,
     featureSize: size * size,
-    fill: (indices, out, rng) => fillBatch(images, size, indices, out, rng || alwaysAugment ? augment : NO_AUGMENT, rng ?? Math.random),
+    fill: (indices, out, rng) =>
+      fillBatch(images, size, indices, out, rng || alwaysAugment ? augment : NO_AUGMENT, rng ?? Math.random),
   };
 }
 

@@ -30,8 +30,12 @@ export const DEFAULT_AUGMENT: AugmentOptions = { flip: true, shift: 4, jitter: 0
  * brightness/contrast-jittered.
  */
 export function fillBatch(
-  images: Uint8Array, size: number, indices: ArrayLike<number>, out: Float32Array,
-  aug: AugmentOptions = NO_AUGMENT, rng: Rng = Math.random,
+  images: Uint8Array,
+  size: number,
+  indices: ArrayLike<number>,
+  out: Float32Array,
+  aug: AugmentOptions = NO_AUGMENT,
+  rng: Rng = Math.random,
 ): Float32Array {
   if (aug.zoom && aug.zoom !== 1) return fillZoomed(images, size, indices, out, aug.zoom, !!aug.mirror);
   const px = size * size;
@@ -65,7 +69,14 @@ export function fillBatch(
  * with align_corners=False, which the GPU scripts' TTA used), optionally mirrored, scaled
  * to 0..1; kept in floats rather than rounded to uint8 like a crop.
  */
-function fillZoomed(images: Uint8Array, size: number, indices: ArrayLike<number>, out: Float32Array, zoom: number, mirror: boolean): Float32Array {
+function fillZoomed(
+  images: Uint8Array,
+  size: number,
+  indices: ArrayLike<number>,
+  out: Float32Array,
+  zoom: number,
+  mirror: boolean,
+): Float32Array {
   const n = Math.round(size / zoom);
   const { index, weight, start } = taps(Math.floor((size - n) / 2), n, size); // the same along rows and columns
   const px = size * size;
@@ -88,7 +99,13 @@ function fillZoomed(images: Uint8Array, size: number, indices: ArrayLike<number>
 }
 
 /** One-hot targets with label smoothing `eps` (0 = plain one-hot). */
-export function fillTargets(labels: Uint8Array, indices: ArrayLike<number>, numClasses: number, eps: number, out: Float32Array): Float32Array {
+export function fillTargets(
+  labels: Uint8Array,
+  indices: ArrayLike<number>,
+  numClasses: number,
+  eps: number,
+  out: Float32Array,
+): Float32Array {
   const off = eps / numClasses;
   const on = 1 - eps + off;
   out.fill(off, 0, indices.length * numClasses);

@@ -20,7 +20,10 @@ export interface TtaView {
 }
 
 /** The views `--tta`, `fer predict` and the app average: the face and its mirror image. */
-export const TTA_VIEWS: readonly TtaView[] = [{ mirror: false, zoom: 1 }, { mirror: true, zoom: 1 }];
+export const TTA_VIEWS: readonly TtaView[] = [
+  { mirror: false, zoom: 1 },
+  { mirror: true, zoom: 1 },
+];
 
 /**
  * `--tta-zoom`: also a 1.1x centre zoom and its mirror image. +0.5 to 1.1 points on
@@ -28,7 +31,11 @@ export const TTA_VIEWS: readonly TtaView[] = [{ mirror: false, zoom: 1 }, { mirr
  * classification time per face, which takes `fer predict` past native OpenCV + PyTorch
  * (README benchmarks), so it is an option, not the default.
  */
-export const ZOOM_TTA_VIEWS: readonly TtaView[] = [...TTA_VIEWS, { mirror: false, zoom: 1.1 }, { mirror: true, zoom: 1.1 }];
+export const ZOOM_TTA_VIEWS: readonly TtaView[] = [
+  ...TTA_VIEWS,
+  { mirror: false, zoom: 1.1 },
+  { mirror: true, zoom: 1.1 },
+];
 
 export const ttaViews = (zoom?: boolean): readonly TtaView[] => (zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS);
 
@@ -44,7 +51,13 @@ export function pixelsForModel(meta: ModelMeta, ds: Dataset): Uint8Array {
 }
 
 /** `view` gives that test-time-augmentation view of the images (image inputs only). */
-export function sourceForModel(meta: ModelMeta, pixels: Uint8Array, labels: Uint8Array, pca: PcaModel | null, view?: TtaView): BatchSource {
+export function sourceForModel(
+  meta: ModelMeta,
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  pca: PcaModel | null,
+  view?: TtaView,
+): BatchSource {
   const p = meta.preprocessing;
   if (!p.pca) return imageSource(pixels, labels, p.size, { ...NO_AUGMENT, ...view }, !!view);
   if (!pca) throw new Error('this model needs its pca.bin');

@@ -49,12 +49,18 @@ export interface AnalyseFrameOptions {
 
 /** RGBA bytes (a canvas's ImageData) -> the frame's RGB and gray planes. */
 export function rgbaFrame(rgba: Uint8Array, width: number, height: number): FrameImage {
-  if (rgba.length !== width * height * 4) throw new RangeError(`expected ${width}x${height} RGBA bytes (${width * height * 4}), got ${rgba.length}`);
+  if (rgba.length !== width * height * 4)
+    throw new RangeError(`expected ${width}x${height} RGBA bytes (${width * height * 4}), got ${rgba.length}`);
   const rgb = rgbaToRgb(rgba);
   return { width, height, rgb, gray: rgbToGray(rgb) };
 }
 
-export async function analyseFrame(models: FerModel[], frame: FrameImage, detect: FrameDetector, opts: AnalyseFrameOptions = {}): Promise<FrameAnalysis> {
+export async function analyseFrame(
+  models: FerModel[],
+  frame: FrameImage,
+  detect: FrameDetector,
+  opts: AnalyseFrameOptions = {},
+): Promise<FrameAnalysis> {
   const t0 = performance.now();
   const found = await detect(frame);
   const t1 = performance.now();
@@ -82,7 +88,15 @@ export function frameCrops(frame: FrameImage, found: readonly FrameDetection[], 
     images.set(cropDetectedFace(frame, { x, y, w, h }, f.face, margin, size), i * size * size);
   });
   return {
-    format: 'folder', source: 'camera frame', classes: [], count: found.length, height: size, width: size, channels: 1,
-    images, labels: new Uint8Array(found.length), split: null,
+    format: 'folder',
+    source: 'camera frame',
+    classes: [],
+    count: found.length,
+    height: size,
+    width: size,
+    channels: 1,
+    images,
+    labels: new Uint8Array(found.length),
+    split: null,
   };
 }

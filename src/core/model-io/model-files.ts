@@ -31,21 +31,32 @@ function toBytes(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array {
   return new Uint8Array(buf);
 }
 
-async function encodeNamed(tensors: NamedTensor[]): Promise<{ specs: tf.io.WeightsManifestEntry[]; bytes: Uint8Array }> {
+async function encodeNamed(
+  tensors: NamedTensor[],
+): Promise<{ specs: tf.io.WeightsManifestEntry[]; bytes: Uint8Array }> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   return { specs, bytes: new Uint8Array(data) };
 }
 
-export async function saveModelDir(dir: string, model: tf.LayersModel, meta: ModelMeta, extras: SavedExtras = {}): Promise<void> {
+export async function saveModelDir(
+  dir: string,
+  model: tf.LayersModel,
+  meta: ModelMeta,
+  extras: SavedExtras = {},
+): Promise<void> {
   let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const a = artifacts as unknown as tf.io.ModelArtifacts;
   const files: Record<string, Uint8Array | string> = {
     'model.json': JSON.stringify({
-      format: 'layers-model', generatedBy: 'fer-studio', modelTopology: a.modelTopology,
+      format: 'layers-model',
+      generatedBy: 'fer-studio',
+      modelTopology: a.modelTopology,
       weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
     }),
     'weights.bin': toBytes(a.weightData as ArrayBuffer | ArrayBuffer[]),
@@ -72,7 +83,11 @@ async function readJson<T>(file: string): Promise<T> {
     return JSON.parse(await fs.readFile(file, 'utf8')) as T;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FerError(code === 'ENOENT' ? 'file not found' : 'not valid JSON', { file, kind: code === 'ENOENT' ? 'not-found' : 'bad-input', cause: e });
+    throw new FerError(code === 'ENOENT' ? 'file not found' : 'not valid JSON', {
+      file,
+      kind: code === 'ENOENT' ? 'not-found' : 'bad-input',
+      cause: e,
+    });
   }
 }
 
@@ -86,14 +101,24 @@ async function readableDir(requested: string): Promise<string> {
 
 export async function loadModelDir(requested: string): Promise<LoadedModel> {
   const dir = await readableDir(requested);
-  const modelJson = await readJson<{ modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(path.join(dir, 'model.json'));
+  const modelJson = await readJson<{
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  }>(path.join(dir, 'model.json'));
   const meta = await readJson<ModelMeta>(path.join(dir, 'meta.json'));
-  if (meta.format !== 'fer-studio-model') throw new FerError('meta.json is not a FER Studio model description', { file: path.join(dir, 'meta.json') });
+  if (meta.format !== 'fer-studio-model')
+    throw new FerError('meta.json is not a FER Studio model description', { file: path.join(dir, 'meta.json') });
   const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
-  const parts = await Promise.all(modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, p))));
-  const weightData = tf.io.concatenateArrayBuffers(parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+  const parts = await Promise.all(
+    modelJson.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, p))),
+  );
+  const weightData = tf.io.concatenateArrayBuffers(
+    parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
+  );
   try {
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }),
+    );
     return { model, meta, dir };
   } catch (e) {
     throw new FerError(`cannot load the model: ${(e as Error).message}`, { file: dir, cause: e });
@@ -101,14 +126,21 @@ export async function loadModelDir(requested: string): Promise<LoadedModel> {
 }
 
 /** Reads optimizer slots and resume state saved by `saveModelDir`, or null when absent. */
-export async function loadTrainingState(requested: string): Promise<{ optimizer: NamedTensor[]; state: unknown } | null> {
+export async function loadTrainingState(
+  requested: string,
+): Promise<{ optimizer: NamedTensor[]; state: unknown } | null> {
   // Same fallback as loadModelDir: a resume must not lose the checkpoint to a crash mid-swap.
   const dir = await readableDir(requested);
   try {
-    const specs = JSON.parse(await fs.readFile(path.join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
+    const specs = JSON.parse(
+      await fs.readFile(path.join(dir, 'optimizer.json'), 'utf8'),
+    ) as tf.io.WeightsManifestEntry[];
     const bytes = await fs.readFile(path.join(dir, 'optimizer.bin'));
     const state = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8')) as unknown;
-    const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
+    const map = tf.io.decodeWeights(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      specs,
+    );
     return { optimizer: Object.entries(map).map(([name, tensor]) => ({ name, tensor })), state };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;

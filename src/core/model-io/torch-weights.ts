@@ -54,7 +54,8 @@ export function parseTorchManifest(json: unknown, file: string): TorchManifest {
   const bad = (what: string) => new FerError(`not a FER Studio torch-weights manifest (${what})`, { file });
   if (!m || m.format !== 'fer-studio-torch-weights' || m.version !== 1) throw bad('format/version');
   if (typeof m.kind !== 'string' || !modelRecipe(m.kind)?.torchTwin) throw bad('kind');
-  if (!Array.isArray(m.layers) || !m.layers.every((l) => typeof l.type === 'string' && Array.isArray(l.shapes))) throw bad('layers');
+  if (!Array.isArray(m.layers) || !m.layers.every((l) => typeof l.type === 'string' && Array.isArray(l.shapes)))
+    throw bad('layers');
   if (!Array.isArray(m.history) || !m.best || !Array.isArray(m.reference)) throw bad('history/best/reference');
   return m as TorchManifest;
 }
@@ -73,7 +74,8 @@ export function buildForManifest(m: TorchManifest): tf.LayersModel {
   return r.build(r.inputShape(48), FER_CLASSES.length, { seed: 1, options: { stages: stagesOf(m) } });
 }
 
-const sameShape = (a: readonly (number | null)[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameShape = (a: readonly (number | null)[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Sets `model`'s weights from the flat float32 export, after checking types, shapes and settings. */
 export function setTorchWeights(model: tf.LayersModel, m: TorchManifest, flat: Float32Array, file = 'weights'): void {
@@ -82,7 +84,8 @@ export function setTorchWeights(model: tf.LayersModel, m: TorchManifest, flat: F
     throw new FerError(`has ${m.layers.length} weighted layers; the model has ${layers.length}`, { file });
   }
   const expected = m.layers.reduce((n, l) => n + l.shapes.reduce((k, s) => k + s.reduce((a, b) => a * b, 1), 0), 0);
-  if (flat.length !== expected) throw new FerError(`holds ${flat.length} floats; its manifest lists ${expected}`, { file });
+  if (flat.length !== expected)
+    throw new FerError(`holds ${flat.length} floats; its manifest lists ${expected}`, { file });
   layers.forEach((layer, i) => checkLayer(layer, m.layers[i], i, file));
   let offset = 0;
   layers.forEach((layer, i) => {
@@ -99,10 +102,14 @@ export function setTorchWeights(model: tf.LayersModel, m: TorchManifest, flat: F
 
 function checkLayer(layer: tf.layers.Layer, t: TorchLayer, i: number, file: string): void {
   const where = `layer ${i + 1} (${layer.name})`;
-  if (layer.getClassName() !== t.type) throw new FerError(`${where}: exported as ${t.type}, the model has ${layer.getClassName()}`, { file });
+  if (layer.getClassName() !== t.type)
+    throw new FerError(`${where}: exported as ${t.type}, the model has ${layer.getClassName()}`, { file });
   const shapes = layer.weights.map((w) => w.shape);
   if (shapes.length !== t.shapes.length || !shapes.every((s, k) => sameShape(s, t.shapes[k]))) {
-    throw new FerError(`${where}: shapes ${JSON.stringify(t.shapes)} do not match the model's ${JSON.stringify(shapes)}`, { file });
+    throw new FerError(
+      `${where}: shapes ${JSON.stringify(t.shapes)} do not match the model's ${JSON.stringify(shapes)}`,
+      { file },
+    );
   }
   const config = layer.getConfig();
   if (t.epsilon !== undefined && Math.abs(Number(config.epsilon) - t.epsilon) > 1e-9) {
@@ -110,7 +117,10 @@ function checkLayer(layer: tf.layers.Layer, t: TorchLayer, i: number, file: stri
   }
   const inner = (config.layer as { config?: { recurrentActivation?: string } } | undefined)?.config;
   if (t.recurrentActivation && inner && inner.recurrentActivation !== t.recurrentActivation) {
-    throw new FerError(`${where}: LSTM gates ${t.recurrentActivation}, the model's are ${String(inner.recurrentActivation)}`, { file });
+    throw new FerError(
+      `${where}: LSTM gates ${t.recurrentActivation}, the model's are ${String(inner.recurrentActivation)}`,
+      { file },
+    );
   }
 }
 
@@ -123,35 +133,57 @@ export function maxReferenceDiff(m: TorchManifest, probs: Float32Array): number 
 function epochsOf(m: TorchManifest, offset = 0): EpochRecord[] {
   const ema = m.best.weights === 'ema';
   return m.history.map((h) => ({
-    epoch: h.epoch + offset, loss: h.loss, accuracy: h.accuracy,
-    valLoss: ema ? h.emaValLoss : h.valLoss, valAccuracy: ema ? h.emaValAccuracy : h.valAccuracy, seconds: h.seconds,
+    epoch: h.epoch + offset,
+    loss: h.loss,
+    accuracy: h.accuracy,
+    valLoss: ema ? h.emaValLoss : h.valLoss,
+    valAccuracy: ema ? h.emaValAccuracy : h.valAccuracy,
+    seconds: h.seconds,
   }));
 }
 
-const machineOf = (m: TorchManifest) => (m.environment.device === 'cpu'
-  ? `${m.environment.cpus} CPU cores (PyTorch on CPU)`
-  : `${m.environment.device} GPU, ${m.environment.cpus} CPU cores (a lent machine)`);
+const machineOf = (m: TorchManifest) =>
+  m.environment.device === 'cpu'
+    ? `${m.environment.cpus} CPU cores (PyTorch on CPU)`
+    : `${m.environment.device} GPU, ${m.environment.cpus} CPU cores (a lent machine)`;
 
 /**
  * meta.json for the imported model. `prior` is the run this one started from (`--init`:
  * fine-tuning or distillation); its epochs come first in the history, numbered on, so the
  * curves and the training time cover the model's whole life.
  */
-export function metaForManifest(m: TorchManifest, model: tf.LayersModel, source: string, prior?: { manifest: TorchManifest; source: string }): ModelMeta {
+export function metaForManifest(
+  m: TorchManifest,
+  model: tf.LayersModel,
+  source: string,
+  prior?: { manifest: TorchManifest; source: string },
+): ModelMeta {
   const before = prior ? epochsOf(prior.manifest) : [];
   const history = [...before, ...epochsOf(m, before.length)];
   const last = history[history.length - 1];
   return {
-    format: 'fer-studio-model', version: 1, kind: m.kind, classes: [...FER_CLASSES],
+    format: 'fer-studio-model',
+    version: 1,
+    kind: m.kind,
+    classes: [...FER_CLASSES],
     inputShape: twinOf(m).inputShape(48),
     preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
     history,
-    metrics: { lastTrainAccuracy: last?.accuracy ?? 0, bestValAccuracy: m.best.valAccuracy, bestEpoch: m.best.epoch + before.length },
+    metrics: {
+      lastTrainAccuracy: last?.accuracy ?? 0,
+      bestValAccuracy: m.best.valAccuracy,
+      bestEpoch: m.best.epoch + before.length,
+    },
     backend: `pytorch ${m.environment.torch}`,
     machine: prior ? `${machineOf(prior.manifest)}, then ${machineOf(m)}` : machineOf(m),
-    seconds: m.seconds + (prior?.manifest.seconds ?? 0), seed: Number(m.options.seed ?? 0), params: model.countParams(),
+    seconds: m.seconds + (prior?.manifest.seconds ?? 0),
+    seed: Number(m.options.seed ?? 0),
+    params: model.countParams(),
     options: {
-      trainer: 'scripts/gpu/train_torch_gpu.py', source, selected: `${m.best.weights} weights of epoch ${m.best.epoch + before.length}`, ...m.options,
+      trainer: 'scripts/gpu/train_torch_gpu.py',
+      source,
+      selected: `${m.best.weights} weights of epoch ${m.best.epoch + before.length}`,
+      ...m.options,
       ...(prior ? { init: prior.source, priorEpochs: before.length, priorSeconds: prior.manifest.seconds } : {}),
     },
     createdAt: new Date().toISOString(),

@@ -17,12 +17,21 @@ export const attr = {
   ints: (name: string, ints: number[]): Attr => ({ name, type: AttrType.INTS, ints }),
   float: (name: string, f: number): Attr => ({ name, type: AttrType.FLOAT, f }),
   string: (name: string, s: string): Attr => ({ name, type: AttrType.STRING, s: new TextEncoder().encode(s) }),
-  strings: (name: string, strings: string[]): Attr => ({ name, type: AttrType.STRINGS, strings: strings.map((s) => new TextEncoder().encode(s)) }),
+  strings: (name: string, strings: string[]): Attr => ({
+    name,
+    type: AttrType.STRINGS,
+    strings: strings.map((s) => new TextEncoder().encode(s)),
+  }),
 };
 
 const valueInfo = (name: string, dims: (number | string)[]) => ({
   name,
-  type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  type: {
+    tensorType: {
+      elemType: DataType.FLOAT,
+      shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+    },
+  },
 });
 
 export class GraphBuilder {
@@ -70,7 +79,15 @@ export class GraphBuilder {
    * The serialised model: one float input `inputName` of shape [N, ...inputDims] and one
    * output renamed from `last` to `outputName`, [N, ...outputDims].
    */
-  finish(o: { graphName: string; inputName: string; inputDims: number[]; last: string; outputName: string; outputDims: number[]; metadata: Record<string, string> }): Uint8Array {
+  finish(o: {
+    graphName: string;
+    inputName: string;
+    inputDims: number[];
+    last: string;
+    outputName: string;
+    outputDims: number[];
+    metadata: Record<string, string>;
+  }): Uint8Array {
     this.nodes.push({ opType: 'Identity', input: [o.last], output: [o.outputName], name: this.name('output_node') });
     return encodeModelProto({
       irVersion: IR_VERSION,
@@ -78,8 +95,11 @@ export class GraphBuilder {
       producerName: 'fer-studio',
       producerVersion: '1',
       graph: {
-        name: o.graphName, node: this.nodes, initializer: this.initializers,
-        input: [valueInfo(o.inputName, ['N', ...o.inputDims])], output: [valueInfo(o.outputName, ['N', ...o.outputDims])],
+        name: o.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: [valueInfo(o.inputName, ['N', ...o.inputDims])],
+        output: [valueInfo(o.outputName, ['N', ...o.outputDims])],
       },
       metadataProps: Object.entries(o.metadata).map(([key, value]) => ({ key, value })),
     });

@@ -33,7 +33,12 @@ interface Config {
   spinning: boolean;
 }
 
-const defaults = (): Config => ({ allow: ['onnxruntime-node'], threads: Math.min(2, availableParallelism()), batchSize: 64, spinning: false });
+const defaults = (): Config => ({
+  allow: ['onnxruntime-node'],
+  threads: Math.min(2, availableParallelism()),
+  batchSize: 64,
+  spinning: false,
+});
 let config: Config = defaults();
 /** Bumped on every configure, so sessions made under an older setting are remade. */
 let generation = 0;
@@ -42,8 +47,10 @@ let generation = 0;
 export function configureOnnxInference(o: OnnxInferenceOptions = {}): void {
   const d = defaults();
   config = {
-    allow: o.allow ?? d.allow, threads: Math.max(1, Math.floor(o.threads ?? d.threads)),
-    batchSize: Math.max(1, Math.floor(o.batchSize ?? d.batchSize)), spinning: o.spinning ?? d.spinning,
+    allow: o.allow ?? d.allow,
+    threads: Math.max(1, Math.floor(o.threads ?? d.threads)),
+    batchSize: Math.max(1, Math.floor(o.batchSize ?? d.batchSize)),
+    spinning: o.spinning ?? d.spinning,
   };
   generation++;
 }

@@ -25,7 +25,12 @@ export const onnxCacheFile = (dir: string, key: string): string => path.join(dir
 /** Layer configs without their names (tfjs numbers names per process, so one model loaded twice differs only there). */
 function withoutNames(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNames);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'name').map(([k, x]) => [k, withoutNames(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'name')
+        .map(([k, x]) => [k, withoutNames(x)]),
+    );
   return v;
 }
 
@@ -50,7 +55,11 @@ export interface OnnxBytes {
 }
 
 /** The model's ONNX bytes: the folder's cached export when its key matches, else a fresh export (cached when the folder allows). */
-export async function onnxModelBytes(model: tf.LayersModel, dir: string | null, key = onnxCacheKey(model)): Promise<OnnxBytes> {
+export async function onnxModelBytes(
+  model: tf.LayersModel,
+  dir: string | null,
+  key = onnxCacheKey(model),
+): Promise<OnnxBytes> {
   if (dir) {
     try {
       return { bytes: new Uint8Array(await fs.readFile(onnxCacheFile(dir, key))), key, from: 'cache' };
@@ -92,7 +101,8 @@ async function writeCache(dir: string, key: string, bytes: Uint8Array): Promise<
 async function sweep(dir: string, keep: string): Promise<void> {
   for (const name of await fs.readdir(dir)) {
     const temp = TEMP.exec(name);
-    const stale = (FILE.test(name) && name !== keep) || (temp && Number(temp[1]) !== process.pid && !isAlive(Number(temp[1])));
+    const stale =
+      (FILE.test(name) && name !== keep) || (temp && Number(temp[1]) !== process.pid && !isAlive(Number(temp[1])));
     if (stale) await fs.rm(path.join(dir, name), { force: true });
   }
 }

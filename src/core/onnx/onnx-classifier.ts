@@ -41,7 +41,10 @@ function release(entry: Entry | undefined): void {
 async function create(rt: OrtRuntime, model: tf.LayersModel, dir: string | null): Promise<OnnxClassifier | null> {
   const { threads, spinning } = onnxInferenceConfig();
   const options: InferenceSession.SessionOptions = {
-    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
   let exported;
@@ -81,7 +84,11 @@ export async function onnxClassifierFor(model: tf.LayersModel, dir: string | nul
   const { generation } = onnxInferenceConfig();
   const ids = idsOf(model);
   let entry = entries.get(model);
-  const fresh = entry && entry.generation === generation && entry.ids.length === ids.length && entry.ids.every((id, i) => id === ids[i]);
+  const fresh =
+    entry &&
+    entry.generation === generation &&
+    entry.ids.length === ids.length &&
+    entry.ids.every((id, i) => id === ids[i]);
   if (!fresh) {
     if (!entry) {
       const dispose = model.dispose.bind(model);
@@ -99,6 +106,10 @@ export async function onnxClassifierFor(model: tf.LayersModel, dir: string | nul
 }
 
 /** What classifies `model` here, for reports: the ONNX Runtime's name, or tfjs on `backend` when it falls back. */
-export async function inferenceRuntimeName(model: tf.LayersModel, dir: string | null, backend: string): Promise<string> {
+export async function inferenceRuntimeName(
+  model: tf.LayersModel,
+  dir: string | null,
+  backend: string,
+): Promise<string> {
   return (await onnxClassifierFor(model, dir))?.runtime ?? `tfjs (${backend})`;
 }

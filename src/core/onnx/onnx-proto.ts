@@ -21,39 +21,65 @@ const schema = {
       nested: {
         AttributeProto: {
           fields: {
-            name: field(1, 'string'), type: field(20, 'int32'), f: field(2, 'float'), i: field(3, 'int64'), s: field(4, 'bytes'),
-            t: field(5, 'TensorProto'), floats: field(7, 'float', 'repeated'), ints: field(8, 'int64', 'repeated'), strings: field(9, 'bytes', 'repeated'),
+            name: field(1, 'string'),
+            type: field(20, 'int32'),
+            f: field(2, 'float'),
+            i: field(3, 'int64'),
+            s: field(4, 'bytes'),
+            t: field(5, 'TensorProto'),
+            floats: field(7, 'float', 'repeated'),
+            ints: field(8, 'int64', 'repeated'),
+            strings: field(9, 'bytes', 'repeated'),
           },
         },
         ValueInfoProto: { fields: { name: field(1, 'string'), type: field(2, 'TypeProto') } },
         NodeProto: {
           fields: {
-            input: field(1, 'string', 'repeated'), output: field(2, 'string', 'repeated'), name: field(3, 'string'),
-            opType: field(4, 'string'), domain: field(7, 'string'), attribute: field(5, 'AttributeProto', 'repeated'),
+            input: field(1, 'string', 'repeated'),
+            output: field(2, 'string', 'repeated'),
+            name: field(3, 'string'),
+            opType: field(4, 'string'),
+            domain: field(7, 'string'),
+            attribute: field(5, 'AttributeProto', 'repeated'),
           },
         },
         ModelProto: {
           fields: {
-            irVersion: field(1, 'int64'), opsetImport: field(8, 'OperatorSetIdProto', 'repeated'), producerName: field(2, 'string'),
-            producerVersion: field(3, 'string'), docString: field(6, 'string'), graph: field(7, 'GraphProto'),
+            irVersion: field(1, 'int64'),
+            opsetImport: field(8, 'OperatorSetIdProto', 'repeated'),
+            producerName: field(2, 'string'),
+            producerVersion: field(3, 'string'),
+            docString: field(6, 'string'),
+            graph: field(7, 'GraphProto'),
             metadataProps: field(14, 'StringStringEntryProto', 'repeated'),
           },
         },
         StringStringEntryProto: { fields: { key: field(1, 'string'), value: field(2, 'string') } },
         GraphProto: {
           fields: {
-            node: field(1, 'NodeProto', 'repeated'), name: field(2, 'string'), initializer: field(5, 'TensorProto', 'repeated'),
-            input: field(11, 'ValueInfoProto', 'repeated'), output: field(12, 'ValueInfoProto', 'repeated'),
+            node: field(1, 'NodeProto', 'repeated'),
+            name: field(2, 'string'),
+            initializer: field(5, 'TensorProto', 'repeated'),
+            input: field(11, 'ValueInfoProto', 'repeated'),
+            output: field(12, 'ValueInfoProto', 'repeated'),
           },
         },
         TensorProto: {
           fields: {
-            dims: field(1, 'int64', 'repeated'), dataType: field(2, 'int32'), name: field(8, 'string'), rawData: field(9, 'bytes'),
+            dims: field(1, 'int64', 'repeated'),
+            dataType: field(2, 'int32'),
+            name: field(8, 'string'),
+            rawData: field(9, 'bytes'),
           },
         },
         TensorShapeProto: {
           fields: { dim: field(1, 'Dimension', 'repeated') },
-          nested: { Dimension: { oneofs: { value: { oneof: ['dimValue', 'dimParam'] } }, fields: { dimValue: field(1, 'int64'), dimParam: field(2, 'string') } } },
+          nested: {
+            Dimension: {
+              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
+              fields: { dimValue: field(1, 'int64'), dimParam: field(2, 'string') },
+            },
+          },
         },
         TypeProto: {
           oneofs: { value: { oneof: ['tensorType'] } },

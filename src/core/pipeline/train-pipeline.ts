@@ -62,17 +62,33 @@ export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipe
   const kind = recipe.kind;
   const base = recipe.defaults;
   const config: TrainConfig = {
-    ...base, epochs: opts.epochs ?? base.epochs, batchSize: opts.batchSize ?? base.batchSize,
-    learningRate: opts.learningRate ?? base.learningRate, seed: opts.seed ?? base.seed,
+    ...base,
+    epochs: opts.epochs ?? base.epochs,
+    batchSize: opts.batchSize ?? base.batchSize,
+    learningRate: opts.learningRate ?? base.learningRate,
+    seed: opts.seed ?? base.seed,
   };
   const k = pre.classes.length;
   const validation = pre.validation.count ? pre.validation : pre.test;
   let preprocessing: ModelMeta['preprocessing'];
   if (recipe.input === 'paper-pca') {
-    if (!pre.pca || pre.channels !== 3) throw new FerError('the paper preset needs data preprocessed with --preset paper (RGB 32x32, PCA)', { kind: 'usage' });
-    preprocessing = { size: pre.size, channels: 3, scale: 1 / 255, pca: { k: pre.pca.k, d: pre.pca.d, mode: 'paper-coefficients' } };
+    if (!pre.pca || pre.channels !== 3)
+      throw new FerError('the paper preset needs data preprocessed with --preset paper (RGB 32x32, PCA)', {
+        kind: 'usage',
+      });
+    preprocessing = {
+      size: pre.size,
+      channels: 3,
+      scale: 1 / 255,
+      pca: { k: pre.pca.k, d: pre.pca.d, mode: 'paper-coefficients' },
+    };
   } else {
-    preprocessing = { size: pre.size, channels: 1, scale: 1 / 255, pca: pre.pca && pre.usePcaInput ? { k: pre.pca.k, d: pre.pca.d, mode: 'reconstruct' } : null };
+    preprocessing = {
+      size: pre.size,
+      channels: 1,
+      scale: 1 / 255,
+      pca: pre.pca && pre.usePcaInput ? { k: pre.pca.k, d: pre.pca.d, mode: 'reconstruct' } : null,
+    };
   }
   const inputShape = recipe.inputShape(pre.size);
   const build = (): tf.LayersModel => recipe.build(inputShape, k, { seed: config.seed });
@@ -84,10 +100,19 @@ export async function trainOnPreprocessed(pre: PreprocessResult, opts: TrainPipe
     : imageSource(pre.train.images, pre.train.labels, pre.size, augmentFor(kind));
   const val = validation.count ? sourceForModel(metaStub, validation.images, validation.labels, pca) : null;
   return trainModel({
-    build, inputShape, train, validation: val, config,
+    build,
+    inputShape,
+    train,
+    validation: val,
+    config,
     meta: { kind, classes: pre.classes, preprocessing, backend, options: { preset: opts.preset ?? 'default' } },
-    outDir: opts.outDir, checkpointDir: opts.checkpointDir, resume: opts.resume, workers: opts.workers ?? defaultWorkers(backend),
+    outDir: opts.outDir,
+    checkpointDir: opts.checkpointDir,
+    resume: opts.resume,
+    workers: opts.workers ?? defaultWorkers(backend),
     extraFiles: pca ? { 'pca.bin': encodePca(pca) } : undefined,
-    onEpoch: opts.onEpoch, onBatch: opts.onBatch, signal: opts.signal,
+    onEpoch: opts.onEpoch,
+    onBatch: opts.onBatch,
+    signal: opts.signal,
   });
 }

@@ -19,14 +19,20 @@ export interface ClassifyOptions {
   work?: ThreadWork;
 }
 
-export async function classifyCrops(models: FerModel[], crops: Dataset, opts: ClassifyOptions = {}): Promise<Float32Array[]> {
+export async function classifyCrops(
+  models: FerModel[],
+  crops: Dataset,
+  opts: ClassifyOptions = {},
+): Promise<Float32Array[]> {
   const work = opts.work ?? { here: 0, helper: 0 };
   const local = (m: FerModel): Promise<Float32Array> => {
     work.here++;
     return predictProbs(m, pixelsForModel(m.meta, crops), crops.labels, opts);
   };
   // Sent first, so the helper works while this thread does its share.
-  const remote = models.map((m, i) => (i % 2 === 1 ? helperProbs(m, pixelsForModel(m.meta, crops), crops.count, opts) : null));
+  const remote = models.map((m, i) =>
+    i % 2 === 1 ? helperProbs(m, pixelsForModel(m.meta, crops), crops.count, opts) : null,
+  );
   remote.forEach((r) => r?.catch(() => undefined)); // handled below; keeps a failure while we work from being "unhandled"
   const out: Float32Array[] = [];
   for (const [i, m] of models.entries()) if (!remote[i]) out[i] = await local(m);

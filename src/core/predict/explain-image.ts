@@ -44,7 +44,12 @@ export interface ExplainImageOptions extends PredictOptions {
 
 const CROP = 48;
 
-export async function explainImage(models: FerModel[], file: string, opts: ExplainImageOptions = {}, bytes?: Uint8Array): Promise<ImageHeat> {
+export async function explainImage(
+  models: FerModel[],
+  file: string,
+  opts: ExplainImageOptions = {},
+  bytes?: Uint8Array,
+): Promise<ImageHeat> {
   const image = await decodeImage(bytes ?? (await readInputFile(file, 'image')), { file });
   const d = opts.detector;
   const detector = typeof d === 'object' ? d : await sharedFaceDetector({ kind: d ?? 'yunet' });
@@ -54,7 +59,18 @@ export async function explainImage(models: FerModel[], file: string, opts: Expla
   if (!faces.length) return { file, image, faces };
   const crops = new Uint8Array(faces.length * CROP * CROP);
   faces.forEach((f, i) => crops.set(f.crop, i * CROP * CROP));
-  const ds = { format: 'folder' as const, source: file, classes: [], count: faces.length, height: CROP, width: CROP, channels: 1 as const, images: crops, labels: new Uint8Array(faces.length), split: null };
+  const ds = {
+    format: 'folder' as const,
+    source: file,
+    classes: [],
+    count: faces.length,
+    height: CROP,
+    width: CROP,
+    channels: 1 as const,
+    images: crops,
+    labels: new Uint8Array(faces.length),
+    split: null,
+  };
   const probs = await classifyCrops(models, ds, { tta: opts.tta ?? true, zoom: opts.zoom });
   const keys = opts.keys ?? modelKeys(models);
   for (const [mi, m] of models.entries()) {
@@ -66,7 +82,12 @@ export async function explainImage(models: FerModel[], file: string, opts: Expla
       const f = faces[i];
       // The whole-image fallback's crop is the image itself (no margin).
       const boxMap = mapOverBox(h.map, h.size, f.box[2], f.box[3], f.wholeImage ? 0 : margin);
-      f.models[keys[mi]] = { ...h, boxMap, boxWidth: Math.max(1, Math.round(f.box[2])), boxHeight: Math.max(1, Math.round(f.box[3])) };
+      f.models[keys[mi]] = {
+        ...h,
+        boxMap,
+        boxWidth: Math.max(1, Math.round(f.box[2])),
+        boxHeight: Math.max(1, Math.round(f.box[3])),
+      };
     });
     opts.onProgress?.(mi + 1, models.length);
   }

@@ -61,17 +61,41 @@ export function modelKeys(models: FerModel[]): string[] {
   });
 }
 
-export async function predictImage(models: FerModel[], file: string, opts: PredictOptions = {}, bytes?: Uint8Array): Promise<ImagePrediction> {
+export async function predictImage(
+  models: FerModel[],
+  file: string,
+  opts: PredictOptions = {},
+  bytes?: Uint8Array,
+): Promise<ImagePrediction> {
   const img = await decodeImage(bytes ?? (await readInputFile(file, 'image')), { file });
   const d = opts.detector;
   const detector = typeof d === 'object' ? d : await sharedFaceDetector({ kind: d ?? 'yunet' });
-  const crops = await findFaces(img, { margin: opts.margin, size: 48, wholeImageIfNone: opts.wholeImageIfNoFace, detector });
+  const crops = await findFaces(img, {
+    margin: opts.margin,
+    size: 48,
+    wholeImageIfNone: opts.wholeImageIfNoFace,
+    detector,
+  });
   const whole = crops.some((c) => c.wholeImage);
-  const faces: FacePrediction[] = crops.map((c) => ({ box: c.box, ...(c.score !== undefined ? { score: c.score } : {}), models: {}, label: '', probabilities: {} }));
+  const faces: FacePrediction[] = crops.map((c) => ({
+    box: c.box,
+    ...(c.score !== undefined ? { score: c.score } : {}),
+    models: {},
+    label: '',
+    probabilities: {},
+  }));
   // The crops are the same for every model: stack them once (none found -> nothing to classify).
   const ds: Dataset = {
-    format: 'folder', source: file, classes: [], count: crops.length, height: 48, width: 48, channels: 1,
-    images: concat(crops.map((c) => c.crop)), labels: new Uint8Array(crops.length), split: null,
+    format: 'folder',
+    source: file,
+    classes: [],
+    count: crops.length,
+    height: 48,
+    width: 48,
+    channels: 1,
+    images: concat(crops.map((c) => c.crop)),
+    labels: new Uint8Array(crops.length),
+    split: null,
   };
   const keys = opts.keys ?? modelKeys(models);
   const perModel = crops.length ? await classifyCrops(models, ds, { tta: opts.tta ?? true, zoom: opts.zoom }) : [];
@@ -91,6 +115,9 @@ export async function predictImage(models: FerModel[], file: string, opts: Predi
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }

@@ -84,7 +84,9 @@ export function createKrylovSpace(cov: Float64Array, m: number, blockSize: numbe
     if (keep.some((k) => k === 0)) {
       // The Krylov space is (numerically) invariant in these directions: continue with fresh random ones.
       const fresh = randomBlock(b);
-      const mixed = tf.tidy(() => project(tf.add(tf.mul(r, tf.tensor1d(keep)), tf.mul(fresh, tf.tensor1d(keep.map((k) => 1 - k))))));
+      const mixed = tf.tidy(() =>
+        project(tf.add(tf.mul(r, tf.tensor1d(keep)), tf.mul(fresh, tf.tensor1d(keep.map((k) => 1 - k))))),
+      );
       fresh.dispose();
       r.dispose();
       r = mixed;
@@ -118,7 +120,11 @@ export function createKrylovSpace(cov: Float64Array, m: number, blockSize: numbe
       while (size < target) {
         throwIfCancelled(task.signal);
         append(nextBlock(Math.min(blockSize, m - size)));
-        task.onProgress?.({ stage: 'pca', fraction: Math.min(1, (size - start) / Math.max(1, target - start)), message: `Krylov basis ${size} / ${target}` });
+        task.onProgress?.({
+          stage: 'pca',
+          fraction: Math.min(1, (size - start) / Math.max(1, target - start)),
+          message: `Krylov basis ${size} / ${target}`,
+        });
         await new Promise((resolve) => setImmediate(resolve));
       }
     },
@@ -129,7 +135,9 @@ export function createKrylovSpace(cov: Float64Array, m: number, blockSize: numbe
       const bt = tf.tidy(() => tf.matMul(basisT, products));
       const b = Float64Array.from((await bt.data()) as Float32Array);
       bt.dispose();
-      for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) b[i * size + j] = b[j * size + i] = 0.5 * (b[i * size + j] + b[j * size + i]);
+      for (let i = 0; i < size; i++)
+        for (let j = i + 1; j < size; j++)
+          b[i * size + j] = b[j * size + i] = 0.5 * (b[i * size + j] + b[j * size + i]);
       const eig = symmetricEigenLeading(b, size, typeof count === 'number' ? () => count : count);
       const values = eig.values.map((v) => Math.max(0, v));
       if (eig.k === 0) return { values, vectors: new Float32Array(0) };

@@ -37,7 +37,12 @@ export interface Covariance {
   m: number;
 }
 
-export async function covarianceMatrix(data: Float32Array | Uint8Array, n: number, d: number, opts: CovarianceOptions = {}): Promise<Covariance> {
+export async function covarianceMatrix(
+  data: Float32Array | Uint8Array,
+  n: number,
+  d: number,
+  opts: CovarianceOptions = {},
+): Promise<Covariance> {
   const features = opts.features ?? Int32Array.from({ length: d }, (_, j) => j);
   const m = features.length;
   const scale = opts.scale ?? 1;
@@ -47,16 +52,35 @@ export async function covarianceMatrix(data: Float32Array | Uint8Array, n: numbe
     const { sums, gram } = await intGramThreads(data, n, d, features, opts.threads ?? 1, task);
     // Exact integer sums: subtracting n * mean * mean^T in float64 loses nothing that matters.
     const f = scale * scale * norm;
-    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) gram[a * m + b] = (gram[a * m + b] - (sums[a] * sums[b]) / n) * f;
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) gram[a * m + b] = (gram[a * m + b] - (sums[a] * sums[b]) / n) * f;
     return { mean: sums.map((s) => (s * scale) / n), cov: gram, m };
   }
   const mean = columnMeans(data, n, d, features, scale);
-  const gram = await floatGram(data, { n, d, features, mean, scale, chunkRows: Math.max(1, Math.min(n, opts.chunkRows ?? 2048)), blocks: opts.blocks ?? 4 }, task);
+  const gram = await floatGram(
+    data,
+    {
+      n,
+      d,
+      features,
+      mean,
+      scale,
+      chunkRows: Math.max(1, Math.min(n, opts.chunkRows ?? 2048)),
+      blocks: opts.blocks ?? 4,
+    },
+    task,
+  );
   for (let i = 0; i < gram.length; i++) gram[i] *= norm;
   return { mean, cov: gram, m };
 }
 
-export function columnMeans(data: Float32Array | Uint8Array, n: number, d: number, features: Int32Array, scale: number): Float64Array {
+export function columnMeans(
+  data: Float32Array | Uint8Array,
+  n: number,
+  d: number,
+  features: Int32Array,
+  scale: number,
+): Float64Array {
   const sums = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = i * d;

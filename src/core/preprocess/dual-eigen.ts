@@ -26,7 +26,12 @@ export interface DualInput {
   scale: number;
 }
 
-export async function dualEigen(input: DualInput, want: ComponentRequest, rng: Rng, task: TaskOptions): Promise<PcaEigen & { total: number }> {
+export async function dualEigen(
+  input: DualInput,
+  want: ComponentRequest,
+  rng: Rng,
+  task: TaskOptions,
+): Promise<PcaEigen & { total: number }> {
   const { data, n, d, features, weights, mean, scale } = input;
   const m = features.length;
   const y = new Float32Array(n * m);
@@ -43,14 +48,22 @@ export async function dualEigen(input: DualInput, want: ComponentRequest, rng: R
   gramT.dispose();
   let total = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) gram[i * n + j] = gram[j * n + i] = (0.5 * (gram[i * n + j] + gram[j * n + i])) / (n - 1);
+    for (let j = 0; j < i; j++)
+      gram[i * n + j] = gram[j * n + i] = (0.5 * (gram[i * n + j] + gram[j * n + i])) / (n - 1);
     gram[i * n + i] /= n - 1;
     total += gram[i * n + i];
   }
   throwIfCancelled(task.signal);
-  task.onProgress?.({ stage: 'pca', fraction: 0.5, message: `eigendecomposition of the ${n} x ${n} sample Gram matrix` });
+  task.onProgress?.({
+    stage: 'pca',
+    fraction: 0.5,
+    message: `eigendecomposition of the ${n} x ${n} sample Gram matrix`,
+  });
   const eig = symmetricEigen(gram, n);
-  const k = typeof want === 'number' ? Math.min(want, m) : componentsForFraction(eig.values, total, want.varianceFraction) ?? m;
+  const k =
+    typeof want === 'number'
+      ? Math.min(want, m)
+      : (componentsForFraction(eig.values, total, want.varianceFraction) ?? m);
   let rank = 0;
   while (rank < Math.min(k, n) && eig.values[rank] > 1e-9 * eig.values[0]) rank++;
   // Component j = Y^T u_j / sqrt((n-1) lambda_j).

@@ -36,7 +36,9 @@ export function eigenPictures(pca: PcaModel, image: Uint8Array, counts: number[]
   });
   return {
     mean: toBytes(pca.mean),
-    eigenfaces: Array.from({ length: Math.min(faces, k) }, (_, i) => eigenBytes(pca.components.subarray(i * d, (i + 1) * d))),
+    eigenfaces: Array.from({ length: Math.min(faces, k) }, (_, i) =>
+      eigenBytes(pca.components.subarray(i * d, (i + 1) * d)),
+    ),
     original: image.slice(0, d),
     reconstructions,
   };
@@ -55,6 +57,7 @@ export function cumulativeVariance(pca: PcaModel): number[] {
  */
 export function channelsAreCopies(images: Uint8Array, channels: 1 | 3): boolean {
   if (channels !== 3) return false;
-  for (let i = 0; i < images.length; i += 3) if (images[i] !== images[i + 1] || images[i] !== images[i + 2]) return false;
+  for (let i = 0; i < images.length; i += 3)
+    if (images[i] !== images[i + 1] || images[i] !== images[i + 2]) return false;
   return true;
 }

@@ -24,7 +24,11 @@ export interface FloatGramPlan {
 }
 
 /** sum_i (x_ia*scale - mean_a)(x_ib*scale - mean_b), m x m, symmetric. */
-export async function floatGram(data: Float32Array | Uint8Array, plan: FloatGramPlan, task: TaskOptions = {}): Promise<Float64Array> {
+export async function floatGram(
+  data: Float32Array | Uint8Array,
+  plan: FloatGramPlan,
+  task: TaskOptions = {},
+): Promise<Float64Array> {
   const m = plan.features.length;
   const gram = new Float64Array(m * m);
   for (let i0 = 0; i0 < plan.n; i0 += plan.chunkRows) {
@@ -37,7 +41,13 @@ export async function floatGram(data: Float32Array | Uint8Array, plan: FloatGram
   return gram;
 }
 
-async function accumulateChunk(data: Float32Array | Uint8Array, plan: FloatGramPlan, i0: number, r: number, gram: Float64Array): Promise<void> {
+async function accumulateChunk(
+  data: Float32Array | Uint8Array,
+  plan: FloatGramPlan,
+  i0: number,
+  r: number,
+  gram: Float64Array,
+): Promise<void> {
   const m = plan.features.length;
   const nb = Math.max(1, Math.min(plan.blocks, Math.floor(m / 64) || 1));
   const { rows, cols } = centeredChunk(data, plan, i0, r);
@@ -51,7 +61,9 @@ async function accumulateChunk(data: Float32Array | Uint8Array, plan: FloatGramP
       right = new Float32Array(r * width);
       for (let t = 0; t < r; t++) right.set(rows.subarray(t * m + b0, t * m + m), t * width);
     }
-    const prod = tf.tidy(() => tf.matMul(tf.tensor2d(cols.subarray(b0 * r, (b0 + w) * r), [w, r]), tf.tensor2d(right, [r, width])));
+    const prod = tf.tidy(() =>
+      tf.matMul(tf.tensor2d(cols.subarray(b0 * r, (b0 + w) * r), [w, r]), tf.tensor2d(right, [r, width])),
+    );
     const values = (await prod.data()) as Float32Array;
     prod.dispose();
     for (let a = 0; a < w; a++) {
@@ -63,7 +75,12 @@ async function accumulateChunk(data: Float32Array | Uint8Array, plan: FloatGramP
 }
 
 /** Centered chunk, row-major (r x m) and transposed (m x r). */
-function centeredChunk(data: Float32Array | Uint8Array, plan: FloatGramPlan, i0: number, r: number): { rows: Float32Array; cols: Float32Array } {
+function centeredChunk(
+  data: Float32Array | Uint8Array,
+  plan: FloatGramPlan,
+  i0: number,
+  r: number,
+): { rows: Float32Array; cols: Float32Array } {
   const { d, features, scale, mean } = plan;
   const m = features.length;
   const rows = new Float32Array(r * m);

@@ -86,7 +86,19 @@ function kernelBody(): number[] {
       else code.push(p);
     }
   };
-  const hsum = (acc: number): number[] => [...get(acc), ...lane(0), ...get(acc), ...lane(1), ADD, ...get(acc), ...lane(2), ADD, ...get(acc), ...lane(3), ADD];
+  const hsum = (acc: number): number[] => [
+    ...get(acc),
+    ...lane(0),
+    ...get(acc),
+    ...lane(1),
+    ADD,
+    ...get(acc),
+    ...lane(2),
+    ADD,
+    ...get(acc),
+    ...lane(3),
+    ADD,
+  ];
   emit(i32c(0), set(A));
   emit(BLOCK, LOOP); // rows a, two at a time
   emit(get(A), get(BEND), GE_U, brIf(1));
@@ -115,7 +127,8 @@ function kernelBody(): number[] {
   emit(br(0), END, END);
   emit(get(OUT), get(A), get(OSTRIDE), MUL, ADD, get(B), i32c(4), MUL, ADD, set(OPTR));
   for (let row = 0; row < 2; row++) {
-    for (let j = 0; j < 4; j++) emit(get(OPTR), get(OPTR), i32load(4 * j), hsum(ACC + 4 * row + j), ADD, i32store(4 * j));
+    for (let j = 0; j < 4; j++)
+      emit(get(OPTR), get(OPTR), i32load(4 * j), hsum(ACC + 4 * row + j), ADD, i32store(4 * j));
     emit(get(OPTR), get(OSTRIDE), ADD, set(OPTR));
   }
   emit(get(B), i32c(4), ADD, set(B));
@@ -129,14 +142,30 @@ function kernelBody(): number[] {
 /** The module's bytes: exports `memory` and `gram`. */
 export function intGramModuleBytes(): Uint8Array {
   const funcType = [0x60, ...vec(new Array(8).fill([I32])), 0];
-  const locals = vec([[...u32(11), I32], [...u32(11), V128]]);
+  const locals = vec([
+    [...u32(11), I32],
+    [...u32(11), V128],
+  ]);
   const body = [...locals, ...kernelBody()];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([funcType])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...name('gram'), 0x00, 0], [...name('memory'), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name('gram'), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([[...u32(body.length), ...body]])),
   ];
   return Uint8Array.from(bytes);

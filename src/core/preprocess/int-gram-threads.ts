@@ -17,7 +17,13 @@ import type { TaskOptions } from '../task.ts';
 import type { ThreadWork } from '../thread-work.ts';
 import { GRAM_CHUNK_ROWS, intGram, type ChunkClaim, type IntGram } from './int-gram.ts';
 
-export interface ToGramWorker { data: Uint8Array; n: number; d: number; features: Int32Array; counter: Int32Array }
+export interface ToGramWorker {
+  data: Uint8Array;
+  n: number;
+  d: number;
+  features: Int32Array;
+  counter: Int32Array;
+}
 export type FromGramWorker = IntGram | { error: string };
 
 /** Below this many rows a worker's start-up costs more than it saves. */
@@ -34,7 +40,12 @@ export function sharedClaim(counter: Int32Array): ChunkClaim {
 }
 
 export async function intGramThreads(
-  data: Uint8Array, n: number, d: number, features: Int32Array, threads: number, task: GramTask = {},
+  data: Uint8Array,
+  n: number,
+  d: number,
+  features: Int32Array,
+  threads: number,
+  task: GramTask = {},
   workerModule = 'int-gram-worker', // tests name a missing one to exercise the fallback
 ): Promise<IntGram> {
   const chunks = Math.ceil(n / GRAM_CHUNK_ROWS);
@@ -47,7 +58,13 @@ export async function intGramThreads(
   const shared = new Uint8Array(new SharedArrayBuffer(n * d));
   shared.set(data.subarray(0, n * d));
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const worker = spawnSiblingWorker(import.meta.url, workerModule, { data: shared, n, d, features, counter } satisfies ToGramWorker);
+  const worker = spawnSiblingWorker(import.meta.url, workerModule, {
+    data: shared,
+    n,
+    d,
+    features,
+    counter,
+  } satisfies ToGramWorker);
   const fromWorker = new Promise<IntGram>((resolve, reject) => {
     worker.once('message', (m: FromGramWorker) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once('error', reject);
@@ -73,7 +90,9 @@ export async function intGramThreads(
       work.here += chunks;
       const rest = Array.from({ length: chunks }, (_, c) => c).filter((c) => !mine.has(c));
       let next = 0;
-      b = await intGram(shared, n, d, features, task, () => (next < rest.length ? rest[next++] : Number.MAX_SAFE_INTEGER));
+      b = await intGram(shared, n, d, features, task, () =>
+        next < rest.length ? rest[next++] : Number.MAX_SAFE_INTEGER,
+      );
     }
     for (let i = 0; i < a.sums.length; i++) a.sums[i] += b.sums[i];
     for (let i = 0; i < a.gram.length; i++) a.gram[i] += b.gram[i];

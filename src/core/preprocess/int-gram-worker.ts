@@ -6,6 +6,7 @@ import { sharedClaim, type FromGramWorker, type ToGramWorker } from './int-gram-
 const job = workerData as ToGramWorker;
 const port = parentPort!;
 intGram(job.data, job.n, job.d, job.features, {}, sharedClaim(job.counter)).then(
-  ({ sums, gram }) => port.postMessage({ sums, gram } satisfies FromGramWorker, [sums.buffer as ArrayBuffer, gram.buffer as ArrayBuffer]),
+  ({ sums, gram }) =>
+    port.postMessage({ sums, gram } satisfies FromGramWorker, [sums.buffer as ArrayBuffer, gram.buffer as ArrayBuffer]),
   (e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies FromGramWorker),
 );

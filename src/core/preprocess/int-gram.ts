@@ -15,7 +15,16 @@ import { throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
 import { intGramModuleBytes } from './int-gram-kernel.ts';
 
-type GramFn = (xt: number, rowBytes: number, steps: number, off0: number, out: number, outStride: number, bStart: number, bEnd: number) => void;
+type GramFn = (
+  xt: number,
+  rowBytes: number,
+  steps: number,
+  off0: number,
+  out: number,
+  outStride: number,
+  bStart: number,
+  bEnd: number,
+) => void;
 
 // The few WebAssembly JS-API members used here (tsconfig's libs do not declare them).
 interface WasmMemory {
@@ -71,7 +80,12 @@ export const GRAM_CHUNK_ROWS = CHUNK;
 export type ChunkClaim = () => number;
 
 export async function intGram(
-  data: Uint8Array, n: number, d: number, features: Int32Array, task: TaskOptions = {}, claim: ChunkClaim = inOrder(),
+  data: Uint8Array,
+  n: number,
+  d: number,
+  features: Int32Array,
+  task: TaskOptions = {},
+  claim: ChunkClaim = inOrder(),
 ): Promise<IntGram> {
   const mod = kernelModule();
   if (!mod || !wasmApi) throw new Error('WebAssembly SIMD is not available');
@@ -99,7 +113,8 @@ export async function intGram(
     transposeChunk(data, d, features, i0, r, xt, sums);
     const steps = Math.ceil(r / 8);
     for (let s0 = 0; s0 < steps; s0 += TILE_STEPS) {
-      for (let b0 = 0; b0 < m4; b0 += PANEL) gram(0, rowBytes, Math.min(TILE_STEPS, steps - s0), s0 * 16, outOffset, m4 * 4, b0, Math.min(m4, b0 + PANEL));
+      for (let b0 = 0; b0 < m4; b0 += PANEL)
+        gram(0, rowBytes, Math.min(TILE_STEPS, steps - s0), s0 * 16, outOffset, m4 * 4, b0, Math.min(m4, b0 + PANEL));
     }
     pending += r;
     task.onProgress?.({ stage: 'pca', fraction: (i0 + r) / n, message: 'covariance matrix' });
@@ -111,7 +126,15 @@ export async function intGram(
 }
 
 /** xt[f][t] = data[i0 + t][features[f]] as int16, zero beyond r; adds to the column sums. */
-function transposeChunk(data: Uint8Array, d: number, features: Int32Array, i0: number, r: number, xt: Int16Array, sums: Float64Array): void {
+function transposeChunk(
+  data: Uint8Array,
+  d: number,
+  features: Int32Array,
+  i0: number,
+  r: number,
+  xt: Int16Array,
+  sums: Float64Array,
+): void {
   const m = features.length;
   const B = 32;
   for (let t0 = 0; t0 < r; t0 += B) {

@@ -46,7 +46,12 @@ export function componentsForFraction(values: ArrayLike<number>, total: number, 
 }
 
 export async function pcaEigen(
-  cov: Float64Array, m: number, want: ComponentRequest, total: number, rng: Rng, task: TaskOptions,
+  cov: Float64Array,
+  m: number,
+  want: ComponentRequest,
+  total: number,
+  rng: Rng,
+  task: TaskOptions,
 ): Promise<PcaEigen> {
   const fraction = typeof want === 'number' ? null : want.varianceFraction;
   let size = krylovSize(fraction === null ? Math.min(m, want as number) : Math.min(192, Math.ceil(m / 8)));
@@ -57,12 +62,19 @@ export async function pcaEigen(
         await space.extend(size, task);
         if (fraction === null) {
           const pairs = await space.ritz(want as number);
-          return { values: pairs.values.slice(0, want as number), vectors: pairs.vectors, k: want as number, method: 'randomized' };
+          return {
+            values: pairs.values.slice(0, want as number),
+            vectors: pairs.vectors,
+            k: want as number,
+            method: 'randomized',
+          };
         }
         const trusted = Math.floor((space.size - 10) / 2);
         // Vectors only once the fraction is reached inside the trusted part (none for a round that grows the space).
         let k: number | null = null;
-        const pairs = await space.ritz((values) => (k = componentsForFraction(values.subarray(0, trusted), total, fraction)) ?? 0);
+        const pairs = await space.ritz(
+          (values) => (k = componentsForFraction(values.subarray(0, trusted), total, fraction)) ?? 0,
+        );
         if (k !== null) return { values: pairs.values.slice(0, k), vectors: pairs.vectors, k, method: 'randomized' };
         size = krylovSize(estimateK(pairs.values, trusted, total, fraction));
         if (size > EXACT_SHARE * m) break;
@@ -71,10 +83,14 @@ export async function pcaEigen(
       space.dispose();
     }
   }
-  task.onProgress?.({ stage: 'pca', fraction: 0.5, message: `eigendecomposition of the ${m} x ${m} covariance matrix` });
+  task.onProgress?.({
+    stage: 'pca',
+    fraction: 0.5,
+    message: `eigendecomposition of the ${m} x ${m} covariance matrix`,
+  });
   const { values, vectors } = symmetricEigen(cov, m);
   for (let j = 0; j < m; j++) values[j] = Math.max(0, values[j]);
-  const k = fraction === null ? Math.min(want as number, m) : componentsForFraction(values, total, fraction) ?? m;
+  const k = fraction === null ? Math.min(want as number, m) : (componentsForFraction(values, total, fraction) ?? m);
   return { values: values.slice(0, k), vectors: Float32Array.from(vectors.subarray(0, k * m)), k, method: 'exact' };
 }
 

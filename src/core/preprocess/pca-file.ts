@@ -7,7 +7,9 @@ import { FerError } from '../errors.ts';
 import type { PcaModel } from './pca.ts';
 
 export function encodePca(p: PcaModel): Uint8Array {
-  const header = new TextEncoder().encode(`${JSON.stringify({ k: p.k, d: p.d, totalVariance: p.totalVariance, explainedVariance: Array.from(p.explainedVariance) })}\n`);
+  const header = new TextEncoder().encode(
+    `${JSON.stringify({ k: p.k, d: p.d, totalVariance: p.totalVariance, explainedVariance: Array.from(p.explainedVariance) })}\n`,
+  );
   const pad = (4 - (header.length % 4)) % 4;
   const out = new Uint8Array(header.length + pad + 4 * (p.d + p.k * p.d));
   out.set(header);
@@ -21,7 +23,12 @@ export function encodePca(p: PcaModel): Uint8Array {
 export function decodePca(bytes: Uint8Array, file: string): PcaModel {
   const nl = bytes.indexOf(0x0a);
   if (nl < 0) throw new FerError('not a PCA file', { file });
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(0, nl))) as { k: number; d: number; totalVariance: number; explainedVariance: number[] };
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(0, nl))) as {
+    k: number;
+    d: number;
+    totalVariance: number;
+    explainedVariance: number[];
+  };
   let start = nl + 1;
   while (start % 4) start++;
   const need = 4 * (h.d + h.k * h.d);
@@ -29,8 +36,12 @@ export function decodePca(bytes: Uint8Array, file: string): PcaModel {
   const copy = new Float32Array(bytes.slice(start, start + need).buffer);
   const explainedVariance = Float32Array.from(h.explainedVariance);
   return {
-    k: h.k, d: h.d, totalVariance: h.totalVariance, explainedVariance,
+    k: h.k,
+    d: h.d,
+    totalVariance: h.totalVariance,
+    explainedVariance,
     explainedVarianceRatio: explainedVariance.map((v) => v / h.totalVariance),
-    mean: copy.subarray(0, h.d), components: copy.subarray(h.d),
+    mean: copy.subarray(0, h.d),
+    components: copy.subarray(h.d),
   };
 }

@@ -6,7 +6,10 @@ import type { PcaInput, PcaModel } from './pca.ts';
 /** Coefficients (n x k) of each row of `data` (n x d). */
 export function transformPca(model: PcaModel, data: PcaInput, n: number, opts: { scale?: number } = {}): Float32Array {
   const { d, k } = model;
-  if (data.length < n * d) throw new FerError(`PCA expects ${d} features per sample, got ${data.length / Math.max(1, n)}`, { kind: 'bad-input' });
+  if (data.length < n * d)
+    throw new FerError(`PCA expects ${d} features per sample, got ${data.length / Math.max(1, n)}`, {
+      kind: 'bad-input',
+    });
   const scale = opts.scale ?? 1;
   const out = new Float32Array(n * k);
   const compT = tf.tensor2d(transpose(model.components, k, d), [d, k]);
@@ -31,7 +34,12 @@ export function transformPca(model: PcaModel, data: PcaInput, n: number, opts: {
 /** Back to feature space (n x d) from coefficients (n x k): the reconstruction. */
 export function inverseTransformPca(model: PcaModel, coeffs: Float32Array, n: number): Float32Array {
   const { d, k } = model;
-  const y = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(coeffs.subarray(0, n * k), [n, k]), tf.tensor2d(model.components, [k, d])), tf.tensor1d(model.mean)));
+  const y = tf.tidy(() =>
+    tf.add(
+      tf.matMul(tf.tensor2d(coeffs.subarray(0, n * k), [n, k]), tf.tensor2d(model.components, [k, d])),
+      tf.tensor1d(model.mean),
+    ),
+  );
   const out = y.dataSync() as Float32Array;
   y.dispose();
   return out;

@@ -57,7 +57,13 @@ export interface PcaOptions extends TaskOptions {
 /** Largest covariance (or sample Gram) matrix fitPca builds: 6144^2 float64 = 288 MB. */
 const MAX_MATRIX = 6144;
 
-export async function fitPca(data: PcaInput, n: number, d: number, want: ComponentRequest, opts: PcaOptions = {}): Promise<PcaModel> {
+export async function fitPca(
+  data: PcaInput,
+  n: number,
+  d: number,
+  want: ComponentRequest,
+  opts: PcaOptions = {},
+): Promise<PcaModel> {
   validate(data, n, d, want);
   throwIfCancelled(opts.signal);
   const report = (f: number, lo: number, hi: number, message?: string): void =>
@@ -67,7 +73,10 @@ export async function fitPca(data: PcaInput, n: number, d: number, want: Compone
   const features = groups?.representative ?? Int32Array.from({ length: d }, (_, j) => j);
   const m = features.length;
   if (Math.min(n, m) > MAX_MATRIX) {
-    throw new FerError(`PCA on ${m} features needs a ${m} x ${m} matrix (${Math.round((m * m * 8) / 2 ** 20)} MB); use smaller images (--size)`, { kind: 'usage' });
+    throw new FerError(
+      `PCA on ${m} features needs a ${m} x ${m} matrix (${Math.round((m * m * 8) / 2 ** 20)} MB); use smaller images (--size)`,
+      { kind: 'usage' },
+    );
   }
   const scale = opts.scale ?? 1;
   const rng = mulberry32(opts.seed ?? 42);
@@ -79,11 +88,16 @@ export async function fitPca(data: PcaInput, n: number, d: number, want: Compone
     mean = columnMeans(data, n, d, features, scale);
     const weights = groups ? Float64Array.from(groups.counts, Math.sqrt) : null;
     ({ total, ...eig } = await dualEigen({ data, n, d, features, weights, mean, scale }, want, rng, {
-      signal: opts.signal, onProgress: (p) => report(p.fraction, 0.02, 1, p.message),
+      signal: opts.signal,
+      onProgress: (p) => report(p.fraction, 0.02, 1, p.message),
     }));
   } else {
     const c = await covarianceMatrix(data, n, d, {
-      features, scale, threads: opts.threads ?? Math.min(2, availableParallelism()), signal: opts.signal, onProgress: (p) => report(p.fraction, 0.02, 0.7, p.message),
+      features,
+      scale,
+      threads: opts.threads ?? Math.min(2, availableParallelism()),
+      signal: opts.signal,
+      onProgress: (p) => report(p.fraction, 0.02, 0.7, p.message),
     });
     mean = c.mean;
     if (groups) foldCopies(c.cov, m, groups.counts);
@@ -91,7 +105,10 @@ export async function fitPca(data: PcaInput, n: number, d: number, want: Compone
     for (let a = 0; a < m; a++) total += c.cov[a * m + a];
     requireVariance(total);
     throwIfCancelled(opts.signal);
-    eig = await pcaEigen(c.cov, m, want, total, rng, { signal: opts.signal, onProgress: (p) => report(p.fraction, 0.7, 1, p.message) });
+    eig = await pcaEigen(c.cov, m, want, total, rng, {
+      signal: opts.signal,
+      onProgress: (p) => report(p.fraction, 0.7, 1, p.message),
+    });
   }
   requireVariance(total);
   const k = typeof want === 'number' ? want : eig.k;
@@ -109,16 +126,25 @@ export async function fitPca(data: PcaInput, n: number, d: number, want: Compone
   for (let c = 0; c < k; c++) fixSign(components.subarray(c * d, (c + 1) * d));
   report(1, 0, 1, `${k} components`);
   return {
-    mean: expandMean(mean, d, groups), components, explainedVariance: variance,
-    explainedVarianceRatio: variance.map((v) => v / total), totalVariance: total, k, d, solver: eig.method,
+    mean: expandMean(mean, d, groups),
+    components,
+    explainedVariance: variance,
+    explainedVarianceRatio: variance.map((v) => v / total),
+    totalVariance: total,
+    k,
+    d,
+    solver: eig.method,
   };
 }
 
 function validate(data: PcaInput, n: number, d: number, want: ComponentRequest): void {
-  if (!Number.isInteger(n) || !Number.isInteger(d) || n < 2 || d < 1) throw new FerError(`PCA needs at least 2 samples (got ${n})`, { kind: 'bad-input' });
-  if (data.length < n * d) throw new FerError(`PCA data holds ${data.length} values, expected ${n} x ${d}`, { kind: 'bad-input' });
+  if (!Number.isInteger(n) || !Number.isInteger(d) || n < 2 || d < 1)
+    throw new FerError(`PCA needs at least 2 samples (got ${n})`, { kind: 'bad-input' });
+  if (data.length < n * d)
+    throw new FerError(`PCA data holds ${data.length} values, expected ${n} x ${d}`, { kind: 'bad-input' });
   if (typeof want === 'number') {
-    if (!Number.isInteger(want) || want < 1 || want > d) throw new FerError(`PCA components must be a whole number from 1 to ${d} (got ${want})`, { kind: 'usage' });
+    if (!Number.isInteger(want) || want < 1 || want > d)
+      throw new FerError(`PCA components must be a whole number from 1 to ${d} (got ${want})`, { kind: 'usage' });
   } else if (!(want.varianceFraction > 0 && want.varianceFraction <= 1)) {
     throw new FerError(`PCA variance fraction must be in (0, 1] (got ${want.varianceFraction})`, { kind: 'usage' });
   }

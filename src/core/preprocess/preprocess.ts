@@ -22,7 +22,6 @@ import { fitPca, type ComponentRequest, type PcaModel } from './pca.ts';
 import type { PreprocessResult, Preset, SplitPart } from './preprocess-result.ts';
 import { resolveSplits } from './split.ts';
 
-
 /** The reference application: 32x32x3 inputs, 2,352 = 28x28x3 PCA components. */
 export const PAPER_SIZE = 32;
 export const PAPER_COMPONENTS = 2352;
@@ -41,13 +40,16 @@ export interface PreprocessOptions extends TaskOptions {
   backend?: BackendChoice;
 }
 
-
 export async function preprocessDataset(ds: Dataset, opts: PreprocessOptions = {}): Promise<PreprocessResult> {
   const t0 = performance.now();
   const preset = opts.preset ?? 'default';
   const { size, pca: want } = settings(preset, opts);
   const channels: 1 | 3 = preset === 'paper' ? 3 : 1;
-  opts.onProgress?.({ stage: 'resize', fraction: 0, message: `${ds.count} images to ${size}x${size}${channels === 3 ? 'x3' : ' gray'}` });
+  opts.onProgress?.({
+    stage: 'resize',
+    fraction: 0,
+    message: `${ds.count} images to ${size}x${size}${channels === 3 ? 'x3' : ' gray'}`,
+  });
   const resized = channels === 3 ? toRgbResized(ds, size) : toGrayResized(ds, size);
   throwIfCancelled(opts.signal);
   const idx = resolveSplits(ds, { validation: opts.validation, test: opts.test, seed: opts.seed });
@@ -60,14 +62,31 @@ export async function preprocessDataset(ds: Dataset, opts: PreprocessOptions = {
   let pca: PcaModel | null = null;
   let pcaSeconds = 0;
   if (want !== null) {
-    if (train.count < 2) throw new FerError(`PCA needs at least 2 training images, the train split has ${train.count}`, { kind: 'bad-input', file: ds.source });
+    if (train.count < 2)
+      throw new FerError(`PCA needs at least 2 training images, the train split has ${train.count}`, {
+        kind: 'bad-input',
+        file: ds.source,
+      });
     const tp = performance.now();
     await initBackend(opts.backend);
-    pca = await fitPca(train.images, train.count, features, want, { seed: opts.seed, scale: 1 / 255, signal: opts.signal, onProgress: opts.onProgress });
+    pca = await fitPca(train.images, train.count, features, want, {
+      seed: opts.seed,
+      scale: 1 / 255,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
     pcaSeconds = (performance.now() - tp) / 1000;
   }
   return {
-    preset, size, channels, classes: [...ds.classes], train, validation, test, pca, usePcaInput: pca !== null,
+    preset,
+    size,
+    channels,
+    classes: [...ds.classes],
+    train,
+    validation,
+    test,
+    pca,
+    usePcaInput: pca !== null,
     report: {
       imagesBefore: ds.count,
       imagesAfter: train.count + validation.count + test.count,
@@ -82,12 +101,17 @@ export async function preprocessDataset(ds: Dataset, opts: PreprocessOptions = {
 
 function settings(preset: Preset, opts: PreprocessOptions): { size: number; pca: ComponentRequest | null } {
   if (preset === 'paper') {
-    if (opts.size !== undefined && opts.size !== PAPER_SIZE) throw new FerError(`the paper preset uses ${PAPER_SIZE}x${PAPER_SIZE} images (got --size ${opts.size})`, { kind: 'usage' });
-    if (opts.pca != null && opts.pca !== PAPER_COMPONENTS) throw new FerError(`the paper preset uses ${PAPER_COMPONENTS} PCA components (28x28x3)`, { kind: 'usage' });
+    if (opts.size !== undefined && opts.size !== PAPER_SIZE)
+      throw new FerError(`the paper preset uses ${PAPER_SIZE}x${PAPER_SIZE} images (got --size ${opts.size})`, {
+        kind: 'usage',
+      });
+    if (opts.pca != null && opts.pca !== PAPER_COMPONENTS)
+      throw new FerError(`the paper preset uses ${PAPER_COMPONENTS} PCA components (28x28x3)`, { kind: 'usage' });
     return { size: PAPER_SIZE, pca: PAPER_COMPONENTS };
   }
   const size = opts.size ?? 48;
-  if (!Number.isInteger(size) || size < 8 || size > 512) throw new FerError(`image size must be a whole number from 8 to 512 (got ${size})`, { kind: 'usage' });
+  if (!Number.isInteger(size) || size < 8 || size > 512)
+    throw new FerError(`image size must be a whole number from 8 to 512 (got ${size})`, { kind: 'usage' });
   return { size, pca: opts.pca ?? null };
 }
 

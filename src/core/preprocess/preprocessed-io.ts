@@ -38,8 +38,14 @@ export async function savePreprocessed(result: PreprocessResult, dir: string): P
     files[`${p}.Y.npy`] = writeNpy(result[p].labels, [result[p].count], 'u1');
   }
   const meta: Meta = {
-    format: FORMAT, version: 1, preset: result.preset, size, channels, classes: result.classes,
-    usePcaInput: result.usePcaInput, counts: { train: result.train.count, validation: result.validation.count, test: result.test.count },
+    format: FORMAT,
+    version: 1,
+    preset: result.preset,
+    size,
+    channels,
+    classes: result.classes,
+    usePcaInput: result.usePcaInput,
+    counts: { train: result.train.count, validation: result.validation.count, test: result.test.count },
     report: result.report,
   };
   files['meta.json'] = `${JSON.stringify(meta, null, 2)}\n`;
@@ -55,8 +61,20 @@ export async function loadPreprocessed(dir: string): Promise<PreprocessResult> {
   for (const p of PARTS) parts[p] = await readPart(dir, p, meta);
   const pcaFile = path.join(dir, 'pca.bin');
   const pca = meta.report.explainedVariance !== null ? decodePca(await readOrFail(pcaFile), pcaFile) : null;
-  if (pca && pca.d !== meta.size * meta.size * meta.channels) throw new FerError(`PCA expects ${pca.d} features, images have ${meta.size * meta.size * meta.channels}`, { file: pcaFile });
-  return { preset: meta.preset, size: meta.size, channels: meta.channels, classes: meta.classes, ...parts, pca, usePcaInput: meta.usePcaInput && pca !== null, report: meta.report };
+  if (pca && pca.d !== meta.size * meta.size * meta.channels)
+    throw new FerError(`PCA expects ${pca.d} features, images have ${meta.size * meta.size * meta.channels}`, {
+      file: pcaFile,
+    });
+  return {
+    preset: meta.preset,
+    size: meta.size,
+    channels: meta.channels,
+    classes: meta.classes,
+    ...parts,
+    pca,
+    usePcaInput: meta.usePcaInput && pca !== null,
+    report: meta.report,
+  };
 }
 
 async function readPart(dir: string, p: string, meta: Meta): Promise<SplitPart> {
@@ -66,12 +84,17 @@ async function readPart(dir: string, p: string, meta: Meta): Promise<SplitPart> 
   const y = parseNpy(await readOrFail(yFile), yFile);
   const n = y.shape[0] ?? -1;
   const features = meta.size * meta.size * meta.channels;
-  if (x.dtype !== 'u1' || y.dtype !== 'u1') throw new FerError('expected uint8 arrays', { file: x.dtype !== 'u1' ? xFile : yFile });
+  if (x.dtype !== 'u1' || y.dtype !== 'u1')
+    throw new FerError('expected uint8 arrays', { file: x.dtype !== 'u1' ? xFile : yFile });
   if (y.shape.length !== 1 || x.shape[0] !== n || x.data.length !== n * features) {
-    throw new FerError(`shape (${x.shape.join(', ')}) does not match ${n} labels of ${meta.size}x${meta.size}x${meta.channels} images`, { file: xFile });
+    throw new FerError(
+      `shape (${x.shape.join(', ')}) does not match ${n} labels of ${meta.size}x${meta.size}x${meta.channels} images`,
+      { file: xFile },
+    );
   }
   const labels = y.data as Uint8Array;
-  if (labels.some((l) => l >= meta.classes.length)) throw new FerError(`label out of range for ${meta.classes.length} classes`, { file: yFile });
+  if (labels.some((l) => l >= meta.classes.length))
+    throw new FerError(`label out of range for ${meta.classes.length} classes`, { file: yFile });
   return { images: x.data as Uint8Array, labels, count: n };
 }
 
@@ -82,8 +105,13 @@ function parseMeta(bytes: Uint8Array, file: string): Meta {
   } catch (e) {
     throw new FerError('not valid JSON', { file, cause: e });
   }
-  const ok = meta.format === FORMAT && Number.isInteger(meta.size) && (meta.channels === 1 || meta.channels === 3)
-    && Array.isArray(meta.classes) && meta.report !== undefined && (meta.preset === 'default' || meta.preset === 'paper');
+  const ok =
+    meta.format === FORMAT &&
+    Number.isInteger(meta.size) &&
+    (meta.channels === 1 || meta.channels === 3) &&
+    Array.isArray(meta.classes) &&
+    meta.report !== undefined &&
+    (meta.preset === 'default' || meta.preset === 'paper');
   if (!ok) throw new FerError('not the meta.json of a preprocessed dataset (run `fer preprocess` again)', { file });
   return meta as Meta;
 }
@@ -93,6 +121,10 @@ async function readOrFail(file: string): Promise<Uint8Array> {
     const buf = await readFile(file);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
-    throw new FerError('cannot read the file (is the preprocessed folder complete?)', { file, kind: 'not-found', cause: e });
+    throw new FerError('cannot read the file (is the preprocessed folder complete?)', {
+      file,
+      kind: 'not-found',
+      cause: e,
+    });
   }
 }

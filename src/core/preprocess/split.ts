@@ -60,18 +60,28 @@ export function resolveSplits(ds: Pick<Dataset, 'labels' | 'split'>, opts: Resol
     const needTest = !has(SPLIT.test);
     if (needVal || needTest) {
       const trainIdx = indicesOf(codes, SPLIT.train);
-      const sub = stratifiedSplit(pick(ds.labels, trainIdx), { validation: needVal ? validation : 0, test: needTest ? test : 0 }, seed);
+      const sub = stratifiedSplit(
+        pick(ds.labels, trainIdx),
+        { validation: needVal ? validation : 0, test: needTest ? test : 0 },
+        seed,
+      );
       trainIdx.forEach((i, t) => (codes[i] = sub[t]));
     }
   }
   if (codes.length !== n) throw new Error('resolveSplits: split codes and labels differ in length');
-  return { train: indicesOf(codes, SPLIT.train), validation: indicesOf(codes, SPLIT.validation), test: indicesOf(codes, SPLIT.test) };
+  return {
+    train: indicesOf(codes, SPLIT.train),
+    validation: indicesOf(codes, SPLIT.validation),
+    test: indicesOf(codes, SPLIT.test),
+  };
 }
 
 function checkFractions(f: SplitFractions): void {
   const ok = (x: number): boolean => Number.isFinite(x) && x >= 0 && x < 1;
   if (!ok(f.validation) || !ok(f.test) || f.validation + f.test >= 1) {
-    throw new RangeError(`split fractions must be in [0, 1) and leave room for training (validation ${f.validation}, test ${f.test})`);
+    throw new RangeError(
+      `split fractions must be in [0, 1) and leave room for training (validation ${f.validation}, test ${f.test})`,
+    );
   }
 }
 

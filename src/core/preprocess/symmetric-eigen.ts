@@ -28,7 +28,11 @@ export function symmetricEigen(a: Float64Array | Float32Array, n: number): Symme
 }
 
 /** A copy of `a` reduced to tridiagonal form: diagonal d, sub-diagonal e[1..], basis rows in w. */
-function tridiagonalForm(a: Float64Array | Float32Array, n: number, caller: string): { w: Float64Array; d: Float64Array; e: Float64Array } {
+function tridiagonalForm(
+  a: Float64Array | Float32Array,
+  n: number,
+  caller: string,
+): { w: Float64Array; d: Float64Array; e: Float64Array } {
   if (a.length !== n * n) throw new Error(`${caller}: expected ${n * n} values, got ${a.length}`);
   const w = Float64Array.from(a);
   const d = new Float64Array(n);
@@ -55,7 +59,11 @@ export interface LeadingEigen {
  * multiplies them out, e.g. with fast float32 products). When more than half the vectors are
  * wanted, the plain QL with vectors is used.
  */
-export function symmetricEigenLeading(a: Float64Array | Float32Array, n: number, pick: (values: Float64Array) => number): LeadingEigen {
+export function symmetricEigenLeading(
+  a: Float64Array | Float32Array,
+  n: number,
+  pick: (values: Float64Array) => number,
+): LeadingEigen {
   const { w, d, e } = tridiagonalForm(a, n, 'symmetricEigenLeading');
   if (n === 0) return { values: d, k: 0, coefficients: d, basis: null };
   const diag = d.slice();

@@ -26,9 +26,15 @@ const ITERATIONS = 3;
  * `lambdas` are eigenvalues of T in descending order. Returns one unit vector per
  * lambda, row-major (lambdas.length x n).
  */
-export function tridiagonalVectors(diag: Float64Array, off: Float64Array, n: number, lambdas: Float64Array): Float64Array {
+export function tridiagonalVectors(
+  diag: Float64Array,
+  off: Float64Array,
+  n: number,
+  lambdas: Float64Array,
+): Float64Array {
   let norm = 0;
-  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]) + Math.abs(i > 0 ? off[i - 1] : 0) + Math.abs(i < n - 1 ? off[i] : 0));
+  for (let i = 0; i < n; i++)
+    norm = Math.max(norm, Math.abs(diag[i]) + Math.abs(i > 0 ? off[i - 1] : 0) + Math.abs(i < n - 1 ? off[i] : 0));
   const tiny = Math.max(norm, Number.MIN_VALUE) * 2 ** -52;
   const out = new Float64Array(lambdas.length * n);
   const rng = mulberry32(7);

@@ -20,7 +20,12 @@ export interface PredictAllOptions extends TaskOptions {
  * else tfjs with batch norm folded into the convolutions. A runtime that fails mid-way costs
  * time, never the answer: tfjs does the remaining batches.
  */
-export async function predictAll(model: tf.LayersModel, source: BatchSource, inputShape: number[], opts: PredictAllOptions = {}): Promise<Float32Array> {
+export async function predictAll(
+  model: tf.LayersModel,
+  source: BatchSource,
+  inputShape: number[],
+  opts: PredictAllOptions = {},
+): Promise<Float32Array> {
   let onnx = await onnxClassifierFor(model, opts.modelDir ?? null);
   const batch = opts.batchSize ?? (onnx ? onnxInferenceConfig().batchSize : 256);
   const classes = (model.outputs[0].shape[1] as number) ?? 7;

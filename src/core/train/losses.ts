@@ -32,7 +32,9 @@ export function countCorrect(yTrue: tf.Tensor2D, probs: tf.Tensor2D): tf.Scalar 
  * which is how the reference application reached its "88 %".
  */
 export function binaryAccuracySum(yTrue: tf.Tensor2D, probs: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.greater(probs, 0.5), tf.greater(yTrue, 0.5)), 'float32'), 1).sum() as tf.Scalar);
+  return tf.tidy(
+    () => tf.mean(tf.cast(tf.equal(tf.greater(probs, 0.5), tf.greater(yTrue, 0.5)), 'float32'), 1).sum() as tf.Scalar,
+  );
 }
 
 /** Per-class weights n / (k * n_c), square-rooted so the rare class helps without dominating. */

@@ -9,7 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSource } from '../input/batch-source.ts';
 
-export async function recalibrateBatchNorm(model: tf.LayersModel, source: BatchSource, inputShape: number[], indices: ArrayLike<number>, batchSize = 128): Promise<boolean> {
+export async function recalibrateBatchNorm(
+  model: tf.LayersModel,
+  source: BatchSource,
+  inputShape: number[],
+  indices: ArrayLike<number>,
+  batchSize = 128,
+): Promise<boolean> {
   const bns = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
   if (!bns.length || !indices.length) return false;
   const probe = tf.model({ inputs: model.inputs, outputs: bns.map((l) => l.input as tf.SymbolicTensor) });

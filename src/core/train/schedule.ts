@@ -1,7 +1,10 @@
 /** Learning-rate schedules, as a pure function of the epoch so a resumed run continues the same curve. */
 export type Schedule = 'constant' | 'cosine';
 
-export function learningRateAt(config: { learningRate: number; schedule: Schedule; epochs: number }, epoch: number): number {
+export function learningRateAt(
+  config: { learningRate: number; schedule: Schedule; epochs: number },
+  epoch: number,
+): number {
   if (config.schedule === 'constant' || config.epochs <= 1) return config.learningRate;
   // One warm-up epoch at half rate, then cosine decay to 2 % of the peak.
   if (epoch === 1) return config.learningRate * 0.5;

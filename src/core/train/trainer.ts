@@ -22,7 +22,14 @@ import { startGradientPool } from './parallel/gradient-pool.ts';
 /** Clean training images used to re-estimate batch-norm statistics after each epoch. */
 const PRECISE_BN_IMAGES = 2048;
 
-export interface BatchEvent { epoch: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
+export interface BatchEvent {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+}
 
 export interface TrainConfig {
   epochs: number;
@@ -61,9 +68,18 @@ export interface TrainRequest {
   workers?: number;
 }
 
-export interface TrainResult { model: tf.LayersModel; meta: ModelMeta; cancelled: boolean }
+export interface TrainResult {
+  model: tf.LayersModel;
+  meta: ModelMeta;
+  cancelled: boolean;
+}
 
-interface ResumeState { epoch: number; history: EpochRecord[]; bestValAccuracy: number; seconds: number }
+interface ResumeState {
+  epoch: number;
+  history: EpochRecord[];
+  bestValAccuracy: number;
+  seconds: number;
+}
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -71,7 +87,8 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   const { config } = req;
   const classes = req.meta.classes.length;
   const workers = req.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1) throw new FerError(`workers must be a whole number >= 1 (got ${workers})`, { kind: 'usage' });
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new FerError(`workers must be a whole number >= 1 (got ${workers})`, { kind: 'usage' });
   let model: tf.LayersModel;
   let state: ResumeState = { epoch: 0, history: [], bestValAccuracy: -1, seconds: 0 };
   const optimizer = tf.train.adam(config.learningRate);
@@ -84,7 +101,8 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
     // setWeights copies into new variables; the decoded tensors are ours to free.
     saved.optimizer.forEach((w) => w.tensor.dispose());
   } else {
-    if (req.resume && req.outDir) throw new FerError('no checkpoint to resume from', { file: ckptDir ?? req.outDir, kind: 'not-found' });
+    if (req.resume && req.outDir)
+      throw new FerError('no checkpoint to resume from', { file: ckptDir ?? req.outDir, kind: 'not-found' });
     model = req.build();
   }
   const weights = config.classWeights ? balancedClassWeights(req.train.labels, classes) : null;
@@ -103,18 +121,37 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
       const t0 = Date.now();
       (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config, epoch);
       const rng = mulberry32(config.seed * 1000 + epoch);
-      const order = shuffleInPlace(Uint32Array.from({ length: n }, (_, i) => i), rng);
-      let lossSum = 0, correct = 0, binSum = 0, seen = 0;
+      const order = shuffleInPlace(
+        Uint32Array.from({ length: n }, (_, i) => i),
+        rng,
+      );
+      let lossSum = 0,
+        correct = 0,
+        binSum = 0,
+        seen = 0;
       for (let b = 0; b < batches; b++) {
-        if (req.signal?.aborted) { cancelled = true; break; }
+        if (req.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
         const idx = order.subarray(b * bs, Math.min(n, (b + 1) * bs));
         const m = idx.length;
         req.train.fill(idx, xBuf, rng);
         fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
         if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
         const { loss: lv, correct: cv, bin: bv } = await pool.step(optimizer, xBuf, yBuf, weights ? wBuf : null, m);
-        lossSum += lv * m; correct += cv; binSum += bv; seen += m;
-        req.onBatch?.({ epoch, batch: b + 1, batches, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((Date.now() - t0) / 1000) });
+        lossSum += lv * m;
+        correct += cv;
+        binSum += bv;
+        seen += m;
+        req.onBatch?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          imagesPerSecond: seen / ((Date.now() - t0) / 1000),
+        });
         await yieldToEventLoop();
       }
       if (cancelled) break;
@@ -122,11 +159,21 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
       await recalibrateBatchNorm(model, req.train, req.inputShape, order.subarray(0, Math.min(n, PRECISE_BN_IMAGES)));
       const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
       const rec: EpochRecord = {
-        epoch, loss: lossSum / seen, accuracy: correct / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
-        ...(config.loss === 'binary' ? { binaryAccuracy: binSum / seen } : {}), seconds: (Date.now() - t0) / 1000,
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        valLoss: val?.loss ?? null,
+        valAccuracy: val?.accuracy ?? null,
+        ...(config.loss === 'binary' ? { binaryAccuracy: binSum / seen } : {}),
+        seconds: (Date.now() - t0) / 1000,
       };
       const isBest = (rec.valAccuracy ?? rec.accuracy) > state.bestValAccuracy;
-      state = { epoch, history: [...state.history, rec], bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy), seconds: state.seconds + rec.seconds };
+      state = {
+        epoch,
+        history: [...state.history, rec],
+        bestValAccuracy: Math.max(state.bestValAccuracy, rec.valAccuracy ?? rec.accuracy),
+        seconds: state.seconds + rec.seconds,
+      };
       meta = buildMeta(req, model, state);
       if (req.outDir && ckptDir) {
         // Best model first, checkpoint second: a kill between the two makes --resume redo this
@@ -146,7 +193,13 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   return { model, meta, cancelled };
 }
 
-async function validate(model: tf.LayersModel, source: BatchSource, inputShape: number[], classes: number, signal?: AbortSignal) {
+async function validate(
+  model: tf.LayersModel,
+  source: BatchSource,
+  inputShape: number[],
+  classes: number,
+  signal?: AbortSignal,
+) {
   const probs = await predictAll(model, source, inputShape, { signal });
   let loss = 0;
   for (let i = 0; i < source.count; i++) loss -= Math.log(Math.max(1e-7, probs[i * classes + source.labels[i]]));
@@ -160,16 +213,28 @@ export function defaultCheckpointDir(outDir: string): string {
 
 function buildMeta(req: TrainRequest, model: tf.LayersModel, state: ResumeState): ModelMeta {
   const last = state.history.at(-1);
-  const best = state.history.reduce<EpochRecord | undefined>((a, r) => (!a || (r.valAccuracy ?? r.accuracy) > (a.valAccuracy ?? a.accuracy) ? r : a), undefined);
+  const best = state.history.reduce<EpochRecord | undefined>(
+    (a, r) => (!a || (r.valAccuracy ?? r.accuracy) > (a.valAccuracy ?? a.accuracy) ? r : a),
+    undefined,
+  );
   return {
-    format: 'fer-studio-model', version: 1, kind: req.meta.kind, classes: req.meta.classes, inputShape: req.inputShape,
-    preprocessing: req.meta.preprocessing, history: state.history,
+    format: 'fer-studio-model',
+    version: 1,
+    kind: req.meta.kind,
+    classes: req.meta.classes,
+    inputShape: req.inputShape,
+    preprocessing: req.meta.preprocessing,
+    history: state.history,
     metrics: {
       ...(last ? { lastTrainAccuracy: last.accuracy } : {}),
       ...(best?.valAccuracy != null ? { bestValAccuracy: best.valAccuracy, bestEpoch: best.epoch } : {}),
     },
-    backend: req.meta.backend, machine: `${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
-    seconds: state.seconds, seed: req.config.seed, params: model.countParams(),
-    options: { ...req.meta.options, ...req.config }, createdAt: new Date().toISOString(),
+    backend: req.meta.backend,
+    machine: `${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}`,
+    seconds: state.seconds,
+    seed: req.config.seed,
+    params: model.countParams(),
+    options: { ...req.meta.options, ...req.config },
+    createdAt: new Date().toISOString(),
   };
 }

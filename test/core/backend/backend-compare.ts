@@ -18,7 +18,11 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Applies `op` to a fresh tensor of `values`; returns the result's values and shape, and how many tensors it left behind. */
-export function applyCounted(values: Float32Array, shape: number[], op: (x: tf.Tensor) => tf.Tensor): { values: number[]; shape: number[]; leaked: number } {
+export function applyCounted(
+  values: Float32Array,
+  shape: number[],
+  op: (x: tf.Tensor) => tf.Tensor,
+): { values: number[]; shape: number[]; leaked: number } {
   const x = tf.tensor(values, shape);
   const before = tf.memory().numTensors;
   const r = op(x);

@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 
 /** Batch norm written with elementary ops, whose stock gradients are the reference. */
-function manualBatchNorm(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, offset: tf.Tensor, scale: tf.Tensor, eps: number): tf.Tensor {
+function manualBatchNorm(
+  x: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  offset: tf.Tensor,
+  scale: tf.Tensor,
+  eps: number,
+): tf.Tensor {
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), scale), offset);
 }
 
@@ -20,7 +27,8 @@ describe('FusedBatchNorm gradient without tile', () => {
     const scale = tf.randomNormal([6], 1, 0.3, 'float32', 5);
     const dy = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 6);
     const args = [x, mean, variance, offset, scale];
-    const f = (fn: (...t: tf.Tensor[]) => tf.Tensor) => tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(fn(...t), dy)))(args);
+    const f = (fn: (...t: tf.Tensor[]) => tf.Tensor) =>
+      tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(fn(...t), dy)))(args);
     const fused = f((a, m, v, o, s) => tf.batchNorm(a, m, v, o, s, 1e-3));
     const manual = f((a, m, v, o, s) => manualBatchNorm(a, m, v, o, s, 1e-3));
     fused.forEach((g, i) => {

@@ -4,7 +4,12 @@ import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { setFilterGradMethod } from '../../../src/core/backend/wasm-grad-kernels.ts';
 import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
-type Case = { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; p: 'same' | 'valid' | number };
+type Case = {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number | [number, number];
+  p: 'same' | 'valid' | number;
+};
 
 const cases: Case[] = [
   { x: [2, 7, 7, 3], f: [3, 3, 3, 5], s: 1, p: 'same' },
@@ -19,11 +24,20 @@ const cases: Case[] = [
 ];
 
 /** Gradients of sum(conv2d(x, w)^2) w.r.t. x and w on the active backend. */
-function convGrads(xv: Float32Array, wv: Float32Array, c: Case): { dx: Float32Array; dw: Float32Array; leaked: number } {
+function convGrads(
+  xv: Float32Array,
+  wv: Float32Array,
+  c: Case,
+): { dx: Float32Array; dw: Float32Array; leaked: number } {
   const x = tf.tensor4d(xv, c.x);
   const w = tf.tensor4d(wv, c.f);
   const before = tf.memory().numTensors;
-  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p).square().sum())([x, w]);
+  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf
+      .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p)
+      .square()
+      .sum(),
+  )([x, w]);
   const out = { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
   tf.dispose([dx, dw]);
   const leaked = tf.memory().numTensors - before;
@@ -37,19 +51,22 @@ describe('wasm training kernels', () => {
   });
 
   // Both filter-gradient methods (im2col + GEMM is the default; the transposed convolution is what the bench compares it with).
-  it.each(cases.flatMap((c) => (['im2col', 'conv'] as const).map((method) => ({ ...c, method }))))('conv2d gradients on wasm match the cpu backend: x=$x f=$f s=$s p=$p filter gradient by $method', async (c) => {
-    setFilterGradMethod(c.method);
-    const xv = tf.randomNormal(c.x, 0, 1, 'float32', 7).dataSync() as Float32Array;
-    const wv = tf.randomNormal(c.f, 0, 1, 'float32', 11).dataSync() as Float32Array;
-    const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
-    expect(wasm.dx.length).toBe(cpu.dx.length);
-    expect(maxRelDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
-    expect(maxRelDiff(wasm.dw, cpu.dw)).toBeLessThan(1e-4);
-    expect(wasm.leaked).toBe(0);
-    setFilterGradMethod('im2col');
-  });
+  it.each(cases.flatMap((c) => (['im2col', 'conv'] as const).map((method) => ({ ...c, method }))))(
+    'conv2d gradients on wasm match the cpu backend: x=$x f=$f s=$s p=$p filter gradient by $method',
+    async (c) => {
+      setFilterGradMethod(c.method);
+      const xv = tf.randomNormal(c.x, 0, 1, 'float32', 7).dataSync() as Float32Array;
+      const wv = tf.randomNormal(c.f, 0, 1, 'float32', 11).dataSync() as Float32Array;
+      const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
+      expect(wasm.dx.length).toBe(cpu.dx.length);
+      expect(maxRelDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+      expect(maxRelDiff(wasm.dw, cpu.dw)).toBeLessThan(1e-4);
+      expect(wasm.leaked).toBe(0);
+      setFilterGradMethod('im2col');
+    },
+  );
 
-  it('the convolution-gradient kernels registered on wasm are the project\'s (wasm-grad-kernels.ts), not stock ones', () => {
+  it("the convolution-gradient kernels registered on wasm are the project's (wasm-grad-kernels.ts), not stock ones", () => {
     // Stock tfjs-backend-wasm has no filter-gradient kernel and its own input-gradient one; the
     // project's are the composites named below.
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name).toBe('filterGradKernel');

@@ -49,7 +49,10 @@ describe('wasm BatchMatMul with transposed operands', () => {
     const xv = tf.randomNormal([8, 12], 0, 1, 'float32', 1).dataSync() as Float32Array;
     const wv = tf.randomNormal([12, 4], 0, 1, 'float32', 2).dataSync() as Float32Array;
     const grads = () => {
-      const [dx, dw] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.matMul(x, w).square().sum())([tf.tensor(xv, [8, 12]), tf.tensor(wv, [12, 4])]);
+      const [dx, dw] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.matMul(x, w).square().sum())([
+        tf.tensor(xv, [8, 12]),
+        tf.tensor(wv, [12, 4]),
+      ]);
       return [dx.dataSync(), dw.dataSync()] as Float32Array[];
     };
     const { wasm, cpu } = await onWasmAndCpu(grads);

@@ -29,7 +29,14 @@ describe('wasm Reverse', () => {
   it('and its gradient, through the BiLSTM-style reversal', async () => {
     const v = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));
     const { wasm, cpu } = await onWasmAndCpu(() =>
-      Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.reverse(x, 0), tf.range(0, 24).reshape([4, 6]))))(tf.tensor(v, [4, 6])).dataSync()));
+      Array.from(
+        tf
+          .grad((x: tf.Tensor) => tf.sum(tf.mul(tf.reverse(x, 0), tf.range(0, 24).reshape([4, 6]))))(
+            tf.tensor(v, [4, 6]),
+          )
+          .dataSync(),
+      ),
+    );
     expect(wasm).toEqual(cpu);
   });
 });

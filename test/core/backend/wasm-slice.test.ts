@@ -28,7 +28,9 @@ describe('wasm Slice', () => {
 
   it('splits an LSTM gate tensor as the cpu backend does', async () => {
     const v = Float32Array.from({ length: 3 * 8 }, (_, i) => i * 0.5);
-    const { wasm, cpu } = await onWasmAndCpu(() => tf.split(tf.tensor(v, [3, 8]), 4, 1).map((t) => Array.from(t.dataSync())));
+    const { wasm, cpu } = await onWasmAndCpu(() =>
+      tf.split(tf.tensor(v, [3, 8]), 4, 1).map((t) => Array.from(t.dataSync())),
+    );
     expect(wasm).toEqual(cpu);
   });
 });

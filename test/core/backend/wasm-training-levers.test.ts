@@ -9,7 +9,12 @@ import { shardGradients, trainableVariables } from '../../../src/core/train/para
 /** Losses of a seeded small CNN over a few Adam steps on one fixed batch. */
 function lossCurve(steps: number): number[] {
   const m = 8;
-  const shard = { x: tf.randomUniform([m * 16 * 16], 0, 1, 'float32', 3).dataSync() as Float32Array, y: new Float32Array(m * 7), w: null, m };
+  const shard = {
+    x: tf.randomUniform([m * 16 * 16], 0, 1, 'float32', 3).dataSync() as Float32Array,
+    y: new Float32Array(m * 7),
+    w: null,
+    m,
+  };
   for (let i = 0; i < m; i++) shard.y[i * 7 + (i % 7)] = 1;
   const model = buildCnn([16, 16, 1], 7, { stages: [[4], [8, 8]], dropout: 0, seed: 5 });
   const vars = trainableVariables(model);
@@ -44,6 +49,7 @@ describe('the wasm training levers keep training equivalent', () => {
     const after = lossCurve(8);
     // Float tolerance (measured: under 1e-7 apart). Training moves: the curve is not flat, so a lever that broke the gradient would show.
     expect(before[7]).toBeLessThan(before[0] * 0.8);
-    for (let i = 0; i < before.length; i++) expect(Math.abs(after[i] - before[i]) / before[i], `step ${i + 1}`).toBeLessThan(1e-5);
+    for (let i = 0; i < before.length; i++)
+      expect(Math.abs(after[i] - before[i]) / before[i], `step ${i + 1}`).toBeLessThan(1e-5);
   });
 });

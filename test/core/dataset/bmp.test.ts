@@ -15,9 +15,16 @@ const decodeBmp = (bytes: Uint8Array, file: string) => {
 };
 
 // The fixtures were written by Pillow (an independent encoder) next to PNGs of the same pixels.
-const fixture = async (name: string): Promise<Uint8Array> => new Uint8Array(await readFile(join(FIXTURES, 'bmp', name)));
+const fixture = async (name: string): Promise<Uint8Array> =>
+  new Uint8Array(await readFile(join(FIXTURES, 'bmp', name)));
 const pngRgb = async (name: string): Promise<Uint8Array> =>
-  new Uint8Array(await sharp(await fixture(name)).removeAlpha().toColourspace('srgb').raw().toBuffer());
+  new Uint8Array(
+    await sharp(await fixture(name))
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer(),
+  );
 
 describe('decodeBmp matches the PNG of the same pixels', () => {
   const cases: [string, string][] = [
@@ -45,7 +52,8 @@ describe('decodeBmp matches the PNG of the same pixels', () => {
     const off = dv.getUint32(10, true);
     const flipped = bytes.slice();
     new DataView(flipped.buffer).setInt32(22, -h, true);
-    for (let y = 0; y < h; y++) flipped.set(bytes.subarray(off + y * stride, off + (y + 1) * stride), off + (h - 1 - y) * stride);
+    for (let y = 0; y < h; y++)
+      flipped.set(bytes.subarray(off + y * stride, off + (y + 1) * stride), off + (h - 1 - y) * stride);
     expect(decodeBmp(flipped, 'td.bmp').data).toEqual(decodeBmp(bytes, 'bu.bmp').data);
   });
 
@@ -65,7 +73,9 @@ describe('decodeBmp matches the PNG of the same pixels', () => {
       return b;
     };
     expect(Array.from(decodeBmp(make(0, [0x7c00, 0x001f]), 'a').data)).toEqual([255, 0, 0, 0, 0, 255]);
-    expect(Array.from(decodeBmp(make(3, [0x07e0, 0xffff], [0xf800, 0x07e0, 0x001f]), 'b').data)).toEqual([0, 255, 0, 255, 255, 255]);
+    expect(Array.from(decodeBmp(make(3, [0x07e0, 0xffff], [0xf800, 0x07e0, 0x001f]), 'b').data)).toEqual([
+      0, 255, 0, 255, 255, 255,
+    ]);
   });
 });
 

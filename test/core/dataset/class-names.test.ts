@@ -6,8 +6,14 @@ import { FER_CLASSES } from '../../../src/core/dataset/types.ts';
 describe('canonicalClassName', () => {
   it('maps synonyms by meaning to the FER2013 spelling, ignoring case and spaces', () => {
     const cases: [string, string][] = [
-      ['disgusted', 'disgust'], ['Fearful', 'fear'], [' SURPRISED ', 'surprise'], ['anger', 'angry'],
-      ['Happiness', 'happy'], ['sadness', 'sad'], ['Neutral', 'neutral'], ['angry', 'angry'],
+      ['disgusted', 'disgust'],
+      ['Fearful', 'fear'],
+      [' SURPRISED ', 'surprise'],
+      ['anger', 'angry'],
+      ['Happiness', 'happy'],
+      ['sadness', 'sad'],
+      ['Neutral', 'neutral'],
+      ['angry', 'angry'],
     ];
     for (const [input, expected] of cases) expect(canonicalClassName(input)).toBe(expected);
   });

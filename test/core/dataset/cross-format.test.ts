@@ -58,7 +58,10 @@ describe('the same images agree across formats', () => {
       const npy = fromPublic ? publicTest : train;
       const matches = (fromPublic ? inPublic : inTrain)(image(csv, i));
       expect(matches.length, `CSV row ${i}`).toBeGreaterThan(0);
-      expect(matches.map((j) => className(npy, j)), `CSV row ${i}`).toContain(className(csv, i));
+      expect(
+        matches.map((j) => className(npy, j)),
+        `CSV row ${i}`,
+      ).toContain(className(csv, i));
     }
   });
 
@@ -71,12 +74,18 @@ describe('the same images agree across formats', () => {
       const npy = fromTest ? publicTest : train;
       const matches = (fromTest ? inPublic : inTrain)(image(folders, i));
       expect(matches.length, `folder image ${i}`).toBeGreaterThan(0);
-      expect(matches.map((j) => className(npy, j)), `folder image ${i}`).toContain(className(folders, i));
+      expect(
+        matches.map((j) => className(npy, j)),
+        `folder image ${i}`,
+      ).toContain(className(folders, i));
     }
   });
 
   it('numpy-written fixtures cut from the CSV equal the CSV rows (uint8 [N,48,48] and float32 flat one-hot)', async () => {
-    for (const [dir, x] of [['csv-head', 'X.npy'], ['paper-cut', 'X.txt.npy']]) {
+    for (const [dir, x] of [
+      ['csv-head', 'X.npy'],
+      ['paper-cut', 'X.txt.npy'],
+    ]) {
       const { csvRows } = JSON.parse(await readFile(join(FIXTURES, dir, 'rows.json'), 'utf8')) as { csvRows: number[] };
       const ds = await loadNpyDataset(join(FIXTURES, dir, x));
       expect(ds.count).toBe(csvRows.length);

@@ -22,7 +22,14 @@ async function csv(text: string): Promise<string> {
 describe('loadCsvDataset on the Kaggle sample', () => {
   it('keeps 910 rows with their Usage splits and FER2013 classes', async () => {
     const ds = await loadCsvDataset(SAMPLE);
-    expect(ds).toMatchObject({ format: 'csv', count: 910, height: 48, width: 48, channels: 1, classes: [...FER_CLASSES] });
+    expect(ds).toMatchObject({
+      format: 'csv',
+      count: 910,
+      height: 48,
+      width: 48,
+      channels: 1,
+      classes: [...FER_CLASSES],
+    });
     const splits = [0, 0, 0];
     for (const s of ds.split ?? []) splits[s]++;
     expect(splits).toEqual([700, 140, 70]);
@@ -33,7 +40,11 @@ describe('loadCsvDataset on the Kaggle sample', () => {
 
   it('agrees with a naive split-based parse of every row', async () => {
     const ds = await loadCsvDataset(SAMPLE);
-    const rows = (await readFile(SAMPLE, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = (await readFile(SAMPLE, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(Array.from(ds.labels)).toEqual(rows.map((r) => Number(r[0])));
     const pixels = Uint8Array.from(rows.flatMap((r) => r[1].split(' ').map(Number)));
     expect(ds.images.length).toBe(pixels.length);
@@ -83,9 +94,17 @@ describe('loadCsvDataset rejects bad rows with the file and line number', () => 
     ['a non-numeric pixel', `${H}0,1 2 3 4,Training\n1,1 2 x 4,Training\n`, /line 3: pixels must be numbers.*"x 4"/],
     ['a negative pixel', `${H}0,1 -2 3 4,Training\n`, /line 2: pixels must be numbers/],
     ['a pixel above 255', `${H}0,1 2 3 256,Training\n`, /line 2: pixel value 256 is outside 0\.\.255/],
-    ['an emotion outside 0..6', `${H}0,1 2 3 4,Training\n7,1 2 3 4,Training\n`, /line 3: emotion "7" is not a FER2013 class index 0\.\.6/],
+    [
+      'an emotion outside 0..6',
+      `${H}0,1 2 3 4,Training\n7,1 2 3 4,Training\n`,
+      /line 3: emotion "7" is not a FER2013 class index 0\.\.6/,
+    ],
     ['a non-numeric emotion', `${H}happy,1 2 3 4,Training\n`, /line 2: emotion "happy"/],
-    ['an unknown Usage', `${H}0,1 2 3 4,Training\n0,1 2 3 4,Holdout\n`, /line 3: Usage "Holdout" is not Training, PublicTest or PrivateTest/],
+    [
+      'an unknown Usage',
+      `${H}0,1 2 3 4,Training\n0,1 2 3 4,Holdout\n`,
+      /line 3: Usage "Holdout" is not Training, PublicTest or PrivateTest/,
+    ],
     ['a missing column', `${H}0,1 2 3 4\n`, /line 2: expected 3 columns, found 2/],
     ['a non-square image', `${H}0,1 2 3,Training\n`, /line 2: 3 pixel values do not form a square image/],
     ['an unterminated quote', `${H}0,"1 2 3 4,Training\n`, /line 2: unterminated quoted field/],

@@ -42,12 +42,25 @@ describe('loadDataset + describeDataset (what `fer info --json` prints)', () => 
   it('describes the paper-format sample', async () => {
     const info = describeDataset(await loadDataset(join(SAMPLES, 'paper-format/X.txt.npy')));
     expect(info).toMatchObject({ format: 'npy', count: 700, imageShape: [32, 32, 3], splits: null });
-    expect(info.perClass).toEqual({ angry: 100, disgust: 100, fear: 100, happy: 100, neutral: 100, sad: 100, surprise: 100 });
+    expect(info.perClass).toEqual({
+      angry: 100,
+      disgust: 100,
+      fear: 100,
+      happy: 100,
+      neutral: 100,
+      sad: 100,
+      surprise: 100,
+    });
   });
 
   it('describes the folder sample', async () => {
     const info = describeDataset(await loadDataset(join(SAMPLES, 'folders')));
-    expect(info).toMatchObject({ format: 'folder', count: 280, imageShape: [48, 48, 1], splits: { train: 210, validation: 0, test: 70 } });
+    expect(info).toMatchObject({
+      format: 'folder',
+      count: 280,
+      imageShape: [48, 48, 1],
+      splits: { train: 210, validation: 0, test: 70 },
+    });
     expect(Object.values(info.perClass)).toEqual([40, 40, 40, 40, 40, 40, 40]);
   });
 });

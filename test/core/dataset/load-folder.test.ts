@@ -33,7 +33,14 @@ describe('loadFolderDataset on the Kaggle image-folder sample', () => {
   it('loads train and test splits with classes in FER2013 order', async () => {
     const seen: Progress[] = [];
     const ds = await loadFolderDataset(FOLDERS, { onProgress: (p) => seen.push(p) });
-    expect(ds).toMatchObject({ format: 'folder', count: 280, height: 48, width: 48, channels: 1, classes: [...FER_CLASSES] });
+    expect(ds).toMatchObject({
+      format: 'folder',
+      count: 280,
+      height: 48,
+      width: 48,
+      channels: 1,
+      classes: [...FER_CLASSES],
+    });
     const splits = [0, 0, 0];
     for (const s of ds.split ?? []) splits[s]++;
     expect(splits).toEqual([210, 0, 70]);
@@ -71,7 +78,11 @@ describe('loadFolderDataset layouts', () => {
   });
 
   it('sorts unknown class names alphabetically and reads val as the validation split', async () => {
-    const root = await tree({ 'val/zebra/a.jpg': jpgs[0], 'val/contempt/b.jpg': jpgs[1], 'train/zebra/c.jpg': jpgs[2] });
+    const root = await tree({
+      'val/zebra/a.jpg': jpgs[0],
+      'val/contempt/b.jpg': jpgs[1],
+      'train/zebra/c.jpg': jpgs[2],
+    });
     const ds = await loadFolderDataset(root);
     expect(ds.classes).toEqual(['contempt', 'zebra']);
     expect(Array.from(ds.split ?? [])).toEqual([SPLIT.train, SPLIT.validation, SPLIT.validation]);
@@ -94,35 +105,63 @@ describe('loadFolderDataset layouts', () => {
 
 describe('loadFolderDataset rejects bad folders with a FerError naming the path', () => {
   const cases: [string, () => Promise<[string, string]>, RegExp][] = [
-    ['a file with an image extension that is not an image', async () => {
-      const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/broken.jpg': new TextEncoder().encode('<html>') });
-      return [root, join(root, 'happy/broken.jpg')];
-    }, /not an image or unsupported format/],
-    ['a truncated JPEG', async () => {
-      const bytes = new Uint8Array(await sharp(jpgs[0]).jpeg().toBuffer()).subarray(0, 300);
-      const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/cut.jpg': bytes });
-      return [root, join(root, 'happy/cut.jpg')];
-    }, /not an image or unsupported format/],
-    ['a class folder without images', async () => {
-      const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/readme.txt': new Uint8Array(1) });
-      return [root, join(root, 'happy')];
-    }, /class folder has no images/],
-    ['a single class', async () => {
-      const root = await tree({ 'angry/a.jpg': jpgs[0], 'angry/b.jpg': jpgs[1] });
-      return [root, root];
-    }, /needs at least 2 classes, found 1 \(angry\)/],
-    ['split folders mixed with class folders', async () => {
-      const root = await tree({ 'train/angry/a.jpg': jpgs[0], 'happy/b.jpg': jpgs[1] });
-      return [root, root];
-    }, /mixes split folders \(train\) with other folders \(happy\)/],
-    ['two folders naming one class', async () => {
-      const root = await tree({ 'sad/a.jpg': jpgs[0], 'Sadness/b.jpg': jpgs[1], 'happy/c.jpg': jpgs[2] });
-      return [root, root];
-    }, /folders "Sadness" and "sad" name the same class/],
-    ['a folder of loose images', async () => {
-      const root = await tree({ 'a.jpg': jpgs[0] });
-      return [root, root];
-    }, /no class folders found/],
+    [
+      'a file with an image extension that is not an image',
+      async () => {
+        const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/broken.jpg': new TextEncoder().encode('<html>') });
+        return [root, join(root, 'happy/broken.jpg')];
+      },
+      /not an image or unsupported format/,
+    ],
+    [
+      'a truncated JPEG',
+      async () => {
+        const bytes = new Uint8Array(await sharp(jpgs[0]).jpeg().toBuffer()).subarray(0, 300);
+        const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/cut.jpg': bytes });
+        return [root, join(root, 'happy/cut.jpg')];
+      },
+      /not an image or unsupported format/,
+    ],
+    [
+      'a class folder without images',
+      async () => {
+        const root = await tree({ 'angry/a.jpg': jpgs[0], 'happy/readme.txt': new Uint8Array(1) });
+        return [root, join(root, 'happy')];
+      },
+      /class folder has no images/,
+    ],
+    [
+      'a single class',
+      async () => {
+        const root = await tree({ 'angry/a.jpg': jpgs[0], 'angry/b.jpg': jpgs[1] });
+        return [root, root];
+      },
+      /needs at least 2 classes, found 1 \(angry\)/,
+    ],
+    [
+      'split folders mixed with class folders',
+      async () => {
+        const root = await tree({ 'train/angry/a.jpg': jpgs[0], 'happy/b.jpg': jpgs[1] });
+        return [root, root];
+      },
+      /mixes split folders \(train\) with other folders \(happy\)/,
+    ],
+    [
+      'two folders naming one class',
+      async () => {
+        const root = await tree({ 'sad/a.jpg': jpgs[0], 'Sadness/b.jpg': jpgs[1], 'happy/c.jpg': jpgs[2] });
+        return [root, root];
+      },
+      /folders "Sadness" and "sad" name the same class/,
+    ],
+    [
+      'a folder of loose images',
+      async () => {
+        const root = await tree({ 'a.jpg': jpgs[0] });
+        return [root, root];
+      },
+      /no class folders found/,
+    ],
     ['a file instead of a folder', async () => [jpgs[0], jpgs[0]], /not a folder/],
   ];
   for (const [what, make, message] of cases) {

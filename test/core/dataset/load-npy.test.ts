@@ -31,7 +31,15 @@ describe('loadNpyDataset on the real data', () => {
   it("loads the reference application's paper-format sample (float 0..1, one-hot, alphabetical classes)", async () => {
     const path = join(SAMPLES, 'paper-format/X.txt.npy');
     const ds = await loadNpyDataset(path);
-    expect(ds).toMatchObject({ format: 'npy', source: path, count: 700, height: 32, width: 32, channels: 3, split: null });
+    expect(ds).toMatchObject({
+      format: 'npy',
+      source: path,
+      count: 700,
+      height: 32,
+      width: 32,
+      channels: 3,
+      split: null,
+    });
     expect(ds.classes).toEqual(['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']);
     expect(countPerClass(ds.labels, 7)).toEqual([100, 100, 100, 100, 100, 100, 100]);
     const x = parseNpy(new Uint8Array(await readFile(path)), path);

@@ -116,6 +116,11 @@ describe('parseNpy rejects bad files with a FerError naming the file', () => {
   it('rejects structured (record) dtypes', () => {
     const bytes = npyBytes('<f4', [1], new Uint8Array(4));
     const text = new TextDecoder('latin1').decode(bytes).replace("'descr': '<f4'", "'descr': [('a','<f4')]");
-    expect(() => parseNpy(Uint8Array.from(text, (c) => c.charCodeAt(0)), 'r.npy')).toThrow(/structured/);
+    expect(() =>
+      parseNpy(
+        Uint8Array.from(text, (c) => c.charCodeAt(0)),
+        'r.npy',
+      ),
+    ).toThrow(/structured/);
   });
 });

@@ -13,28 +13,39 @@ describe('predictProbs with test-time augmentation', () => {
     m = await loadFerModel('models/cnn');
   });
 
-  it.each([false, true])('is the mean of the views classified one view at a time, face by face (zoom %s)', async (zoom) => {
-    const views = zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS;
-    const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
-    const n = 5;
-    const pixels = ds.images.subarray(0, n * 48 * 48);
-    const labels = ds.labels.subarray(0, n);
-    const stacked = await predictProbs(m, pixels, labels, { tta: true, zoom, batchSize: 3 }); // batches straddle views
-    const mean = new Float32Array(n * 7);
-    for (const view of views) {
-      const p = await predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca, view), m.meta.inputShape);
-      p.forEach((v, i) => { mean[i] += v / views.length; });
-    }
-    stacked.forEach((v, i) => expect(v).toBeCloseTo(mean[i], 5));
-    const plain = await predictProbs(m, pixels, labels);
-    expect(Math.max(...plain.map((v, i) => Math.abs(v - stacked[i])))).toBeGreaterThan(1e-3); // the views do change the answer
-    for (let i = 0; i < n; i++) expect(stacked.subarray(i * 7, i * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-  });
+  it.each([false, true])(
+    'is the mean of the views classified one view at a time, face by face (zoom %s)',
+    async (zoom) => {
+      const views = zoom ? ZOOM_TTA_VIEWS : TTA_VIEWS;
+      const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
+      const n = 5;
+      const pixels = ds.images.subarray(0, n * 48 * 48);
+      const labels = ds.labels.subarray(0, n);
+      const stacked = await predictProbs(m, pixels, labels, { tta: true, zoom, batchSize: 3 }); // batches straddle views
+      const mean = new Float32Array(n * 7);
+      for (const view of views) {
+        const p = await predictAll(m.model, sourceForModel(m.meta, pixels, labels, m.pca, view), m.meta.inputShape);
+        p.forEach((v, i) => {
+          mean[i] += v / views.length;
+        });
+      }
+      stacked.forEach((v, i) => expect(v).toBeCloseTo(mean[i], 5));
+      const plain = await predictProbs(m, pixels, labels);
+      expect(Math.max(...plain.map((v, i) => Math.abs(v - stacked[i])))).toBeGreaterThan(1e-3); // the views do change the answer
+      for (let i = 0; i < n; i++)
+        expect(stacked.subarray(i * 7, i * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    },
+  );
 
   it('reports one progress bar across all views', async () => {
     const ds = await loadDataset('test/fixtures/shipped/publictest.X.npy');
     const fractions: number[] = [];
-    await predictProbs(m, ds.images.subarray(0, 4 * 48 * 48), ds.labels.subarray(0, 4), { tta: true, zoom: true, batchSize: 4, onProgress: (p) => fractions.push(p.fraction) });
+    await predictProbs(m, ds.images.subarray(0, 4 * 48 * 48), ds.labels.subarray(0, 4), {
+      tta: true,
+      zoom: true,
+      batchSize: 4,
+      onProgress: (p) => fractions.push(p.fraction),
+    });
     expect(fractions).toEqual([0.25, 0.5, 0.75, 1]);
   });
 });

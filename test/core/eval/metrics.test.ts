@@ -6,7 +6,11 @@ describe('computeMetrics', () => {
     const truth = [0, 0, 0, 1, 1, 2];
     const pred = [0, 0, 1, 1, 2, 2];
     const r = computeMetrics(pred, truth, ['a', 'b', 'c']);
-    expect(r.confusion).toEqual([[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    expect(r.confusion).toEqual([
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     expect(r.accuracy).toBeCloseTo(4 / 6);
     expect(r.n).toBe(6);
     expect(r.perClass.a).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });

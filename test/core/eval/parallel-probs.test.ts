@@ -41,10 +41,15 @@ afterAll(async () => {
 const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('predictProbsParallel', () => {
-  it('gives one thread\'s probabilities, with progress rising to 1', async () => {
+  it("gives one thread's probabilities, with progress rising to 1", async () => {
     const seen: number[] = [];
     const work = { here: 0, helper: 0 };
-    const shared = await predictProbsParallel(rnn, pixels, labels, { tta: true, threads: 2, work, onProgress: (p) => seen.push(p.fraction) });
+    const shared = await predictProbsParallel(rnn, pixels, labels, {
+      tta: true,
+      threads: 2,
+      work,
+      onProgress: (p) => seen.push(p.fraction),
+    });
     // Both threads took chunks (whole ones: the short last chunk may fall to either).
     expect(work.here + work.helper).toBe(N);
     expect(work.here).toBeGreaterThanOrEqual(PARALLEL_CHUNK / 2);
@@ -65,7 +70,11 @@ describe('predictProbsParallel', () => {
 
   it('stops with a cancellation when the signal fires', async () => {
     const ac = new AbortController();
-    const run = predictProbsParallel(rnn, pixels, labels, { threads: 2, signal: ac.signal, onProgress: () => ac.abort() });
+    const run = predictProbsParallel(rnn, pixels, labels, {
+      threads: 2,
+      signal: ac.signal,
+      onProgress: () => ac.abort(),
+    });
     await expect(run).rejects.toMatchObject({ kind: 'cancelled' });
   });
 

@@ -7,7 +7,10 @@ it('runs from viridis purple to yellow, lighter at every step', () => {
   expect(viridis(0)).toEqual([68, 1, 84]);
   expect(viridis(1)).toEqual([253, 231, 37]);
   expect(viridis(Number.NaN)).toEqual([68, 1, 84]);
-  const luma = (t: number) => { const [r, g, b] = viridis(t); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const luma = (t: number) => {
+    const [r, g, b] = viridis(t);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
   // Every 5 of the 256 levels (single 8-bit steps can tie after rounding).
   for (let i = 5; i <= 255; i += 5) expect(luma(i / 255)).toBeGreaterThan(luma((i - 5) / 255));
 });

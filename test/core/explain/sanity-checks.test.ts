@@ -29,21 +29,33 @@ function spearman(a: Float32Array, b: Float32Array): number {
   const rank = (v: Float32Array) => {
     const idx = Array.from(v.keys()).sort((i, j) => v[i] - v[j]);
     const r = new Float64Array(v.length);
-    idx.forEach((i, k) => { r[i] = k; });
+    idx.forEach((i, k) => {
+      r[i] = k;
+    });
     return r;
   };
   const ra = rank(a);
   const rb = rank(b);
   const m = (a.length - 1) / 2;
-  let num = 0, da = 0, db = 0;
-  for (let i = 0; i < a.length; i++) { num += (ra[i] - m) * (rb[i] - m); da += (ra[i] - m) ** 2; db += (rb[i] - m) ** 2; }
+  let num = 0,
+    da = 0,
+    db = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (ra[i] - m) * (rb[i] - m);
+    da += (ra[i] - m) ** 2;
+    db += (rb[i] - m) ** 2;
+  }
   return num / Math.sqrt(da * db);
 }
 
 /** Share of the heat on the left half of the image. */
 const leftShare = (h: HeatMap) => {
-  let left = 0, all = 0;
-  for (let i = 0; i < h.map.length; i++) { all += h.map[i]; if (i % h.size < h.size / 2) left += h.map[i]; }
+  let left = 0,
+    all = 0;
+  for (let i = 0; i < h.map.length; i++) {
+    all += h.map[i];
+    if (i % h.size < h.size / 2) left += h.map[i];
+  }
   return left / all;
 };
 
@@ -53,7 +65,10 @@ const cropsOf = (idx: number[]) => {
   return out;
 };
 
-const variance = (v: Float32Array) => { const m = v.reduce((a, b) => a + b, 0) / v.length; return v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length; };
+const variance = (v: Float32Array) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length;
+};
 
 describe('heat maps pass the model randomisation check', () => {
   for (const kind of ['cnn', 'rnn']) {
@@ -68,11 +83,18 @@ describe('heat maps pass the model randomisation check', () => {
       // Same architecture, every weight drawn anew (the "cascading randomisation" taken to the end).
       const random = await loadFerModel(`models/${kind}`);
       const rng = mulberry32(7);
-      random.model.setWeights(random.model.getWeights().map((w) => {
-        const sd = Math.sqrt(variance(w.dataSync() as Float32Array)) || 0.05;
-        return tf.tensor(Float32Array.from({ length: w.size }, () => (rng() * 2 - 1) * sd * Math.sqrt(3)), w.shape);
-      }));
-      const shuffled = await explainCrops(random, crops, idx.length, S, { classIndices: real.map((h) => h.classIndex) });
+      random.model.setWeights(
+        random.model.getWeights().map((w) => {
+          const sd = Math.sqrt(variance(w.dataSync() as Float32Array)) || 0.05;
+          return tf.tensor(
+            Float32Array.from({ length: w.size }, () => (rng() * 2 - 1) * sd * Math.sqrt(3)),
+            w.shape,
+          );
+        }),
+      );
+      const shuffled = await explainCrops(random, crops, idx.length, S, {
+        classIndices: real.map((h) => h.classIndex),
+      });
       const rho = real.map((h, i) => {
         expect(variance(h.map)).toBeGreaterThan(1e-4); // the trained model's map is not flat
         const r = spearman(h.map, shuffled[i].map);
@@ -91,7 +113,10 @@ describe('heat maps pass the model randomisation check', () => {
  * A model of `build`'s architecture trained on half-faces: the left half from a happy or a surprised
  * face (the label), the right half from any face, upside down (still a face's texture, never the cue).
  */
-async function leftCueModel(build: () => tf.LayersModel, epochs: number): Promise<{ model: FerModel; test: Uint8Array; testLabels: number[] }> {
+async function leftCueModel(
+  build: () => tf.LayersModel,
+  epochs: number,
+): Promise<{ model: FerModel; test: Uint8Array; testLabels: number[] }> {
   const rng = mulberry32(3);
   const byClass = (c: number) => Array.from(faces.labels.keys()).filter((i) => faces.labels[i] === c);
   const happy = byClass(3).slice(0, 400);
@@ -103,9 +128,11 @@ async function leftCueModel(build: () => tf.LayersModel, epochs: number): Promis
       const label = i % 2;
       const left = (label ? surprise : happy)[from + (i >> 1)];
       const right = Math.floor(rng() * faces.count);
-      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-        images[i * S * S + y * S + x] = x < S / 2 ? faces.images[left * S * S + y * S + x] : faces.images[right * S * S + (S - 1 - y) * S + x];
-      }
+      for (let y = 0; y < S; y++)
+        for (let x = 0; x < S; x++) {
+          images[i * S * S + y * S + x] =
+            x < S / 2 ? faces.images[left * S * S + y * S + x] : faces.images[right * S * S + (S - 1 - y) * S + x];
+        }
       labels.push(label);
     }
     return { images, labels };
@@ -114,12 +141,24 @@ async function leftCueModel(build: () => tf.LayersModel, epochs: number): Promis
   const test = make(100, 300);
   const model = build();
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const x = tf.tensor4d(Float32Array.from(train.images, (v) => v / 255), [600, S, S, 1]);
+  const x = tf.tensor4d(
+    Float32Array.from(train.images, (v) => v / 255),
+    [600, S, S, 1],
+  );
   const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), 2);
   await model.fit(x, y, { epochs, batchSize: 32, shuffle: true, verbose: 0 });
   tf.dispose([x, y]);
-  const meta = { kind: 'cnn', classes: ['happy', 'surprise'], inputShape: [S, S, 1], preprocessing: { size: S, channels: 1, scale: 1 / 255, pca: null } } as unknown as ModelMeta;
-  return { model: { model, meta, pca: null, dir: '' } as unknown as FerModel, test: test.images, testLabels: test.labels };
+  const meta = {
+    kind: 'cnn',
+    classes: ['happy', 'surprise'],
+    inputShape: [S, S, 1],
+    preprocessing: { size: S, channels: 1, scale: 1 / 255, pca: null },
+  } as unknown as ModelMeta;
+  return {
+    model: { model, meta, pca: null, dir: '' } as unknown as FerModel,
+    test: test.images,
+    testLabels: test.labels,
+  };
 }
 
 describe('heat maps find a cue planted in the left half of the image', () => {
@@ -132,7 +171,12 @@ describe('heat maps find a cue planted in the left half of the image', () => {
     const maps = await explainCrops(model, test, testLabels.length, S, { classIndices: testLabels });
     expect(tf.memory().numTensors).toBe(before); // no tensor leaked
     expect(maps[0].method).toBe(method);
-    const probs = model.model.predict(tf.tensor4d(Float32Array.from(test, (v) => v / 255), [100, S, S, 1])) as tf.Tensor;
+    const probs = model.model.predict(
+      tf.tensor4d(
+        Float32Array.from(test, (v) => v / 255),
+        [100, S, S, 1],
+      ),
+    ) as tf.Tensor;
     const guess = probs.argMax(1).arraySync() as number[];
     const accuracy = guess.filter((g, i) => g === testLabels[i]).length / 100;
     // It learned the cue (60 of 100 by luck: p < 0.03), so the check means something.
@@ -145,20 +189,63 @@ describe('heat maps find a cue planted in the left half of the image', () => {
     model.model.dispose();
   };
 
-  it('Grad-CAM of a small CNN puts most heat on the left half', () =>
-    check(() => tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [S, S, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 4 }) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 5 }) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: small(6) }),
-    ] }), 'grad-cam', 8), 300_000);
+  it(
+    'Grad-CAM of a small CNN puts most heat on the left half',
+    () =>
+      check(
+        () =>
+          tf.sequential({
+            layers: [
+              tf.layers.conv2d({
+                inputShape: [S, S, 1],
+                filters: 8,
+                kernelSize: 3,
+                padding: 'same',
+                activation: 'relu',
+                kernelInitializer: tf.initializers.heNormal({ seed: 4 }),
+              }),
+              tf.layers.maxPooling2d({ poolSize: 2 }),
+              tf.layers.conv2d({
+                filters: 16,
+                kernelSize: 3,
+                padding: 'same',
+                activation: 'relu',
+                kernelInitializer: tf.initializers.heNormal({ seed: 5 }),
+              }),
+              tf.layers.maxPooling2d({ poolSize: 2 }),
+              tf.layers.flatten(),
+              tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: small(6) }),
+            ],
+          }),
+        'grad-cam',
+        8,
+      ),
+    300_000,
+  );
 
-  it('gradient x input of a network without convolutions puts most heat on the left half', () =>
-    check(() => tf.sequential({ layers: [
-      tf.layers.flatten({ inputShape: [S, S, 1] }),
-      tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 4 }) }),
-      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
-    ] }), 'gradient-x-input', 15), 300_000);
+  it(
+    'gradient x input of a network without convolutions puts most heat on the left half',
+    () =>
+      check(
+        () =>
+          tf.sequential({
+            layers: [
+              tf.layers.flatten({ inputShape: [S, S, 1] }),
+              tf.layers.dense({
+                units: 32,
+                activation: 'relu',
+                kernelInitializer: tf.initializers.heNormal({ seed: 4 }),
+              }),
+              tf.layers.dense({
+                units: 2,
+                activation: 'softmax',
+                kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+              }),
+            ],
+          }),
+        'gradient-x-input',
+        15,
+      ),
+    300_000,
+  );
 });

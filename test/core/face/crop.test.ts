@@ -4,7 +4,8 @@ import { cropFace, expandBox, wholeImage } from '../../../src/core/face/crop.ts'
 import { resizeGrayRect } from '../../../src/core/image/resample.ts';
 import { PHOTOS } from './image-fixtures.ts';
 
-const ramp = (w: number, h: number): Uint8Array => Uint8Array.from({ length: w * h }, (_, i) => (i % w) * 10 + Math.floor(i / w));
+const ramp = (w: number, h: number): Uint8Array =>
+  Uint8Array.from({ length: w * h }, (_, i) => (i % w) * 10 + Math.floor(i / w));
 
 describe('resizeGrayRect', () => {
   it('area-averages when shrinking by an integer factor', () => {
@@ -18,7 +19,9 @@ describe('resizeGrayRect', () => {
   });
 
   it('interpolates bilinearly with clamped edges when enlarging', () => {
-    expect([...resizeGrayRect(Uint8Array.from([0, 100]), 2, { x: 0, y: 0, w: 2, h: 1 }, 4, 1)]).toEqual([0, 25, 75, 100]);
+    expect([...resizeGrayRect(Uint8Array.from([0, 100]), 2, { x: 0, y: 0, w: 2, h: 1 }, 4, 1)]).toEqual([
+      0, 25, 75, 100,
+    ]);
   });
 
   it('keeps a constant image constant and reads only the rectangle', () => {
@@ -31,12 +34,15 @@ describe('resizeGrayRect', () => {
   it('equals 10x10 block means when shrinking a real photo 600x400 -> 60x40', async () => {
     const { data } = await sharp(`${PHOTOS}coffee.png`).grayscale().raw().toBuffer({ resolveWithObject: true });
     const ours = resizeGrayRect(data, 600, { x: 0, y: 0, w: 600, h: 400 }, 60, 40);
-    const worst = Math.max(...Array.from(ours, (v, i) => {
-      const [bx, by] = [i % 60, Math.floor(i / 60)];
-      let sum = 0;
-      for (let dy = 0; dy < 10; dy++) for (let dx = 0; dx < 10; dx++) sum += data[(by * 10 + dy) * 600 + bx * 10 + dx];
-      return Math.abs(v - Math.round(sum / 100));
-    }));
+    const worst = Math.max(
+      ...Array.from(ours, (v, i) => {
+        const [bx, by] = [i % 60, Math.floor(i / 60)];
+        let sum = 0;
+        for (let dy = 0; dy < 10; dy++)
+          for (let dx = 0; dx < 10; dx++) sum += data[(by * 10 + dy) * 600 + bx * 10 + dx];
+        return Math.abs(v - Math.round(sum / 100));
+      }),
+    );
     expect(worst).toBeLessThanOrEqual(1); // float rounding only
   });
 });

@@ -76,7 +76,8 @@ describe('faces found / none found on the shared photos', () => {
   for (const kind of ['yunet', 'haar'] as const) {
     it(`${kind}: the astronaut has one face, the cat and the coffee none`, async () => {
       const d = await open({ kind });
-      const found = async (p: string): Promise<number> => (await d.detect(photos[p].rgb, photos[p].width, photos[p].height, 3)).length;
+      const found = async (p: string): Promise<number> =>
+        (await d.detect(photos[p].rgb, photos[p].width, photos[p].height, 3)).length;
       expect([await found('astronaut'), await found('chelsea'), await found('coffee')]).toEqual([1, 0, 0]);
     });
   }
@@ -113,7 +114,8 @@ describe('faces found / none found on the shared photos', () => {
     const big = new Uint8Array(2048 * 2048 * 3);
     const src = photos.astronaut.rgb;
     for (let y = 0; y < 2048; y++) {
-      for (let x = 0; x < 2048; x++) big.set(src.subarray(((y >> 2) * 512 + (x >> 2)) * 3, ((y >> 2) * 512 + (x >> 2)) * 3 + 3), (y * 2048 + x) * 3);
+      for (let x = 0; x < 2048; x++)
+        big.set(src.subarray(((y >> 2) * 512 + (x >> 2)) * 3, ((y >> 2) * 512 + (x >> 2)) * 3 + 3), (y * 2048 + x) * 3);
     }
     const [f] = await d.detect(big, 2048, 2048, 3);
     for (let i = 0; i < 4; i++) expect(Math.abs(f.box[i] - 4 * small[0].box[i])).toBeLessThan(0.01);
@@ -123,9 +125,21 @@ describe('faces found / none found on the shared photos', () => {
 describe('a 12 MP group photo', () => {
   it('yunet: twelve faces 90 px wide in a 4000x3000 photo are all found at the default size, none at 640', async () => {
     // The astronaut's head and shoulders at 1:1: her face box is about 90 px wide.
-    const tile = await sharp(`${PHOTOS}astronaut.png`).extract({ left: 137, top: 27, width: 173, height: 183 }).removeAlpha().png().toBuffer();
-    const tiles = Array.from({ length: 12 }, (_, i) => ({ input: tile, left: 200 + (i % 4) * 900, top: 300 + Math.floor(i / 4) * 900 }));
-    const { data } = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#707070' } }).composite(tiles).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const tile = await sharp(`${PHOTOS}astronaut.png`)
+      .extract({ left: 137, top: 27, width: 173, height: 183 })
+      .removeAlpha()
+      .png()
+      .toBuffer();
+    const tiles = Array.from({ length: 12 }, (_, i) => ({
+      input: tile,
+      left: 200 + (i % 4) * 900,
+      top: 300 + Math.floor(i / 4) * 900,
+    }));
+    const { data } = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#707070' } })
+      .composite(tiles)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
     expect(await (await open()).detect(rgb, 4000, 3000, 3)).toHaveLength(12);
     expect(await (await open({ maxSide: 640 })).detect(rgb, 4000, 3000, 3)).toHaveLength(0);

@@ -60,7 +60,9 @@ describe('findFaces', () => {
   });
 
   it('a 1x1 image has no face and does not throw', async () => {
-    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer();
+    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     const img = await decodeImage(one);
     expect(await findFaces(img)).toEqual([]);
     expect((await findFaces(img, { wholeImageIfNone: true }))[0].crop.every((v) => v === 255)).toBe(true);

@@ -19,7 +19,7 @@ const { PHOTOS } = await import('./image-fixtures.ts');
 afterAll(disposeFaceDetectors);
 
 describe('detectFaces with a failing helper thread', () => {
-  it('still finds the astronaut\'s face, having sent the helper the odd levels', async () => {
+  it("still finds the astronaut's face, having sent the helper the odd levels", async () => {
     const img = await decodeImage(`${PHOTOS}astronaut.png`);
     const boxes = await detectFaces(img.gray, img.width, img.height);
     expect(boxes).toHaveLength(1);

@@ -28,7 +28,10 @@ async function oneCall(img: DecodedImage, minSide: number, minNeighbors: number)
     m.data.set(img.gray);
     cv.equalizeHist(m, m);
     clf.detectMultiScale(m, v, 1.1, minNeighbors, 0, new cv.Size(minSide, minSide), new cv.Size(0, 0));
-    return Array.from({ length: v.size() }, (_, i) => { const r = v.get(i); return { x: r.x, y: r.y, width: r.width, height: r.height }; });
+    return Array.from({ length: v.size() }, (_, i) => {
+      const r = v.get(i);
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
   } finally {
     m.delete();
     v.delete();
@@ -56,19 +59,31 @@ describe('Haar detection level by level', () => {
     expect(pyramidWindows(20, 20, 0, 1.1)).toEqual([]);
   });
 
-  it.each([['astronaut', 26, 5], ['astronaut', 0, 3], ['chelsea', 15, 5], ['coffee', 20, 1], ['astronaut', 26, 0]] as const)(
-    'groups into exactly the boxes of one detectMultiScale call: %s, min side %i, minNeighbors %i', async (name, minSide, minNeighbors) => {
+  it.each([
+    ['astronaut', 26, 5],
+    ['astronaut', 0, 3],
+    ['chelsea', 15, 5],
+    ['coffee', 20, 1],
+    ['astronaut', 26, 0],
+  ] as const)(
+    'groups into exactly the boxes of one detectMultiScale call: %s, min side %i, minNeighbors %i',
+    async (name, minSide, minNeighbors) => {
       const img = photos[name];
       const want = await oneCall(img, minSide, minNeighbors);
       expect(sorted(await byLevels(img, minSide, minNeighbors))).toEqual(sorted(want));
       if (name === 'astronaut' && minNeighbors > 0) expect(want.length).toBeGreaterThan(0); // the comparison is not vacuous
-    });
+    },
+  );
 
   it('with the helper thread, detectFaces gives the same boxes as on one thread, and stops cleanly', async () => {
-    const alone = await Promise.all(Object.values(photos).map((p) => detectFaces(p.gray, p.width, p.height, { minNeighbors: 3 })));
+    const alone = await Promise.all(
+      Object.values(photos).map((p) => detectFaces(p.gray, p.width, p.height, { minNeighbors: 3 })),
+    );
     await startHaarHelper(cascadePath('default'));
     expect(haarHelperRunning()).toBe(true);
-    const shared = await Promise.all(Object.values(photos).map((p) => detectFaces(p.gray, p.width, p.height, { minNeighbors: 3 })));
+    const shared = await Promise.all(
+      Object.values(photos).map((p) => detectFaces(p.gray, p.width, p.height, { minNeighbors: 3 })),
+    );
     expect(shared).toEqual(alone);
     expect(alone[0].length).toBeGreaterThan(0);
     await stopHaarHelper();

@@ -29,7 +29,11 @@ describe('detectFaces', () => {
     const cv = await loadOpenCv();
     // A 16 MB block cannot fit in a freed hole, so it lands at the top of the heap;
     // any leaked Mat would push that address up (a 256x256 Mat moves it by 64 KB).
-    const heapTop = (): number => { const p = cv._malloc(16 << 20); cv._free(p); return p; };
+    const heapTop = (): number => {
+      const p = cv._malloc(16 << 20);
+      cv._free(p);
+      return p;
+    };
     // Half size keeps 20 detections quick; the face is still found, so result vectors are exercised.
     const small = await sharp(`${PHOTOS}astronaut.png`).resize(256).grayscale().raw().toBuffer();
     expect(await detectFaces(small, 256, 256)).toHaveLength(1);
@@ -41,7 +45,7 @@ describe('detectFaces', () => {
     expect(heapTop()).toBeGreaterThan(before);
     leaked.forEach((m) => m.delete());
   });
-  it('finds the astronaut\'s face with both cascades, in the upper middle of the photo', async () => {
+  it("finds the astronaut's face with both cascades, in the upper middle of the photo", async () => {
     for (const cascade of ['default', 'alt2'] as const) {
       const boxes = await detectFaces(astronaut.gray, 512, 512, { cascade });
       expect(boxes).toHaveLength(1);
@@ -64,7 +68,11 @@ describe('detectFaces', () => {
   });
 
   it('shrinks big photos before detection and maps the box back', async () => {
-    const { data } = await sharp(`${PHOTOS}astronaut.png`).resize(1600, 1600).grayscale().raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(`${PHOTOS}astronaut.png`)
+      .resize(1600, 1600)
+      .grayscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const boxes = await detectFaces(data, 1600, 1600, { maxSide: 512 }); // detected at 512 px
     expect(boxes).toHaveLength(1);
     const small = (await detectFaces(astronaut.gray, 512, 512))[0];
@@ -80,13 +88,18 @@ describe('detectFaces', () => {
   });
 
   it('bad options are usage FerErrors, not OpenCV assertions', async () => {
-    for (const bad of [{ scaleFactor: 1 }, { minNeighbors: -1 }, { minSizeFraction: 1.5 }, { maxSide: 0 }, { cascade: 'nope' as 'alt2' }]) {
+    for (const bad of [
+      { scaleFactor: 1 },
+      { minNeighbors: -1 },
+      { minSizeFraction: 1.5 },
+      { maxSide: 0 },
+      { cascade: 'nope' as 'alt2' },
+    ]) {
       const e = await detectFaces(astronaut.gray, 512, 512, bad).catch((err: unknown) => err);
       expect(e).toBeInstanceOf(FerError);
       expect((e as FerError).kind).toBe('usage');
     }
   });
-
 });
 
 describe('cascade location', () => {

@@ -16,7 +16,9 @@ export async function leftRedRightBlue(w: number, h: number): Promise<Buffer> {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) px.set(x < w / 2 ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
   }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -33,9 +35,21 @@ export const fiveFacesCell = (i: number): [number, number] => [10 + (i % 3) * 19
 /** Five copies of the astronaut's face (a tile around it), tile i scaled by 1 - 0.08 i, on a gray canvas. */
 export async function fiveFaces(): Promise<Buffer> {
   const tile = sharp(`${PHOTOS}astronaut.png`).extract({ left: 137, top: 27, width: 173, height: 183 });
-  const tiles = await Promise.all([0, 1, 2, 3, 4].map(async (i) => {
-    const [left, top] = fiveFacesCell(i);
-    return { input: await tile.clone().resize(Math.round(173 * (1 - 0.08 * i))).toBuffer(), left, top };
-  }));
-  return sharp({ create: { width: 580, height: 400, channels: 3, background: '#808080' } }).composite(tiles).png().toBuffer();
+  const tiles = await Promise.all(
+    [0, 1, 2, 3, 4].map(async (i) => {
+      const [left, top] = fiveFacesCell(i);
+      return {
+        input: await tile
+          .clone()
+          .resize(Math.round(173 * (1 - 0.08 * i)))
+          .toBuffer(),
+        left,
+        top,
+      };
+    }),
+  );
+  return sharp({ create: { width: 580, height: 400, channels: 3, background: '#808080' } })
+    .composite(tiles)
+    .png()
+    .toBuffer();
 }

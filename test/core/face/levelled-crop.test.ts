@@ -13,7 +13,9 @@ let tilted: DecodedImage;
 let detector: FaceDetector;
 beforeAll(async () => {
   upright = await decodeImage(`${PHOTOS}astronaut.png`);
-  tilted = await decodeImage(await sharp(`${PHOTOS}astronaut.png`).rotate(25, { background: '#808080' }).png().toBuffer());
+  tilted = await decodeImage(
+    await sharp(`${PHOTOS}astronaut.png`).rotate(25, { background: '#808080' }).png().toBuffer(),
+  );
   detector = await createFaceDetector({ allow: ['onnxruntime-node'] });
 });
 afterAll(() => detector.dispose());
@@ -23,15 +25,27 @@ function correlation(a: Uint8Array, b: Uint8Array): number {
   const mean = (v: Uint8Array): number => v.reduce((s, x) => s + x, 0) / v.length;
   const ma = mean(a);
   const mb = mean(b);
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += (a[i] - ma) * (b[i] - mb); aa += (a[i] - ma) ** 2; bb += (b[i] - mb) ** 2; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
   return ab / Math.sqrt(aa * bb);
 }
 
 describe('levelledCrop', () => {
   it('an upright face: about the crop cropFace makes (mean difference under 3 levels)', async () => {
     const [f] = await detector.detect(upright.rgb, upright.width, upright.height, 3);
-    const level = { box: f.box, landmarks: [[0, 0], [1, 0]] as [number, number][] };
+    const level = {
+      box: f.box,
+      landmarks: [
+        [0, 0],
+        [1, 0],
+      ] as [number, number][],
+    };
     const [x, y, w, h] = f.box;
     const plain = cropFace(upright.gray, upright.width, upright.height, { x, y, w, h });
     const ours = levelledCrop(upright.gray, upright.width, upright.height, level);
@@ -46,14 +60,29 @@ describe('levelledCrop', () => {
     const map = ([x, y]: readonly number[]): [number, number] => {
       const dx = x - upright.width / 2;
       const dy = y - upright.height / 2;
-      return [tilted.width / 2 + dx * Math.cos(t) - dy * Math.sin(t), tilted.height / 2 + dx * Math.sin(t) + dy * Math.cos(t)];
+      return [
+        tilted.width / 2 + dx * Math.cos(t) - dy * Math.sin(t),
+        tilted.height / 2 + dx * Math.sin(t) + dy * Math.cos(t),
+      ];
     };
     const [x, y, w, h] = f.box;
     const [cx, cy] = map([x + w / 2, y + h / 2]);
     const moved = { box: [cx - w / 2, cy - h / 2, w, h], landmarks: f.landmarks.map(map) };
-    const ref = levelledCrop(upright.gray, upright.width, upright.height, { box: f.box, landmarks: [[0, 0], [1, 0]] });
+    const ref = levelledCrop(upright.gray, upright.width, upright.height, {
+      box: f.box,
+      landmarks: [
+        [0, 0],
+        [1, 0],
+      ],
+    });
     const levelled = levelledCrop(tilted.gray, tilted.width, tilted.height, moved);
-    const plain = levelledCrop(tilted.gray, tilted.width, tilted.height, { box: moved.box, landmarks: [[0, 0], [1, 0]] });
+    const plain = levelledCrop(tilted.gray, tilted.width, tilted.height, {
+      box: moved.box,
+      landmarks: [
+        [0, 0],
+        [1, 0],
+      ],
+    });
     expect(correlation(ref, levelled)).toBeGreaterThan(0.95);
     expect(correlation(ref, plain)).toBeLessThan(0.8);
   });
@@ -69,16 +98,41 @@ describe('levelledCrop', () => {
   it('Haar faces (no landmarks) keep the plain crop', async () => {
     const haar = await createFaceDetector({ kind: 'haar' });
     const [f] = await findFaces(upright, { detector: haar });
-    expect(f.crop).toEqual(cropFace(upright.gray, upright.width, upright.height, { x: f.box[0], y: f.box[1], w: f.box[2], h: f.box[3] }));
+    expect(f.crop).toEqual(
+      cropFace(upright.gray, upright.width, upright.height, { x: f.box[0], y: f.box[1], w: f.box[2], h: f.box[3] }),
+    );
   });
 
   it('refuses a face without eye landmarks and a wrong buffer', () => {
-    expect(() => levelledCrop(upright.gray, 512, 512, { box: [0, 0, 10, 10], landmarks: [] })).toThrow(/no eye landmarks/);
-    expect(() => levelledCrop(new Uint8Array(3), 2, 2, { box: [0, 0, 1, 1], landmarks: [[0, 0], [1, 0]] })).toThrow(/expected 2x2/);
+    expect(() => levelledCrop(upright.gray, 512, 512, { box: [0, 0, 10, 10], landmarks: [] })).toThrow(
+      /no eye landmarks/,
+    );
+    expect(() =>
+      levelledCrop(new Uint8Array(3), 2, 2, {
+        box: [0, 0, 1, 1],
+        landmarks: [
+          [0, 0],
+          [1, 0],
+        ],
+      }),
+    ).toThrow(/expected 2x2/);
   });
 
   it('a face box past the image edge samples the edge, not garbage', () => {
-    const crop = levelledCrop(new Uint8Array(16 * 16).fill(77), 16, 16, { box: [-20, -20, 60, 60], landmarks: [[0, 0], [1, 1]] }, 0.2, 8);
+    const crop = levelledCrop(
+      new Uint8Array(16 * 16).fill(77),
+      16,
+      16,
+      {
+        box: [-20, -20, 60, 60],
+        landmarks: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+      0.2,
+      8,
+    );
     expect([...new Set(crop)]).toEqual([77]);
   });
 });

@@ -30,7 +30,7 @@ describe('loadOpenCv', () => {
     warn.mockRestore();
   });
 
-  it('turns C++ exceptions (bare numbers) into Errors carrying OpenCV\'s message', async () => {
+  it("turns C++ exceptions (bare numbers) into Errors carrying OpenCV's message", async () => {
     const cv = await loadOpenCv();
     const empty = new cv.CascadeClassifier();
     const img = new cv.Mat(32, 32, cv.CV_8UC1);

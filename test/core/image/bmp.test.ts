@@ -37,7 +37,10 @@ function bmp(s: BmpSpec): Buffer {
 }
 
 async function ferError(p: Promise<unknown>): Promise<FerError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(FerError);
   return e as FerError;
 }
@@ -45,22 +48,58 @@ async function ferError(p: Promise<unknown>): Promise<FerError> {
 describe('BMP decoding (sharp has no BMP loader)', () => {
   it('24-bit bottom-up: first stored row is the bottom of the image; odd width padding', async () => {
     // 3x2: bottom row blue,blue,blue; top row red, green, white (stored BGR).
-    const img = await decodeImage(bmp({ width: 3, height: 2, bpp: 24, row: (y) => (y === 0 ? [255, 0, 0, 255, 0, 0, 255, 0, 0] : [0, 0, 255, 0, 255, 0, 255, 255, 255]) }));
+    const img = await decodeImage(
+      bmp({
+        width: 3,
+        height: 2,
+        bpp: 24,
+        row: (y) => (y === 0 ? [255, 0, 0, 255, 0, 0, 255, 0, 0] : [0, 0, 255, 0, 255, 0, 255, 255, 255]),
+      }),
+    );
     expect([img.width, img.height]).toEqual([3, 2]);
     expect([...img.rgb]).toEqual([255, 0, 0, 0, 255, 0, 255, 255, 255, 0, 0, 255, 0, 0, 255, 0, 0, 255]);
     expect(img.gray[2]).toBe(255);
   });
 
   it('8-bit palette, top-down', async () => {
-    const palette = [[0, 0, 0], [10, 20, 30], [200, 100, 50]];
-    const img = await decodeImage(bmp({ width: 2, height: -2, bpp: 8, palette, row: (y) => (y === 0 ? [1, 2] : [2, 0]) }));
+    const palette = [
+      [0, 0, 0],
+      [10, 20, 30],
+      [200, 100, 50],
+    ];
+    const img = await decodeImage(
+      bmp({ width: 2, height: -2, bpp: 8, palette, row: (y) => (y === 0 ? [1, 2] : [2, 0]) }),
+    );
     expect([...img.rgb]).toEqual([10, 20, 30, 200, 100, 50, 200, 100, 50, 0, 0, 0]);
   });
 
   it('1-bit and 4-bit palettes', async () => {
-    const one = await decodeImage(bmp({ width: 10, height: -1, bpp: 1, palette: [[0, 0, 0], [255, 255, 255]], row: () => [0b10100000, 0b01000000] }));
+    const one = await decodeImage(
+      bmp({
+        width: 10,
+        height: -1,
+        bpp: 1,
+        palette: [
+          [0, 0, 0],
+          [255, 255, 255],
+        ],
+        row: () => [0b10100000, 0b01000000],
+      }),
+    );
     expect([...one.gray]).toEqual([255, 0, 255, 0, 0, 0, 0, 0, 0, 255]);
-    const four = await decodeImage(bmp({ width: 3, height: -1, bpp: 4, palette: [[0, 0, 0], [9, 9, 9], [99, 99, 99]], row: () => [0x12, 0x00] }));
+    const four = await decodeImage(
+      bmp({
+        width: 3,
+        height: -1,
+        bpp: 4,
+        palette: [
+          [0, 0, 0],
+          [9, 9, 9],
+          [99, 99, 99],
+        ],
+        row: () => [0x12, 0x00],
+      }),
+    );
     expect([...four.gray]).toEqual([9, 99, 0]);
   });
 
@@ -82,13 +121,25 @@ describe('BMP decoding (sharp has no BMP loader)', () => {
 
   it('refuses truncated, RLE-compressed, zero-size and oversized BMPs with a FerError', async () => {
     const good = bmp({ width: 4, height: 4, bpp: 24, row: () => new Array(12).fill(7) });
-    expect((await ferError(decodeImage(good.subarray(0, good.length - 5), { file: 'a.bmp' }))).message).toBe('a.bmp: not an image or unsupported format (BMP: pixel data is truncated)');
+    expect((await ferError(decodeImage(good.subarray(0, good.length - 5), { file: 'a.bmp' }))).message).toBe(
+      'a.bmp: not an image or unsupported format (BMP: pixel data is truncated)',
+    );
     expect((await ferError(decodeImage(good.subarray(0, 20)))).message).toContain('truncated header');
-    expect((await ferError(decodeImage(bmp({ width: 2, height: 2, bpp: 8, compression: 1, palette: [[0, 0, 0]], row: () => [0, 0] })))).message).toContain('compression type 1');
-    expect((await ferError(decodeImage(bmp({ width: 0, height: 2, bpp: 24, row: () => [] })))).message).toContain('invalid size 0x2');
+    expect(
+      (
+        await ferError(
+          decodeImage(bmp({ width: 2, height: 2, bpp: 8, compression: 1, palette: [[0, 0, 0]], row: () => [0, 0] })),
+        )
+      ).message,
+    ).toContain('compression type 1');
+    expect((await ferError(decodeImage(bmp({ width: 0, height: 2, bpp: 24, row: () => [] })))).message).toContain(
+      'invalid size 0x2',
+    );
     const huge = bmp({ width: 1, height: 1, bpp: 24, row: () => [0, 0, 0] });
     huge.writeInt32LE(30000, 18);
     huge.writeInt32LE(30000, 22);
-    expect((await ferError(decodeImage(huge, { file: 'bomb.bmp' }))).message).toBe('bomb.bmp: image is 30000x30000 (900.0 megapixels), above the pixel limit of 40.0 megapixels; refusing to decode it');
+    expect((await ferError(decodeImage(huge, { file: 'bomb.bmp' }))).message).toBe(
+      'bomb.bmp: image is 30000x30000 (900.0 megapixels), above the pixel limit of 40.0 megapixels; refusing to decode it',
+    );
   });
 });

@@ -4,8 +4,16 @@ import { toGrayResized, toRgbResized } from '../../../src/core/image/resize-stac
 
 function dataset(images: number[], h: number, w: number, channels: 1 | 3, count = 1): Dataset {
   return {
-    format: 'npy', source: 'test', classes: ['a'], count, height: h, width: w, channels,
-    images: Uint8Array.from(images), labels: new Uint8Array(count), split: null,
+    format: 'npy',
+    source: 'test',
+    classes: ['a'],
+    count,
+    height: h,
+    width: w,
+    channels,
+    images: Uint8Array.from(images),
+    labels: new Uint8Array(count),
+    split: null,
   };
 }
 
@@ -24,12 +32,7 @@ describe('toGrayResized', () => {
   });
 
   it('shrinks by averaging the covered area (4x4 -> 2x2 = mean of each 2x2 block)', () => {
-    const img = [
-      0, 10, 100, 100,
-      20, 30, 100, 100,
-      200, 200, 7, 9,
-      200, 200, 11, 13,
-    ];
+    const img = [0, 10, 100, 100, 20, 30, 100, 100, 200, 200, 7, 9, 200, 200, 11, 13];
     const out = toGrayResized(dataset(img, 4, 4, 1), 2);
     expect(Array.from(out.images)).toEqual([15, 100, 200, 10]);
   });
@@ -54,7 +57,17 @@ describe('toGrayResized', () => {
   });
 
   it('handles many images and keeps labels and splits', () => {
-    const ds = { ...dataset(new Array(3 * 48 * 48).fill(0).map((_, i) => i % 251), 48, 48, 1, 3), labels: Uint8Array.from([0, 1, 2]), split: Uint8Array.from([0, 1, 2]) };
+    const ds = {
+      ...dataset(
+        new Array(3 * 48 * 48).fill(0).map((_, i) => i % 251),
+        48,
+        48,
+        1,
+        3,
+      ),
+      labels: Uint8Array.from([0, 1, 2]),
+      split: Uint8Array.from([0, 1, 2]),
+    };
     const out = toGrayResized(ds, 32);
     expect(out.images.length).toBe(3 * 32 * 32);
     expect(out.labels).toBe(ds.labels);

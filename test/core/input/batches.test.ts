@@ -16,7 +16,13 @@ describe('fillBatch test-time zoom', () => {
     const out = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), { ...NO_AUGMENT, zoom: 1.1 });
     const n = 44;
     const src = (x: number) => 2 + Math.min(n - 1, Math.max(0, (x + 0.5) * (n / SIZE) - 0.5));
-    for (const [x, y] of [[0, 0], [10, 30], [24, 24], [47, 47], [47, 0]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [10, 30],
+      [24, 24],
+      [47, 47],
+      [47, 0],
+    ]) {
       expect(out[y * SIZE + x] * 255).toBeCloseTo(20 + 2 * src(x) + 3 * src(y), 3);
     }
     // The corners stay inside the crop: a zoom, not a shift.
@@ -26,8 +32,13 @@ describe('fillBatch test-time zoom', () => {
   it('mirrors the zoomed view when asked, and leaves the plain path alone at zoom 1', () => {
     const img = ramp(4, 1, 10);
     const zoomed = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), { ...NO_AUGMENT, zoom: 1.1 });
-    const mirrored = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), { ...NO_AUGMENT, zoom: 1.1, mirror: true });
-    for (let y = 0; y < SIZE; y += 7) for (let x = 0; x < SIZE; x += 5) expect(mirrored[y * SIZE + x]).toBe(zoomed[y * SIZE + SIZE - 1 - x]);
+    const mirrored = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), {
+      ...NO_AUGMENT,
+      zoom: 1.1,
+      mirror: true,
+    });
+    for (let y = 0; y < SIZE; y += 7)
+      for (let x = 0; x < SIZE; x += 5) expect(mirrored[y * SIZE + x]).toBe(zoomed[y * SIZE + SIZE - 1 - x]);
     const plain = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), NO_AUGMENT);
     const one = fillBatch(img, SIZE, [0], new Float32Array(SIZE * SIZE), { ...NO_AUGMENT, zoom: 1 });
     expect(Array.from(one)).toEqual(Array.from(plain));

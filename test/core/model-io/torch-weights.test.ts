@@ -4,25 +4,54 @@ import { FerError } from '../../../src/core/errors.ts';
 import { buildCnn } from '../../../src/core/models/cnn.ts';
 import { buildRnn } from '../../../src/core/models/rnn.ts';
 import {
-  buildForManifest, metaForManifest, parseTorchManifest, setTorchWeights, stagesOf, type TorchManifest,
+  buildForManifest,
+  metaForManifest,
+  parseTorchManifest,
+  setTorchWeights,
+  stagesOf,
+  type TorchManifest,
 } from '../../../src/core/model-io/torch-weights.ts';
 
 const SMALL = '8;16;16';
 
 /** A manifest + flat weights as scripts/gpu/train_torch_gpu.py writes them, taken from a tfjs model. */
-function exportOf(model: tf.LayersModel, kind: 'cnn' | 'rnn', stages = ''): { manifest: TorchManifest; flat: Float32Array } {
+function exportOf(
+  model: tf.LayersModel,
+  kind: 'cnn' | 'rnn',
+  stages = '',
+): { manifest: TorchManifest; flat: Float32Array } {
   const layers = model.layers.filter((l) => l.weights.length > 0);
   const arrays = layers.flatMap((l) => l.getWeights().map((w) => w.dataSync() as Float32Array));
   const flat = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   arrays.reduce((off, a) => (flat.set(a, off), off + a.length), 0);
-  const epoch = (e: number) => ({ epoch: e, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.4 + e / 100, emaValLoss: 1.2, emaValAccuracy: 0.5 + e / 100, seconds: 2 });
-  const manifest = parseTorchManifest({
-    format: 'fer-studio-torch-weights', version: 1, kind, name: kind,
-    layers: layers.map((l) => ({ type: l.getClassName(), shapes: l.weights.map((w) => w.shape) })),
-    reference: [], best: { epoch: 2, weights: 'ema', valAccuracy: 0.52, valAccuracyTta: 0.53 }, epochs: 2,
-    history: [epoch(1), epoch(2)], seconds: 4, trainImages: 100,
-    options: { kind, name: kind, stages, seed: 42, epochs: 2 }, environment: { torch: '2.11.0', device: 'NVIDIA H200', python: '3.12', cpus: 16 },
-  }, 'test.json');
+  const epoch = (e: number) => ({
+    epoch: e,
+    loss: 1,
+    accuracy: 0.5,
+    valLoss: 1.1,
+    valAccuracy: 0.4 + e / 100,
+    emaValLoss: 1.2,
+    emaValAccuracy: 0.5 + e / 100,
+    seconds: 2,
+  });
+  const manifest = parseTorchManifest(
+    {
+      format: 'fer-studio-torch-weights',
+      version: 1,
+      kind,
+      name: kind,
+      layers: layers.map((l) => ({ type: l.getClassName(), shapes: l.weights.map((w) => w.shape) })),
+      reference: [],
+      best: { epoch: 2, weights: 'ema', valAccuracy: 0.52, valAccuracyTta: 0.53 },
+      epochs: 2,
+      history: [epoch(1), epoch(2)],
+      seconds: 4,
+      trainImages: 100,
+      options: { kind, name: kind, stages, seed: 42, epochs: 2 },
+      environment: { torch: '2.11.0', device: 'NVIDIA H200', python: '3.12', cpus: 16 },
+    },
+    'test.json',
+  );
   return { manifest, flat };
 }
 
@@ -39,7 +68,7 @@ describe('PyTorch weights import', () => {
     source = buildCnn([48, 48, 1], 7, { stages: [[8], [16], [16]], seed: 7 });
   });
 
-  it('puts every layer\'s arrays back in order: the imported model answers like the exported one', () => {
+  it("puts every layer's arrays back in order: the imported model answers like the exported one", () => {
     const { manifest, flat } = exportOf(source, 'cnn', SMALL);
     expect(stagesOf(manifest)).toEqual([[8], [16], [16]]);
     const target = buildForManifest(manifest);
@@ -50,8 +79,16 @@ describe('PyTorch weights import', () => {
 
   const cases: [string, (m: TorchManifest, flat: Float32Array) => Float32Array, RegExp][] = [
     ['a missing layer', (m, f) => (m.layers.pop(), f), /has 6 weighted layers; the model has 7/],
-    ['a layer of another type', (m, f) => ((m.layers[1].type = 'Conv2D'), f), /layer 2 .*exported as Conv2D, the model has BatchNormalization/],
-    ['a transposed kernel', (m, f) => ((m.layers[2].shapes[0] = [3, 3, 16, 8]), f), /layer 3 .*shapes \[\[3,3,16,8\]\] do not match/],
+    [
+      'a layer of another type',
+      (m, f) => ((m.layers[1].type = 'Conv2D'), f),
+      /layer 2 .*exported as Conv2D, the model has BatchNormalization/,
+    ],
+    [
+      'a transposed kernel',
+      (m, f) => ((m.layers[2].shapes[0] = [3, 3, 16, 8]), f),
+      /layer 3 .*shapes \[\[3,3,16,8\]\] do not match/,
+    ],
     ['a truncated weights file', (_m, f) => f.subarray(0, f.length - 1), /holds \d+ floats; its manifest lists \d+/],
     ['another batch-norm epsilon', (m, f) => ((m.layers[1].epsilon = 1e-5), f), /batch-norm epsilon 0.00001/],
   ];
@@ -76,8 +113,12 @@ describe('PyTorch weights import', () => {
   });
 
   it('rejects a file that is not a manifest', () => {
-    expect(() => parseTorchManifest({ format: 'layers-model' }, 'x.json')).toThrow(/not a FER Studio torch-weights manifest/);
-    expect(() => parseTorchManifest({ format: 'fer-studio-torch-weights', version: 1, kind: 'svm' }, 'x.json')).toThrow(/kind/);
+    expect(() => parseTorchManifest({ format: 'layers-model' }, 'x.json')).toThrow(
+      /not a FER Studio torch-weights manifest/,
+    );
+    expect(() => parseTorchManifest({ format: 'fer-studio-torch-weights', version: 1, kind: 'svm' }, 'x.json')).toThrow(
+      /kind/,
+    );
   });
 
   it('writes meta.json with the history of the weights it exported (EMA here) and where they came from', () => {
@@ -85,7 +126,11 @@ describe('PyTorch weights import', () => {
     const meta = metaForManifest(manifest, source, 'models/torch-runs/x.json');
     expect(meta.history.map((h) => h.valAccuracy)).toEqual([0.51, 0.52]);
     expect(meta.metrics).toMatchObject({ bestValAccuracy: 0.52, bestEpoch: 2 });
-    expect(meta.options).toMatchObject({ source: 'models/torch-runs/x.json', selected: 'ema weights of epoch 2', trainer: 'scripts/gpu/train_torch_gpu.py' });
+    expect(meta.options).toMatchObject({
+      source: 'models/torch-runs/x.json',
+      selected: 'ema weights of epoch 2',
+      trainer: 'scripts/gpu/train_torch_gpu.py',
+    });
     expect(meta.backend).toBe('pytorch 2.11.0');
     expect(meta.params).toBe(source.countParams());
   });
@@ -95,12 +140,19 @@ describe('PyTorch weights import', () => {
     const { manifest: tuned } = exportOf(source, 'cnn', SMALL);
     tuned.environment = { ...tuned.environment, device: 'cpu', cpus: 2 };
     tuned.best = { ...tuned.best, epoch: 1, weights: 'live' };
-    const meta = metaForManifest(tuned, source, 'runs/kd/x.json', { manifest: prior, source: 'models/torch-runs/run2/x.json' });
+    const meta = metaForManifest(tuned, source, 'runs/kd/x.json', {
+      manifest: prior,
+      source: 'models/torch-runs/run2/x.json',
+    });
     expect(meta.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     expect(meta.history.map((h) => Math.round(h.valAccuracy! * 100))).toEqual([51, 52, 41, 42]); // EMA then live figures, as each run exported
     expect(meta.metrics.bestEpoch).toBe(3);
     expect(meta.seconds).toBe(8);
     expect(meta.machine).toBe('NVIDIA H200 GPU, 16 CPU cores (a lent machine), then 2 CPU cores (PyTorch on CPU)');
-    expect(meta.options).toMatchObject({ init: 'models/torch-runs/run2/x.json', priorEpochs: 2, selected: 'live weights of epoch 3' });
+    expect(meta.options).toMatchObject({
+      init: 'models/torch-runs/run2/x.json',
+      priorEpochs: 2,
+      selected: 'live weights of epoch 3',
+    });
   });
 });

@@ -9,7 +9,15 @@ import { buildPaperCnn, buildPaperRnn, PAPER_INPUT } from '../../../src/core/mod
 import { buildRnn } from '../../../src/core/models/rnn.ts';
 import { exportToOnnx } from '../../../src/core/onnx/export-model.ts';
 import { decodeModelProto } from '../../../src/core/onnx/onnx-proto.ts';
-import { exportDiff, onnxProbs, randomInput, randomiseWeights, tfjsProbs, maxAbsDiff, trainTiny } from './onnx-test-utils.ts';
+import {
+  exportDiff,
+  onnxProbs,
+  randomInput,
+  randomiseWeights,
+  tfjsProbs,
+  maxAbsDiff,
+  trainTiny,
+} from './onnx-test-utils.ts';
 
 const TOLERANCE = 1e-5;
 let faces: Uint8Array;
@@ -20,10 +28,10 @@ beforeAll(async () => {
 });
 
 const opTypes = (bytes: Uint8Array): string[] =>
-  ((decodeModelProto(bytes).graph as { node: { opType: string }[] }).node).map((n) => n.opType);
+  (decodeModelProto(bytes).graph as { node: { opType: string }[] }).node.map((n) => n.opType);
 
 describe('exportToOnnx', () => {
-  it.each(['cnn', 'rnn'])('gives the shipped %s model\'s probabilities on real PublicTest faces', async (kind) => {
+  it.each(['cnn', 'rnn'])("gives the shipped %s model's probabilities on real PublicTest faces", async (kind) => {
     const m = await loadFerModel(`models/${kind}`);
     const n = 48;
     const x = Float32Array.from(faces.subarray(0, n * 2304), (p) => p / 255);
@@ -43,7 +51,12 @@ describe('exportToOnnx', () => {
   it.each([
     ['CNN', () => buildCnn([48, 48, 1], 7, { stages: [[4], [6, 6], [8]], seed: 2 }), [48, 48, 1], 'cnn'],
     ['RNN, sigmoid gates', () => buildRnn([48, 48], 7, { units: 6, stem: [4, 6], seed: 2 }), [48, 48], 'rnn'],
-    ['RNN, hard-sigmoid gates', () => buildRnn([48, 48], 7, { units: 6, stem: [4], recurrentActivation: 'hardSigmoid', seed: 3 }), [48, 48], 'rnn'],
+    [
+      'RNN, hard-sigmoid gates',
+      () => buildRnn([48, 48], 7, { units: 6, stem: [4], recurrentActivation: 'hardSigmoid', seed: 3 }),
+      [48, 48],
+      'rnn',
+    ],
     ['RNN over raw rows', () => buildRnn([48, 48], 7, { units: 6, stem: [], seed: 4 }), [48, 48], 'rnn'],
   ] as const)('matches a freshly trained tiny %s', async (_label, build, inputShape, kind) => {
     const { model } = await trainTiny({ build, kind, inputShape: [...inputShape], faces });
@@ -66,55 +79,74 @@ describe('exportToOnnx', () => {
   });
 
   it('matches odd image layouts: strides, dilation, same padding on odd sizes, biases, a batch norm after an activation', async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [13, 11, 3], filters: 5, kernelSize: [3, 2], strides: 2, padding: 'same', useBias: true, activation: 'relu' }),
-      tf.layers.batchNormalization(), // not foldable: the conv has its own activation
-      tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }),
-      tf.layers.conv2d({ filters: 4, kernelSize: 2, dilationRate: 2, padding: 'valid' }),
-      tf.layers.batchNormalization({ center: false, scale: false, epsilon: 0.01 }),
-      tf.layers.activation({ activation: 'elu' }),
-      tf.layers.maxPooling2d({ poolSize: [2, 1] }),
-      tf.layers.globalMaxPooling2d({}),
-      tf.layers.dense({ units: 5, activation: 'tanh' }),
-      tf.layers.dense({ units: 3, activation: 'softmax' }),
-    ] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [13, 11, 3],
+          filters: 5,
+          kernelSize: [3, 2],
+          strides: 2,
+          padding: 'same',
+          useBias: true,
+          activation: 'relu',
+        }),
+        tf.layers.batchNormalization(), // not foldable: the conv has its own activation
+        tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 2, dilationRate: 2, padding: 'valid' }),
+        tf.layers.batchNormalization({ center: false, scale: false, epsilon: 0.01 }),
+        tf.layers.activation({ activation: 'elu' }),
+        tf.layers.maxPooling2d({ poolSize: [2, 1] }),
+        tf.layers.globalMaxPooling2d({}),
+        tf.layers.dense({ units: 5, activation: 'tanh' }),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
     randomiseWeights(model, 21);
     expect(await exportDiff(model, randomInput(5, [13, 11, 3], 1), 5)).toBeLessThanOrEqual(TOLERANCE);
     model.dispose();
   });
 
-  it('keeps tfjs\'s element order through flatten, permute and reshape of multi-channel images', async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [6, 5, 2], filters: 3, kernelSize: 3, padding: 'same' }),
-      tf.layers.batchNormalization(),
-      tf.layers.permute({ dims: [2, 1, 3] }),
-      tf.layers.conv2d({ filters: 4, kernelSize: 1 }),
-      tf.layers.reshape({ targetShape: [5, 24] }),
-      tf.layers.dense({ units: 6, activation: 'sigmoid' }), // a dense layer over a sequence (MatMul + Add)
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 4, activation: 'softmax' }),
-    ] });
+  it("keeps tfjs's element order through flatten, permute and reshape of multi-channel images", async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 5, 2], filters: 3, kernelSize: 3, padding: 'same' }),
+        tf.layers.batchNormalization(),
+        tf.layers.permute({ dims: [2, 1, 3] }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 1 }),
+        tf.layers.reshape({ targetShape: [5, 24] }),
+        tf.layers.dense({ units: 6, activation: 'sigmoid' }), // a dense layer over a sequence (MatMul + Add)
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, activation: 'softmax' }),
+      ],
+    });
     randomiseWeights(model, 31);
     expect(await exportDiff(model, randomInput(4, [6, 5, 2], 2), 4)).toBeLessThanOrEqual(TOLERANCE);
     model.dispose();
   });
 
   it('matches stacked LSTMs returning sequences, hard-sigmoid and sigmoid gates, a bidirectional one in between', async () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.lstm({ inputShape: [7, 5], units: 4, returnSequences: true, recurrentActivation: 'hardSigmoid' }),
-      tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }) as tf.RNN, mergeMode: 'concat' }),
-      tf.layers.batchNormalization(),
-      tf.layers.lstm({ units: 5, useBias: false, recurrentActivation: 'sigmoid' }),
-      tf.layers.dropout({ rate: 0.5 }),
-      tf.layers.dense({ units: 3, activation: 'softmax' }),
-    ] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.lstm({ inputShape: [7, 5], units: 4, returnSequences: true, recurrentActivation: 'hardSigmoid' }),
+        tf.layers.bidirectional({
+          layer: tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }) as tf.RNN,
+          mergeMode: 'concat',
+        }),
+        tf.layers.batchNormalization(),
+        tf.layers.lstm({ units: 5, useBias: false, recurrentActivation: 'sigmoid' }),
+        tf.layers.dropout({ rate: 0.5 }),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
     randomiseWeights(model, 41);
     expect(await exportDiff(model, randomInput(6, [7, 5], 3), 6)).toBeLessThanOrEqual(TOLERANCE);
     model.dispose();
   });
 
   it('refuses a layer it cannot express with an error naming it', () => {
-    const model = tf.sequential({ layers: [tf.layers.gru({ inputShape: [4, 3], units: 2, name: 'my_gru' }), tf.layers.dense({ units: 2 })] });
+    const model = tf.sequential({
+      layers: [tf.layers.gru({ inputShape: [4, 3], units: 2, name: 'my_gru' }), tf.layers.dense({ units: 2 })],
+    });
     expect(() => exportToOnnx(model)).toThrow(FerError);
     expect(() => exportToOnnx(model)).toThrow(/my_gru \(GRU\)/);
     model.dispose();

@@ -28,16 +28,20 @@ const tinyCnn = (seed: number) => () => buildCnn([48, 48, 1], 7, { stages: [[4],
 const onnxFiles = async (dir: string) => (await fs.readdir(dir)).filter((f) => f.includes('.onnx'));
 
 describe('the ONNX cache beside a model', () => {
-  it('writes one export named by the weights\' key, reads it back next time, leaves no temp file', async () => {
+  it("writes one export named by the weights' key, reads it back next time, leaves no temp file", async () => {
     const dir = path.join(tmp, 'cnn');
     await fs.mkdir(dir);
-    for (const f of ['model.json', 'weights.bin', 'meta.json']) await fs.copyFile(path.join('models/cnn', f), path.join(dir, f));
+    for (const f of ['model.json', 'weights.bin', 'meta.json'])
+      await fs.copyFile(path.join('models/cnn', f), path.join(dir, f));
     const a = await loadFerModel(dir);
     const key = onnxCacheKey(a.model);
     const first = await onnxModelBytes(a.model, dir);
     expect(first.from).toBe('written');
     expect(await onnxFiles(dir)).toEqual([path.basename(onnxCacheFile(dir, key))]);
-    const meta = decodeModelProto(await fs.readFile(onnxCacheFile(dir, key))).metadataProps as { key: string; value: string }[];
+    const meta = decodeModelProto(await fs.readFile(onnxCacheFile(dir, key))).metadataProps as {
+      key: string;
+      value: string;
+    }[];
     expect(meta).toContainEqual({ key: 'fer_studio_cache_key', value: key });
     // The same weights loaded again (another process, tfjs numbering its layers differently) hit the cache.
     const b = await loadFerModel(dir);
@@ -52,39 +56,51 @@ describe('the ONNX cache beside a model', () => {
   it('re-exports a retrained model (new key) and deletes the export of the old weights', async () => {
     const dir = path.join(tmp, 'retrained');
     const x = Float32Array.from(faces.subarray(0, 8 * 2304), (p) => p / 255);
-    (await trainTiny({ build: tinyCnn(1), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 1 })).model.dispose();
+    (
+      await trainTiny({ build: tinyCnn(1), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 1 })
+    ).model.dispose();
     const before = await loadFerModel(dir);
     const oldFile = onnxCacheFile(dir, onnxCacheKey(before.model));
     expect((await onnxClassifierFor(before.model, dir))?.from).toBe('written');
     // The same architecture and initial weights: only the training (its shuffling seed) differs.
-    (await trainTiny({ build: tinyCnn(1), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 2 })).model.dispose();
+    (
+      await trainTiny({ build: tinyCnn(1), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 2 })
+    ).model.dispose();
     const after = await loadFerModel(dir);
     const newFile = onnxCacheFile(dir, onnxCacheKey(after.model));
     expect(newFile).not.toBe(oldFile);
     const c = await onnxClassifierFor(after.model, dir);
     expect(c?.from).toBe('written');
     expect(await onnxFiles(dir)).toEqual([path.basename(newFile)]);
-    expect(maxAbsDiff(await c!.run(x, 8, [48, 48, 1]), tfjsProbs(after.model, x, [8, 48, 48, 1]))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(await c!.run(x, 8, [48, 48, 1]), tfjsProbs(after.model, x, [8, 48, 48, 1]))).toBeLessThanOrEqual(
+      1e-5,
+    );
     before.model.dispose();
     after.model.dispose();
   });
 
-  it('remakes the session when weights change in memory (training\'s per-epoch validation)', async () => {
+  it("remakes the session when weights change in memory (training's per-epoch validation)", async () => {
     const model = tinyCnn(3)();
     const x = Float32Array.from(faces.subarray(0, 4 * 2304), (p) => p / 255);
     const first = await onnxClassifierFor(model, null);
     expect(first?.from).toBe('memory');
     expect(await onnxClassifierFor(model, null)).toBe(first);
-    tf.tidy(() => model.layers[0].setWeights([tf.randomNormal(model.layers[0].getWeights()[0].shape, 0, 1, 'float32', 4)]));
+    tf.tidy(() =>
+      model.layers[0].setWeights([tf.randomNormal(model.layers[0].getWeights()[0].shape, 0, 1, 'float32', 4)]),
+    );
     const second = await onnxClassifierFor(model, null);
     expect(second).not.toBe(first);
-    expect(maxAbsDiff(await second!.run(x, 4, [48, 48, 1]), tfjsProbs(model, x, [4, 48, 48, 1]))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(await second!.run(x, 4, [48, 48, 1]), tfjsProbs(model, x, [4, 48, 48, 1]))).toBeLessThanOrEqual(
+      1e-5,
+    );
     model.dispose();
   });
 
   it('replaces a damaged cache file instead of failing', async () => {
     const dir = path.join(tmp, 'damaged');
-    (await trainTiny({ build: tinyCnn(5), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 5 })).model.dispose();
+    (
+      await trainTiny({ build: tinyCnn(5), kind: 'cnn', inputShape: [48, 48, 1], faces, outDir: dir, seed: 5 })
+    ).model.dispose();
     const m = await loadFerModel(dir);
     const file = onnxCacheFile(dir, onnxCacheKey(m.model));
     await fs.writeFile(file, 'not a protobuf');

@@ -47,9 +47,13 @@ export function randomiseWeights(model: tf.LayersModel, seed: number): void {
       const ws = l.getWeights();
       if (!ws.length) continue;
       const bn = l.getClassName() === 'BatchNormalization';
-      l.setWeights(ws.map((w, i) => (bn && i === ws.length - 1
-        ? tf.randomUniform(w.shape, 0.2, 3, 'float32', s++)
-        : tf.randomNormal(w.shape, 0, 0.5, 'float32', s++))));
+      l.setWeights(
+        ws.map((w, i) =>
+          bn && i === ws.length - 1
+            ? tf.randomUniform(w.shape, 0.2, 3, 'float32', s++)
+            : tf.randomNormal(w.shape, 0, 0.5, 'float32', s++),
+        ),
+      );
     }
   });
 }
@@ -59,7 +63,14 @@ export function randomInput(n: number, shape: number[], seed: number): Float32Ar
 }
 
 /** One epoch of the app's trainer on `n` examples (real faces for image models, random features otherwise). */
-export async function trainTiny(o: { build: () => tf.LayersModel; kind: ModelKind; inputShape: number[]; faces?: Uint8Array; outDir?: string; seed?: number }): Promise<TrainResult> {
+export async function trainTiny(o: {
+  build: () => tf.LayersModel;
+  kind: ModelKind;
+  inputShape: number[];
+  faces?: Uint8Array;
+  outDir?: string;
+  seed?: number;
+}): Promise<TrainResult> {
   const n = 48; // the size of the shipped-faces fixture
   const labels = Uint8Array.from({ length: n }, (_, i) => i % 7);
   const width = o.inputShape.reduce((a, b) => a * b, 1);
@@ -67,9 +78,27 @@ export async function trainTiny(o: { build: () => tf.LayersModel; kind: ModelKin
     ? imageSource(o.faces.subarray(0, n * 2304), labels, 48)
     : featureSource(randomInput(n, [width], o.seed ?? 1), labels, width);
   return trainModel({
-    build: o.build, inputShape: o.inputShape, train, validation: train,
-    config: { epochs: 1, batchSize: 32, learningRate: 3e-3, schedule: 'cosine', seed: o.seed ?? 1, labelSmoothing: 0, classWeights: false, loss: 'categorical' },
-    meta: { kind: o.kind, classes: CLASSES, preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null }, options: {}, backend: 'wasm' },
+    build: o.build,
+    inputShape: o.inputShape,
+    train,
+    validation: train,
+    config: {
+      epochs: 1,
+      batchSize: 32,
+      learningRate: 3e-3,
+      schedule: 'cosine',
+      seed: o.seed ?? 1,
+      labelSmoothing: 0,
+      classWeights: false,
+      loss: 'categorical',
+    },
+    meta: {
+      kind: o.kind,
+      classes: CLASSES,
+      preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
+      options: {},
+      backend: 'wasm',
+    },
     outDir: o.outDir,
   });
 }

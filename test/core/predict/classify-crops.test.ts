@@ -10,7 +10,12 @@ import { selectImages } from '../../../src/core/eval/evaluate.ts';
 import { loadFerModel, type FerModel } from '../../../src/core/model-io/load-fer-model.ts';
 import { configureOnnxInference } from '../../../src/core/onnx/inference-config.ts';
 import { classifyCrops } from '../../../src/core/predict/classify-crops.ts';
-import { classifyHelperReady, helperProbs, startClassifyHelper, stopClassifyHelper } from '../../../src/core/eval/classify-helper.ts';
+import {
+  classifyHelperReady,
+  helperProbs,
+  startClassifyHelper,
+  stopClassifyHelper,
+} from '../../../src/core/eval/classify-helper.ts';
 
 let models: FerModel[];
 let faces: Dataset;
@@ -39,9 +44,13 @@ describe('classifyCrops', () => {
     await startClassifyHelper(models);
     expect(classifyHelperReady()).toBe(true);
     // The RNN (second) is computed by the helper: its own request proves it runs there.
-    expect(Array.from(await helperProbs(models[1], faces.images, faces.count, { tta: true })!)).toEqual(Array.from(alone[1]));
+    expect(Array.from(await helperProbs(models[1], faces.images, faces.count, { tta: true })!)).toEqual(
+      Array.from(alone[1]),
+    );
     const work = { here: 0, helper: 0 };
-    expect((await classifyCrops(models, faces, { tta: true, work })).map((p) => Array.from(p))).toEqual(alone.map((p) => Array.from(p)));
+    expect((await classifyCrops(models, faces, { tta: true, work })).map((p) => Array.from(p))).toEqual(
+      alone.map((p) => Array.from(p)),
+    );
     expect(work).toEqual({ here: 1, helper: 1 }); // the CNN here, the RNN answered by the helper
     expect((await classifyCrops(models, faces)).map((p) => Array.from(p))).toEqual(plain.map((p) => Array.from(p)));
     expect(Array.from(alone[1])).not.toEqual(Array.from(plain[1])); // TTA reaches the helper
@@ -54,7 +63,9 @@ describe('classifyCrops', () => {
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as { createdAt: string };
     await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, createdAt: new Date(0).toISOString() }));
     await startClassifyHelper([]);
-    await expect(helperProbs(rnn, faces.images, faces.count, {})!).rejects.toThrow(/rewritten after the caller loaded it/);
+    await expect(helperProbs(rnn, faces.images, faces.count, {})!).rejects.toThrow(
+      /rewritten after the caller loaded it/,
+    );
     const work = { here: 0, helper: 0 };
     const [, viaFallback] = await classifyCrops([models[0], rnn], faces, { work });
     expect(work).toEqual({ here: 2, helper: 0 });

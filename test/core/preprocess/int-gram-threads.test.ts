@@ -20,7 +20,8 @@ describe('covariance pass on two threads', () => {
     data = new Uint8Array(n * d);
     data.set(faces, 0);
     data.set(faces, faces.length);
-    for (let i = 0; i < x.shape[0]; i++) data.set(faces.subarray(i * d, (i + 1) * d).reverse(), 2 * faces.length + i * d);
+    for (let i = 0; i < x.shape[0]; i++)
+      data.set(faces.subarray(i * d, (i + 1) * d).reverse(), 2 * faces.length + i * d);
   });
 
   it('gives exactly the single-thread sums and Gram matrix, whichever thread took which rows', async () => {
@@ -30,7 +31,7 @@ describe('covariance pass on two threads', () => {
     expect(two.gram).toEqual(one.gram);
   });
 
-  it('redoes the worker\'s rows itself when the worker cannot start', async () => {
+  it("redoes the worker's rows itself when the worker cannot start", async () => {
     const one = await intGram(data, n, d, features);
     const work = { here: 0, helper: 0 };
     const two = await intGramThreads(data, n, d, features, 2, { work }, 'no-such-worker');
@@ -68,7 +69,8 @@ describe('covariance pass on two threads', () => {
   it('stops when cancelled (the worker is terminated on the way out)', async () => {
     const controller = new AbortController();
     const run = intGramThreads(data, n, d, features, 2, {
-      signal: controller.signal, onProgress: () => controller.abort(),
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
     });
     await expect(run).rejects.toThrow(/cancel/i);
   });

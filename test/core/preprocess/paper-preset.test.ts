@@ -22,7 +22,14 @@ describe('paper preset', () => {
     expect(r.report.explainedVariance).toBeCloseTo(1, 5);
     expect(pca.explainedVariance[0]).toBeGreaterThan(pca.explainedVariance[1]);
     expect(pca.explainedVariance[PAPER_COMPONENTS - 1]).toBe(0);
-    for (const [a, b] of [[0, 0], [0, 1], [5, 900], [1000, 1000], [1000, 2351], [2351, 2351]]) {
+    for (const [a, b] of [
+      [0, 0],
+      [0, 1],
+      [5, 900],
+      [1000, 1000],
+      [1000, 2351],
+      [2351, 2351],
+    ]) {
       expect(dot(row(pca.components, a, 3072), row(pca.components, b, 3072))).toBeCloseTo(a === b ? 1 : 0, 4);
     }
     const coeffs = transformPca(pca, r.test.images, r.test.count, { scale: 1 / 255 });

@@ -40,7 +40,9 @@ describe('covarianceMatrix', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += (data[i * d + j] * scale) / n;
     const cov = new Float64Array(d * d);
     for (let i = 0; i < n; i++) {
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b] += ((data[i * d + a] * scale - mean[a]) * (data[i * d + b] * scale - mean[b])) / (n - 1);
+      for (let a = 0; a < d; a++)
+        for (let b = 0; b < d; b++)
+          cov[a * d + b] += ((data[i * d + a] * scale - mean[a]) * (data[i * d + b] * scale - mean[b])) / (n - 1);
     }
     return cov;
   }
@@ -60,7 +62,10 @@ describe('covarianceMatrix', () => {
     const rng = mulberry32(11);
     const data = Uint8Array.from({ length: n * d }, (_, i) => Math.floor(rng() * 256) ^ (i % 7 === 0 ? 255 : 0));
     const features = Int32Array.from([0, 3, 4, 10, 44, 20, 21]);
-    const sub = Uint8Array.from({ length: n * features.length }, (_, k) => data[Math.floor(k / features.length) * d + features[k % features.length]]);
+    const sub = Uint8Array.from(
+      { length: n * features.length },
+      (_, k) => data[Math.floor(k / features.length) * d + features[k % features.length]],
+    );
     const want = direct(sub, n, features.length, 1 / 255);
     const ints = await covarianceMatrix(data, n, d, { features, scale: 1 / 255 });
     const floats = await covarianceMatrix(data, n, d, { features, scale: 1 / 255, float: true });
@@ -68,7 +73,10 @@ describe('covarianceMatrix', () => {
       expect(ints.cov[i]).toBeCloseTo(want[i], 12);
       expect(floats.cov[i]).toBeCloseTo(want[i], 5);
     }
-    expect(ints.mean[4]).toBeCloseTo(Array.from({ length: n }, (_, i) => data[i * d + 44]).reduce((a, b) => a + b, 0) / n / 255, 12);
+    expect(ints.mean[4]).toBeCloseTo(
+      Array.from({ length: n }, (_, i) => data[i * d + 44]).reduce((a, b) => a + b, 0) / n / 255,
+      12,
+    );
   });
 
   it('is exact with more columns than one kernel panel (64) and a partial last chunk', async () => {
@@ -125,7 +133,8 @@ describe('pcaEigen on a 620 x 620 covariance (randomized block Krylov path)', ()
     const g = new Float64Array(12 * m);
     fillGaussian(g, mulberry32(4));
     const low = new Float64Array(m * m);
-    for (let l = 0; l < 12; l++) for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) low[a * m + b] += 0.8 ** l * g[l * m + a] * g[l * m + b];
+    for (let l = 0; l < 12; l++)
+      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) low[a * m + b] += 0.8 ** l * g[l * m + a] * g[l * m + b];
     let trace = 0;
     for (let a = 0; a < m; a++) trace += low[a * m + a];
     const ref = symmetricEigen(low, m);

@@ -89,13 +89,15 @@ describe('fitPca properties', () => {
     const three = await fitPca(rgb, n, g * 3, 100, { scale: 1 / 255 });
     for (let c = 0; c < 5; c++) {
       expect(three.explainedVariance[c] / one.explainedVariance[c]).toBeCloseTo(3, 4);
-      for (let j = 0; j < g; j++) expect(three.components[c * g * 3 + j * 3 + 1]).toBeCloseTo(one.components[c * g + j] / Math.sqrt(3), 5);
+      for (let j = 0; j < g; j++)
+        expect(three.components[c * g * 3 + j * 3 + 1]).toBeCloseTo(one.components[c * g + j] / Math.sqrt(3), 5);
     }
     // 100 components of a 108-dim space whose data spans at most 36: the rest have zero variance,
     // and all 100 rows stay orthonormal.
     expect(Array.from(three.explainedVariance.subarray(36))).toEqual(new Array(64).fill(0));
     for (let a = 0; a < 100; a += 7) {
-      for (let b = a; b < 100; b += 5) expect(dot(row(three.components, a, 108), row(three.components, b, 108))).toBeCloseTo(a === b ? 1 : 0, 5);
+      for (let b = a; b < 100; b += 5)
+        expect(dot(row(three.components, a, 108), row(three.components, b, 108))).toBeCloseTo(a === b ? 1 : 0, 5);
     }
     expect(three.mean[4]).toBe(three.mean[5]);
   });

@@ -23,11 +23,20 @@ function synthetic(): Dataset {
   const n = 60;
   const images = new Uint8Array(n * 20 * 20 * 3);
   for (let i = 0; i < n; i++) {
-    for (let p = 0; p < 400; p++) images.fill(i + (p % 20 < 10 ? 0 : 100) * ((i % 3) / 2), (i * 400 + p) * 3, (i * 400 + p) * 3 + 3);
+    for (let p = 0; p < 400; p++)
+      images.fill(i + (p % 20 < 10 ? 0 : 100) * ((i % 3) / 2), (i * 400 + p) * 3, (i * 400 + p) * 3 + 3);
   }
   return {
-    format: 'folder', source: 'synthetic', classes: ['a', 'b', 'c'], count: n, height: 20, width: 20, channels: 3,
-    images, labels: Uint8Array.from({ length: n }, (_, i) => i % 3), split: null,
+    format: 'folder',
+    source: 'synthetic',
+    classes: ['a', 'b', 'c'],
+    count: n,
+    height: 20,
+    width: 20,
+    channels: 3,
+    images,
+    labels: Uint8Array.from({ length: n }, (_, i) => i % 3),
+    split: null,
   };
 }
 
@@ -37,8 +46,21 @@ describe('preprocessDataset', () => {
     const seen: Progress[] = [];
     const r = await preprocessDataset(ds, { size: 16, seed: 1, onProgress: (p) => seen.push(p) });
     expect([r.train.count, r.validation.count, r.test.count]).toEqual([48, 6, 6]);
-    expect(r).toMatchObject({ size: 16, channels: 1, classes: ['a', 'b', 'c'], pca: null, usePcaInput: false, preset: 'default' });
-    expect(r.report).toMatchObject({ imagesBefore: 60, imagesAfter: 60, featuresBefore: 1200, featuresAfter: 256, explainedVariance: null });
+    expect(r).toMatchObject({
+      size: 16,
+      channels: 1,
+      classes: ['a', 'b', 'c'],
+      pca: null,
+      usePcaInput: false,
+      preset: 'default',
+    });
+    expect(r.report).toMatchObject({
+      imagesBefore: 60,
+      imagesAfter: 60,
+      featuresBefore: 1200,
+      featuresAfter: 256,
+      explainedVariance: null,
+    });
     for (const part of [r.train, r.validation, r.test]) {
       expect(part.images.length).toBe(part.count * 256);
       // left half of each image is still the image number: labels travelled with their images
@@ -89,10 +111,25 @@ describe('savePreprocessed / loadPreprocessed', () => {
     await savePreprocessed(r, out); // overwriting is atomic too
     expect((await readdir(dir)).sort()).toEqual(['pre']);
     expect((await readdir(out)).sort()).toEqual([
-      'labels.json', 'meta.json', 'pca.bin', 'test.X.npy', 'test.Y.npy', 'train.X.npy', 'train.Y.npy', 'validation.X.npy', 'validation.Y.npy',
+      'labels.json',
+      'meta.json',
+      'pca.bin',
+      'test.X.npy',
+      'test.Y.npy',
+      'train.X.npy',
+      'train.Y.npy',
+      'validation.X.npy',
+      'validation.Y.npy',
     ]);
     const back = await loadPreprocessed(out);
-    expect(back).toMatchObject({ preset: 'default', size: 12, channels: 1, classes: ['a', 'b', 'c'], usePcaInput: true, report: r.report });
+    expect(back).toMatchObject({
+      preset: 'default',
+      size: 12,
+      channels: 1,
+      classes: ['a', 'b', 'c'],
+      usePcaInput: true,
+      report: r.report,
+    });
     for (const p of ['train', 'validation', 'test'] as const) {
       expect(back[p].count).toBe(r[p].count);
       expect(Buffer.from(back[p].images).equals(r[p].images)).toBe(true);

@@ -11,8 +11,13 @@ function quality(a: Float64Array, n: number, values: ArrayLike<number>, vectors:
   let orthogonality = 0;
   for (let i = 0; i < k; i++) {
     const v = vectors.subarray(i * n, (i + 1) * n);
-    for (let r = 0; r < n; r++) residual = Math.max(residual, Math.abs(dot(a.subarray(r * n, (r + 1) * n), v) - values[i] * v[r]));
-    for (let j = 0; j <= i; j++) orthogonality = Math.max(orthogonality, Math.abs(dot(vectors.subarray(j * n, (j + 1) * n), v) - (i === j ? 1 : 0)));
+    for (let r = 0; r < n; r++)
+      residual = Math.max(residual, Math.abs(dot(a.subarray(r * n, (r + 1) * n), v) - values[i] * v[r]));
+    for (let j = 0; j <= i; j++)
+      orthogonality = Math.max(
+        orthogonality,
+        Math.abs(dot(vectors.subarray(j * n, (j + 1) * n), v) - (i === j ? 1 : 0)),
+      );
   }
   return { residual, orthogonality };
 }
@@ -71,8 +76,24 @@ describe('tridiagonalVectors (inverse iteration)', () => {
 describe('symmetricEigenLeading', () => {
   const cases: [string, Float64Array, number, number][] = [
     ['a random matrix', randomSymmetric(120, 3), 120, 50],
-    ['a power-law spectrum (like PCA)', withSpectrum(Array.from({ length: 150 }, (_, j) => (j + 1) ** -1.5), 5), 150, 70],
-    ['repeated eigenvalues', withSpectrum(Array.from({ length: 100 }, (_, j) => (j < 20 ? 1 : j < 45 ? 0.5 : 1e-3 * (j % 4))), 7), 100, 50],
+    [
+      'a power-law spectrum (like PCA)',
+      withSpectrum(
+        Array.from({ length: 150 }, (_, j) => (j + 1) ** -1.5),
+        5,
+      ),
+      150,
+      70,
+    ],
+    [
+      'repeated eigenvalues',
+      withSpectrum(
+        Array.from({ length: 100 }, (_, j) => (j < 20 ? 1 : j < 45 ? 0.5 : 1e-3 * (j % 4))),
+        7,
+      ),
+      100,
+      50,
+    ],
   ];
   for (const [what, a, n, k] of cases) {
     it(`matches the full QL solver on ${what}: same values, accurate orthonormal vectors for the first ${k}`, () => {

@@ -24,14 +24,22 @@ let labels: Uint8Array;
 
 beforeAll(async () => {
   await initBackend('wasm');
-  images = (parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'train.X.npy'))), 'x').data as Uint8Array).slice(0, N * 2304);
-  labels = Uint8Array.from(parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'train.Y.npy'))), 'y').data as Uint8Array).slice(0, N);
+  images = (parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'train.X.npy'))), 'x').data as Uint8Array).slice(
+    0,
+    N * 2304,
+  );
+  labels = Uint8Array.from(
+    parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'train.Y.npy'))), 'y').data as Uint8Array,
+  ).slice(0, N);
 });
 
 /** Accuracy of `model` on the 64 faces, computed here with model.predict (not the trainer's own metric). */
 function accuracyOn(model: tf.LayersModel, inputShape: number[]): number {
   const predicted = tf.tidy(() => {
-    const x = tf.tensor(Float32Array.from(images, (v) => v / 255), [N, ...inputShape]);
+    const x = tf.tensor(
+      Float32Array.from(images, (v) => v / 255),
+      [N, ...inputShape],
+    );
     return (model.predict(x) as tf.Tensor).argMax(1).dataSync();
   });
   return Array.from(predicted).reduce((s, p, i) => s + (p === labels[i] ? 1 : 0), 0) / N;
@@ -39,8 +47,16 @@ function accuracyOn(model: tf.LayersModel, inputShape: number[]): number {
 
 const kinds = {
   // Four stages bring 48x48 down to 6x6 cheaply; no dropout, so memorising is quick.
-  cnn: { inputShape: [48, 48, 1], epochs: 15, build: () => buildCnn([48, 48, 1], 7, { stages: [[8], [16], [32], [64]], dropout: 0, seed: 2 }) },
-  rnn: { inputShape: [48, 48], epochs: 12, build: () => buildRnn([48, 48], 7, { units: 16, stem: [8, 16], dropout: 0, seed: 3 }) },
+  cnn: {
+    inputShape: [48, 48, 1],
+    epochs: 15,
+    build: () => buildCnn([48, 48, 1], 7, { stages: [[8], [16], [32], [64]], dropout: 0, seed: 2 }),
+  },
+  rnn: {
+    inputShape: [48, 48],
+    epochs: 12,
+    build: () => buildRnn([48, 48], 7, { units: 16, stem: [8, 16], dropout: 0, seed: 3 }),
+  },
 };
 
 describe('trainModel learns', () => {
@@ -59,9 +75,28 @@ describe('trainModel learns', () => {
         untrained.dispose();
         const train = imageSource(images, labels, 48, NO_AUGMENT);
         const result = await trainModel({
-          build: k.build, inputShape: k.inputShape, train, validation: null, workers,
-          config: { epochs: k.epochs, batchSize: 16, learningRate: 0.01, schedule: 'cosine', seed: 5, labelSmoothing: 0, classWeights: false, loss: 'categorical' },
-          meta: { kind, classes: CLASSES, preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null }, options: {}, backend: 'wasm' },
+          build: k.build,
+          inputShape: k.inputShape,
+          train,
+          validation: null,
+          workers,
+          config: {
+            epochs: k.epochs,
+            batchSize: 16,
+            learningRate: 0.01,
+            schedule: 'cosine',
+            seed: 5,
+            labelSmoothing: 0,
+            classWeights: false,
+            loss: 'categorical',
+          },
+          meta: {
+            kind,
+            classes: CLASSES,
+            preprocessing: { size: 48, channels: 1, scale: 1 / 255, pca: null },
+            options: {},
+            backend: 'wasm',
+          },
         });
         const after = accuracyOn(result.model, k.inputShape);
         result.model.dispose();

@@ -17,7 +17,9 @@ const init = workerData as GradWorkerInit;
 
 async function start(): Promise<(m: Extract<ToGradWorker, { type: 'step' }>) => StepResult> {
   await initBackend(init.backend);
-  const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as Parameters<
+    typeof tf.models.modelFromJSON
+  >[0]);
   tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.weights[i], w.read().shape))));
   const vars = trainableVariables(model);
   // Synchronous on purpose: steps are answered strictly in the order they arrive.
@@ -36,7 +38,12 @@ replica.catch(() => undefined); // reported as the answer to the first request
 // Failures (building the replica included) are answered as errors rather than thrown:
 // the main thread turns them into a rejected step, and an uncaught exception would
 // make the wasm runtime dump its whole source to stderr.
-serveRequests<ToGradWorker, StepResult | null>(parentPort!, async (m) => {
-  const step = await replica;
-  return m.type === 'ready' ? null : step(m);
-}, (r) => (r ? [r.grads.buffer as ArrayBuffer] : []), (e) => (e instanceof Error ? e.stack ?? e.message : String(e)));
+serveRequests<ToGradWorker, StepResult | null>(
+  parentPort!,
+  async (m) => {
+    const step = await replica;
+    return m.type === 'ready' ? null : step(m);
+  },
+  (r) => (r ? [r.grads.buffer as ArrayBuffer] : []),
+  (e) => (e instanceof Error ? (e.stack ?? e.message) : String(e)),
+);

@@ -50,10 +50,17 @@ export function liveGradientWorkers(): number {
 export async function startGradientPool(opts: GradientPoolOptions): Promise<GradientPool> {
   if (opts.workers <= 1 || tf.getBackend() === 'tensorflow') return new GradientPool(opts, []);
   const init: GradWorkerInit = {
-    backend: tf.getBackend() as BackendName, topology: opts.model.toJSON(null, false) as object, inputShape: opts.inputShape,
-    classes: opts.classes, loss: opts.loss, weights: opts.model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array)),
+    backend: tf.getBackend() as BackendName,
+    topology: opts.model.toJSON(null, false) as object,
+    inputShape: opts.inputShape,
+    classes: opts.classes,
+    loss: opts.loss,
+    weights: opts.model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array)),
   };
-  const pool = new GradientPool(opts, Array.from({ length: opts.workers - 1 }, () => spawnSiblingWorker(import.meta.url, 'grad-worker', init)));
+  const pool = new GradientPool(
+    opts,
+    Array.from({ length: opts.workers - 1 }, () => spawnSiblingWorker(import.meta.url, 'grad-worker', init)),
+  );
   try {
     await pool.ready();
   } catch (e) {
@@ -70,10 +77,15 @@ export class GradientPool {
   private readonly applyOrder: number[];
   private readyPromise: Promise<unknown>;
 
-  constructor(private readonly opts: GradientPoolOptions, workers: Worker[]) {
+  constructor(
+    private readonly opts: GradientPoolOptions,
+    workers: Worker[],
+  ) {
     this.vars = trainableVariables(opts.model);
     const index = new Map(this.vars.map((v, i) => [v.name, i]));
-    this.applyOrder = Object.keys(tf.engine().registeredVariables).filter((n) => index.has(n)).map((n) => index.get(n)!);
+    this.applyOrder = Object.keys(tf.engine().registeredVariables)
+      .filter((n) => index.has(n))
+      .map((n) => index.get(n)!);
     this.replicas = workers.map((worker, i) => this.watch(worker, i + 1));
     this.readyPromise = Promise.all(this.replicas.map((r) => this.send(r, { type: 'ready' })));
   }
@@ -93,7 +105,12 @@ export class GradientPool {
   }
 
   /** Full-batch gradients (in `model.trainableWeights` order; caller disposes) and batch stats, from rows 0..m-1. */
-  async gradients(x: Float32Array, y: Float32Array, w: Float32Array | null, m: number): Promise<{ grads: tf.Tensor[]; stats: BatchStats }> {
+  async gradients(
+    x: Float32Array,
+    y: Float32Array,
+    w: Float32Array | null,
+    m: number,
+  ): Promise<{ grads: tf.Tensor[]; stats: BatchStats }> {
     const { inputShape, classes, loss, model } = this.opts;
     const fs = inputShape.reduce((a, b) => a * b, 1);
     const rows = splitRows(m, this.replicas.length + 1);
@@ -113,7 +130,16 @@ export class GradientPool {
     const all = Promise.all(replies);
     all.catch(() => undefined); // observed below; this only stops an unhandled rejection if our own shard throws first
     const ownRows = rows[rows.length - 1];
-    const own = ownRows ? shardGradients(model, this.vars, inputShape, classes, loss, sliceShard(x, y, w, start, ownRows, fs, classes, false)) : null;
+    const own = ownRows
+      ? shardGradients(
+          model,
+          this.vars,
+          inputShape,
+          classes,
+          loss,
+          sliceShard(x, y, w, start, ownRows, fs, classes, false),
+        )
+      : null;
     let results: StepResult[];
     try {
       results = await all;
@@ -126,9 +152,12 @@ export class GradientPool {
     const grads = tf.tidy(() => {
       let off = 0;
       return this.vars.map((v, i) => {
-        const terms = results.map((r) => tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), r.stats.weight / total));
+        const terms = results.map((r) =>
+          tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), r.stats.weight / total),
+        );
         // Alone (no workers), the main thread's gradient is the batch's: no rescaling, not even by 1.
-        if (own) terms.unshift(results.length ? tf.mul(own.grads[i], own.stats.weight / total) : tf.clone(own.grads[i]));
+        if (own)
+          terms.unshift(results.length ? tf.mul(own.grads[i], own.stats.weight / total) : tf.clone(own.grads[i]));
         off += v.size;
         return terms.length === 1 ? terms[0] : tf.addN(terms);
       });
@@ -146,7 +175,13 @@ export class GradientPool {
    * One training step on rows 0..m-1: the same update optimizer.minimize() makes on the whole batch,
    * with the optimizer's slots created in minimize()'s variable order (checkpoints stay compatible).
    */
-  async step(optimizer: tf.Optimizer, x: Float32Array, y: Float32Array, w: Float32Array | null, m: number): Promise<BatchStats> {
+  async step(
+    optimizer: tf.Optimizer,
+    x: Float32Array,
+    y: Float32Array,
+    w: Float32Array | null,
+    m: number,
+  ): Promise<BatchStats> {
     const { grads, stats } = await this.gradients(x, y, w, m);
     optimizer.applyGradients(this.applyOrder.map((i) => ({ name: this.vars[i].name, tensor: grads[i] })));
     tf.dispose(grads);
@@ -163,7 +198,9 @@ export class GradientPool {
 
   private watch(worker: Worker, n: number): Replica {
     live++;
-    worker.on('exit', () => { live--; });
+    worker.on('exit', () => {
+      live--;
+    });
     const channel = new WorkerChannel<ToGradWorker, StepResult | null>(worker, {
       exited: (code) => new Error(`training worker ${n} stopped unexpectedly (exit code ${code})`),
       crashed: (e) => new Error(`training worker ${n} crashed: ${e.message}`, { cause: e }),
@@ -193,7 +230,17 @@ export function splitRows(m: number, parts: number): number[] {
 }
 
 /** Rows start..start+n-1 of the batch buffers; `copy` gives fresh buffers that can be transferred. */
-function sliceShard(x: Float32Array, y: Float32Array, w: Float32Array | null, start: number, n: number, fs: number, classes: number, copy: boolean): Shard {
-  const cut = (a: Float32Array, per: number) => (copy ? a.slice(start * per, (start + n) * per) : a.subarray(start * per, (start + n) * per));
+function sliceShard(
+  x: Float32Array,
+  y: Float32Array,
+  w: Float32Array | null,
+  start: number,
+  n: number,
+  fs: number,
+  classes: number,
+  copy: boolean,
+): Shard {
+  const cut = (a: Float32Array, per: number) =>
+    copy ? a.slice(start * per, (start + n) * per) : a.subarray(start * per, (start + n) * per);
   return { x: cut(x, fs), y: cut(y, classes), w: w ? cut(w, 1) : null, m: n };
 }

@@ -36,11 +36,15 @@ export interface ShardStats {
 export type ToGradWorker =
   | { type: 'ready' }
   | {
-    type: 'step';
-    shard: Shard;
-    /** Trainable weights packed in `model.trainableWeights` order; absent when unchanged since the last step. */
-    weights: Float32Array | null;
-  };
+      type: 'step';
+      shard: Shard;
+      /** Trainable weights packed in `model.trainableWeights` order; absent when unchanged since the last step. */
+      weights: Float32Array | null;
+    };
 
 /** A step's answer: the shard's packed gradients, its stats, and the worker's live tensor count. */
-export interface StepResult { stats: ShardStats; grads: Float32Array; tensors: number }
+export interface StepResult {
+  stats: ShardStats;
+  grads: Float32Array;
+  tensors: number;
+}

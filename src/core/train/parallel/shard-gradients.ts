@@ -25,7 +25,12 @@ export function shardWeight(shard: Shard): number {
 
 /** Gradients of the shard's loss w.r.t. `vars` (caller disposes them) and its stats. */
 export function shardGradients(
-  model: tf.LayersModel, vars: tf.Variable[], inputShape: number[], classes: number, loss: LossKind, shard: Shard,
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  inputShape: number[],
+  classes: number,
+  loss: LossKind,
+  shard: Shard,
 ): { grads: tf.Tensor[]; stats: ShardStats } {
   // The binary loss is a plain mean, whatever weights the trainer filled in.
   if (loss === 'binary') shard = { ...shard, w: null };
@@ -49,7 +54,10 @@ export function shardGradients(
     return result;
   });
   const stats: ShardStats = {
-    loss: out.value.dataSync()[0], correct: out.correct.dataSync()[0], bin: out.bin.dataSync()[0], weight: shardWeight(shard),
+    loss: out.value.dataSync()[0],
+    correct: out.correct.dataSync()[0],
+    bin: out.bin.dataSync()[0],
+    weight: shardWeight(shard),
   };
   tf.dispose([out.value, out.correct, out.bin]);
   return { grads: out.ordered, stats };

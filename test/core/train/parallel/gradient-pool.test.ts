@@ -7,7 +7,12 @@ import { initBackend } from '../../../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../../../src/core/dataset/npy.ts';
 import { fillTargets } from '../../../../src/core/input/batches.ts';
 import { balancedClassWeights } from '../../../../src/core/train/losses.ts';
-import { liveGradientWorkers, splitRows, startGradientPool, type GradientPool } from '../../../../src/core/train/parallel/gradient-pool.ts';
+import {
+  liveGradientWorkers,
+  splitRows,
+  startGradientPool,
+  type GradientPool,
+} from '../../../../src/core/train/parallel/gradient-pool.ts';
 import { shardGradients, trainableVariables } from '../../../../src/core/train/parallel/shard-gradients.ts';
 import { tinyModel } from './tiny-model.ts';
 
@@ -22,9 +27,17 @@ describe('gradient pool', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     const xs = parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'publictest.X.npy'))), 'x').data as Uint8Array;
-    const labels = Uint8Array.from(parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'publictest.Y.npy'))), 'y').data as Uint8Array).slice(0, N);
+    const labels = Uint8Array.from(
+      parseNpy(new Uint8Array(await fs.readFile(path.join(FER, 'publictest.Y.npy'))), 'y').data as Uint8Array,
+    ).slice(0, N);
     x = Float32Array.from(xs.subarray(0, N * 2304), (v) => v / 255);
-    y = fillTargets(labels, Array.from({ length: N }, (_, i) => i), 7, 0.1, new Float32Array(N * 7));
+    y = fillTargets(
+      labels,
+      Array.from({ length: N }, (_, i) => i),
+      7,
+      0.1,
+      new Float32Array(N * 7),
+    );
     const cw = balancedClassWeights(labels, 7);
     w = Float32Array.from(labels, (l) => cw[l]);
     model = tinyModel();
@@ -40,8 +53,14 @@ describe('gradient pool', () => {
     expect(splitRows(1, 2)).toEqual([1, 0]);
   });
 
-  it('with one thread, has no workers and its gradient is exactly the whole batch\'s', async () => {
-    const alone = await startGradientPool({ model, inputShape: [48, 48, 1], classes: 7, loss: 'categorical', workers: 1 });
+  it("with one thread, has no workers and its gradient is exactly the whole batch's", async () => {
+    const alone = await startGradientPool({
+      model,
+      inputShape: [48, 48, 1],
+      classes: 7,
+      loss: 'categorical',
+      workers: 1,
+    });
     expect(alone.threads).toHaveLength(0);
     const whole = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'categorical', { x, y, w, m: N });
     const { grads, stats } = await alone.gradients(x, y, w, N);
@@ -53,12 +72,18 @@ describe('gradient pool', () => {
 
   for (const weighted of [true, false]) {
     it(`averages shard gradients into the whole-batch gradient (${weighted ? 'class-weighted' : 'plain'} loss)`, async () => {
-      const whole = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'categorical', { x, y, w: weighted ? w : null, m: N });
+      const whole = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'categorical', {
+        x,
+        y,
+        w: weighted ? w : null,
+        m: N,
+      });
       const { grads, stats } = await pool.gradients(x, y, weighted ? w : null, N);
       expect(stats.loss).toBeCloseTo(whole.stats.loss, 5);
       expect(stats.correct).toBe(whole.stats.correct);
       for (let i = 0; i < grads.length; i++) {
-        const a = grads[i].dataSync(), b = whole.grads[i].dataSync();
+        const a = grads[i].dataSync(),
+          b = whole.grads[i].dataSync();
         const scale = Math.max(...Array.from(b, Math.abs));
         expect(scale).toBeGreaterThan(0);
         for (let j = 0; j < a.length; j++) expect(Math.abs(a[j] - b[j])).toBeLessThanOrEqual(1e-5 * scale);
@@ -68,7 +93,12 @@ describe('gradient pool', () => {
   }
 
   it('weights a binary-loss shard by its size: that loss ignores sample weights', () => {
-    const { grads, stats } = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'binary', { x, y, w, m: N });
+    const { grads, stats } = shardGradients(model, trainableVariables(model), [48, 48, 1], 7, 'binary', {
+      x,
+      y,
+      w,
+      m: N,
+    });
     tf.dispose(grads);
     expect(stats.weight).toBe(N);
   });
@@ -76,7 +106,8 @@ describe('gradient pool', () => {
   it('leaks no tensors per step, in the main thread or the workers', async () => {
     const opt = tf.train.sgd(0.01);
     await pool.step(opt, x, y, w, N);
-    const main = tf.memory().numTensors, workers = pool.workerTensors;
+    const main = tf.memory().numTensors,
+      workers = pool.workerTensors;
     for (let i = 0; i < 3; i++) await pool.step(opt, x, y, w, N);
     expect(tf.memory().numTensors).toBe(main);
     expect(pool.workerTensors).toEqual(workers);
@@ -85,7 +116,13 @@ describe('gradient pool', () => {
 
   it('fails the step, without hanging, when a worker dies; closing leaves no threads', async () => {
     const other = tinyModel();
-    const doomed = (await startGradientPool({ model: other, inputShape: [48, 48, 1], classes: 7, loss: 'categorical', workers: 2 }))!;
+    const doomed = (await startGradientPool({
+      model: other,
+      inputShape: [48, 48, 1],
+      classes: 7,
+      loss: 'categorical',
+      workers: 2,
+    }))!;
     expect(liveGradientWorkers()).toBe(2 + 1);
     await doomed.threads[0].terminate();
     await expect(doomed.gradients(x, y, w, N)).rejects.toThrow(/training worker 1 stopped unexpectedly/);
