@@ -148,8 +148,9 @@ runE2e('heat maps in the Predict view, in Chromium', () => {
         .waitFor({ timeout: 60_000 });
       const liveButton = page.getByRole('button', { name: 'Live Camera', exact: true });
       await expect.poll(() => liveButton.isEnabled(), { timeout: 60_000 }).toBe(true);
+      // The Live Camera action starts the camera itself (clicking Start as well raced with it).
       await liveButton.click();
-      await page.getByRole('button', { name: 'Start camera' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Stop', exact: true }).isEnabled()).toBe(true);
       const faces = async () =>
         JSON.parse((await page.locator('#live-overlay').getAttribute('data-faces')) ?? '[]') as { box: number[] }[];
       await expect.poll(async () => (await faces()).length, { timeout: 60_000 }).toBe(1);

@@ -115,12 +115,8 @@ describe('parseNpy rejects bad files with a FerError naming the file', () => {
 
   it('rejects structured (record) dtypes', () => {
     const bytes = npyBytes('<f4', [1], new Uint8Array(4));
-    const text = new TextDecoder('latin1').decode(bytes).replace("'descr': '<f4'", "'descr': [('a','<f4')]");
-    expect(() =>
-      parseNpy(
-        Uint8Array.from(text, (c) => c.charCodeAt(0)),
-        'r.npy',
-      ),
-    ).toThrow(/structured/);
+    // Buffer's latin1 is byte-exact; TextDecoder('latin1') is windows-1252 on Node 22+ (0x93 becomes U+201C).
+    const text = Buffer.from(bytes).toString('latin1').replace("'descr': '<f4'", "'descr': [('a','<f4')]");
+    expect(() => parseNpy(Uint8Array.from(Buffer.from(text, 'latin1')), 'r.npy')).toThrow(/structured/);
   });
 });
