@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium, missingChromium } from '../test/e2e/find-chromium.ts';
+import { CHROMIUM_FLAGS, findChromium, missingChromium } from '../test/e2e/find-chromium.ts';
 import { startWeb, type RunningWeb } from '../test/e2e/start-web.ts';
 import { writeY4m, type Placement } from '../test/e2e/y4m.ts';
 import { machineInfo, printRows, writeResult, type BenchRow } from './lib/result.ts';
@@ -120,11 +120,7 @@ async function openLive(web: RunningWeb, video: string): Promise<{ browser: Brow
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_FLAGS,
       '--enable-precise-memory-info',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',

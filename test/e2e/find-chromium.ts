@@ -22,3 +22,12 @@ export const runWithChromium = (chromium: string | null, env: NodeJS.ProcessEnv 
 
 export const missingChromium =
   'Chromium not found (CHROMIUM_PATH, `chromium` on PATH, /usr/bin/chromium): CI must run the end-to-end tests';
+
+/** Headless flags for this machine: no sandbox as root, no GPU, and none of Chromium's own network traffic. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
+import { CHROMIUM_FLAGS, findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
 import { startWeb, type RunningWeb } from './start-web.ts';
 
 const CHROMIUM = findChromium();
@@ -52,7 +52,7 @@ runE2e('insight pictures in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     execFileSync(process.execPath, ['renderer/build.mjs'], { stdio: 'ignore' });
     web = await startWeb(['--work-dir', workDir]);
-    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(web.url);
@@ -123,7 +123,8 @@ runE2e('insight pictures in Chromium', () => {
     await page.locator('#gallery .gallery-item').first().waitFor();
     const wrong = await page.locator('#gallery .gallery-item .wrong').count();
     expect(wrong).toBe(await page.locator('#gallery .gallery-item').count());
-    expect((await imageWidths('#gallery')).every((w) => w === 48)).toBe(true);
+    // Thumbnails load lazily: wait for them rather than read widths of images still loading.
+    await expect.poll(async () => (await imageWidths('#gallery')).every((w) => w === 48)).toBe(true);
     // At 1280x800 the log can be hidden and the tab scrolls: both matrices come fully into view.
     await button('Hide log').click();
     expect(await page.locator('#log').isVisible()).toBe(false);

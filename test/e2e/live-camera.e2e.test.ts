@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
+import { CHROMIUM_FLAGS, findChromium, missingChromium, runWithChromium } from './find-chromium.ts';
 import { startWeb, type RunningWeb } from './start-web.ts';
 import { writeY4m, type Placement } from './y4m.ts';
 
@@ -86,11 +86,7 @@ async function openLive(video: string): Promise<void> {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_FLAGS,
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`,
