@@ -71,9 +71,8 @@ runE2e('insight pictures in Chromium', () => {
     await page.locator('#dataset-insight .class-row').first().waitFor({ timeout: 30_000 });
     const rows = await page.locator('#dataset-insight .class-row').count();
     expect(rows).toBe(7);
-    const widths = await imageWidths('#dataset-insight');
-    expect(widths.length).toBe(7 * 8);
-    expect(widths.every((w) => w === 48)).toBe(true);
+    expect((await imageWidths('#dataset-insight')).length).toBe(7 * 8);
+    await expect.poll(async () => (await imageWidths('#dataset-insight')).every((w) => w === 48)).toBe(true);
     await expect
       .poll(() => page.locator('#balance-chart').evaluate((c) => (c as unknown as { width: number }).width))
       .toBeGreaterThan(100);
@@ -87,8 +86,7 @@ runE2e('insight pictures in Chromium', () => {
     await waitIdle();
     await page.locator('#pca-insight .eigenfaces figure').first().waitFor({ timeout: 60_000 });
     expect(await page.locator('#pca-insight .eigenfaces figure').count()).toBe(17); // mean + 16
-    const widths = await imageWidths('#pca-insight');
-    expect(widths.every((w) => w === 48)).toBe(true);
+    await expect.poll(async () => (await imageWidths('#pca-insight')).every((w) => w === 48)).toBe(true);
     const comps = await page.locator('#pca-insight .reconstructions figcaption').allTextContents();
     expect(comps.at(-1)).toBe('original');
     expect(comps.length).toBeGreaterThanOrEqual(3);
