@@ -3,7 +3,8 @@ import type { Box } from './haar.ts';
 import { wholeImageGray } from '../image/fit.ts';
 import { resizeGrayRect, type Rect } from '../image/resample.ts';
 
-function checkArgs(gray: Uint8Array, width: number, height: number, size: number): void {
+/** Throws a RangeError unless `gray` is a width x height image and `size` a positive integer. */
+export function checkCropArgs(gray: Uint8Array, width: number, height: number, size: number): void {
   if (
     !Number.isInteger(width) ||
     !Number.isInteger(height) ||
@@ -40,7 +41,7 @@ export function cropFace(
   margin = 0.2,
   size = 48,
 ): Uint8Array {
-  checkArgs(gray, width, height, size);
+  checkCropArgs(gray, width, height, size);
   const r = expandBox(box, width, height, margin);
   // A box entirely outside the image would clamp to a 1-pixel sliver at the edge; keep it inside.
   const rect: Rect = { x: Math.min(r.x, width - 1), y: Math.min(r.y, height - 1), w: 0, h: 0 };
@@ -56,6 +57,6 @@ export function cropFace(
  * model sees of the same photo loaded as a folder dataset.
  */
 export function wholeImage(gray: Uint8Array, width: number, height: number, size = 48): Uint8Array {
-  checkArgs(gray, width, height, size);
+  checkCropArgs(gray, width, height, size);
   return wholeImageGray(gray, width, height, size);
 }

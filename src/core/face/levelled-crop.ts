@@ -7,6 +7,7 @@
  * YuNet's landmarks follow a strong tilt only in part, so the gain is partial.
  */
 import { sampleBilinear } from '../image/resample.ts';
+import { checkCropArgs } from './crop.ts';
 
 export interface LandmarkedFace {
   /** [x, y, w, h], may reach past the image. */
@@ -30,16 +31,7 @@ export function levelledCrop(
   margin = 0.2,
   size = 48,
 ): Uint8Array {
-  if (
-    !Number.isInteger(width) ||
-    !Number.isInteger(height) ||
-    width < 1 ||
-    height < 1 ||
-    gray.length !== width * height
-  ) {
-    throw new RangeError(`expected ${width}x${height} gray pixels, got ${gray.length}`);
-  }
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`crop size must be a positive integer, got ${size}`);
+  checkCropArgs(gray, width, height, size);
   const [x, y, w, h] = face.box;
   const [re, le] = face.landmarks;
   if (!re || !le) throw new RangeError('levelledCrop: the face has no eye landmarks');
