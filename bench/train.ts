@@ -3,7 +3,7 @@
  * architectures on a fixed slice of FER2013 train, FER Studio against PyTorch CPU
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
- *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--json-out FILE]
+ *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 2] [--json-out FILE]
  *   npx tsx bench/train.ts --ab filter-grad|batch-norm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
@@ -44,7 +44,12 @@ const DATA = join(process.cwd(), '../shared/datasets/fer2013');
 const X_PATH = join(DATA, 'train.X.npy');
 const Y_PATH = join(DATA, 'train.Y.npy');
 const TORCH_SCRIPT = fileURLToPath(new URL('./baselines/train_torch.py', import.meta.url));
-const TARGET = '>= 0.5x PyTorch (2 threads)';
+// Issue 17's targets for what the app runs (2 gradient workers) against PyTorch on 2 threads;
+// its analysis puts a near-perfect wasm trainer at about 0.45x on the CNN.
+const TARGETS: Record<Kind, { ratio: number; text: string }> = {
+  cnn: { ratio: 0.35, text: '>= 0.35x PyTorch (2 threads)' },
+  rnn: { ratio: 1.0, text: '>= 1.0x PyTorch (2 threads)' },
+};
 const AUG_NOTE = 'ours augments with flip+shift+jitter, PyTorch with flip only';
 
 interface TorchRun {
@@ -61,6 +66,7 @@ const { values } = parseArgs({
     'json-out': { type: 'string' },
     ab: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    pairs: { type: 'string', default: '2' },
   },
 });
 const n = Number(values.images);
@@ -155,7 +161,13 @@ function trainTorch(kind: Kind, threads: number): TorchRun | null {
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as TorchRun;
 }
 
-function row(name: string, ours: number, base: TorchRun | null, target: string | null, notes: string): BenchRow {
+function row(
+  name: string,
+  ours: number,
+  base: TorchRun | null,
+  target: { ratio: number; text: string } | null,
+  notes: string,
+): BenchRow {
   const ratio = speedup(ours, base?.imagesPerSecond ?? null, true);
   return {
     name,
@@ -164,8 +176,8 @@ function row(name: string, ours: number, base: TorchRun | null, target: string |
     baseline: base?.imagesPerSecond ?? null,
     baselineName: base ? `PyTorch ${base.torch} CPU, ${base.threads} thread${base.threads === 1 ? '' : 's'}` : null,
     speedup: ratio,
-    target: target ?? 'context only (wasm runs on one core)',
-    met: target && ratio !== null ? ratio >= 0.5 : null,
+    target: target?.text ?? 'context only (wasm runs on one core)',
+    met: target && ratio !== null ? ratio >= target.ratio : null,
     notes,
   };
 }
@@ -224,26 +236,37 @@ async function abRows(lever: string): Promise<BenchRow[]> {
 const rows: BenchRow[] = [];
 if (values.ab) rows.push(...(await abRows(values.ab)));
 for (const kind of values.ab ? [] : kinds) {
-  // Ours then both baselines back to back, so they see the same background load.
+  // The one-thread row once; then the app's 2-worker trainer and PyTorch on 2 threads in
+  // alternating pairs (--pairs), medians compared, because this machine's speed drifts
+  // by 20-30 % within minutes and a block comparison mostly measures the drift.
   const ours = (await trainOurs(kind, {})).imagesPerSecond;
-  let parallel: number | null = null;
-  if (workers !== null) {
-    try {
-      const run = await trainOurs(kind, { workers });
-      // Without this check the row would silently repeat the one-thread figure under a "workers" name.
-      if (run.threads > 0) parallel = run.imagesPerSecond;
-      else
-        console.log(
-          `train-${kind}: no gradient worker thread started for --workers ${workers} (trainModel does not take \`workers\` yet, or the backend is native TensorFlow); row skipped.`,
-        );
-    } catch (e) {
-      console.log(`train-${kind} with ${workers} workers failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  const torch2 = trainTorch(kind, 2);
   const torch1 = trainTorch(kind, 1);
-  rows.push(row(`train-${kind}`, ours, torch2, TARGET, AUG_NOTE));
-  if (parallel !== null) rows.push(row(`train-${kind}, ${workers} workers`, parallel, torch2, TARGET, AUG_NOTE));
+  const par: number[] = [];
+  const t2: TorchRun[] = [];
+  for (let p = 0; p < Number(values.pairs); p++) {
+    if (workers !== null) {
+      try {
+        const run = await trainOurs(kind, { workers });
+        // Without this check the row would silently repeat the one-thread figure under a "workers" name.
+        if (run.threads > 0) par.push(run.imagesPerSecond);
+        else
+          console.log(
+            `train-${kind}: no gradient worker thread started for --workers ${workers} (trainModel does not take \`workers\` yet, or the backend is native TensorFlow); row skipped.`,
+          );
+      } catch (e) {
+        console.log(`train-${kind} with ${workers} workers failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const t = trainTorch(kind, 2);
+    if (t) t2.push(t);
+    console.log(
+      `train-${kind} pair ${p + 1}: ours ${par.at(-1)?.toFixed(1) ?? '-'}, PyTorch 2 threads ${t?.imagesPerSecond.toFixed(1) ?? '-'} images/s`,
+    );
+  }
+  const torch2 = t2.length ? { ...t2[0], imagesPerSecond: median(t2.map((t) => t.imagesPerSecond)) } : null;
+  const pairNote = `${AUG_NOTE}; medians of ${par.length} alternating pairs: ours ${par.map((v) => v.toFixed(1)).join(', ')}, PyTorch ${t2.map((t) => t.imagesPerSecond.toFixed(1)).join(', ')}`;
+  rows.push(row(`train-${kind}`, ours, torch2, null, `one thread: context for the workers row; ${AUG_NOTE}`));
+  if (par.length) rows.push(row(`train-${kind}, ${workers} workers`, median(par), torch2, TARGETS[kind], pairNote));
   rows.push(
     row(
       `train-${kind} vs PyTorch 1 thread`,
