@@ -16,7 +16,12 @@ import { buildRnn } from '../src/core/models/rnn.ts';
 import { shardGradients, trainableVariables } from '../src/core/train/parallel/shard-gradients.ts';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string', default: 'cnn' }, steps: { type: 'string', default: '5' }, shapes: { type: 'boolean' }, json: { type: 'string' } },
+  options: {
+    model: { type: 'string', default: 'cnn' },
+    steps: { type: 'string', default: '5' },
+    shapes: { type: 'boolean' },
+    json: { type: 'string' },
+  },
 });
 await initBackend('wasm');
 const kind = values.model as 'cnn' | 'rnn';
@@ -63,7 +68,19 @@ for (let s = 0; s < steps; s++) step(10 + s);
 const plain = (performance.now() - t1) / steps;
 const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelSum = rows.reduce((a, r) => a + r[1].ms, 0) / steps;
-console.log(`${kind}: step ${plain.toFixed(0)} ms unprofiled (${((bs * 1000) / plain).toFixed(1)} img/s), profiled ${(wall / steps).toFixed(0)} ms, kernels ${kernelSum.toFixed(0)} ms`);
+console.log(
+  `${kind}: step ${plain.toFixed(0)} ms unprofiled (${((bs * 1000) / plain).toFixed(1)} img/s), profiled ${(wall / steps).toFixed(0)} ms, kernels ${kernelSum.toFixed(0)} ms`,
+);
 for (const [name, e] of rows.slice(0, 30))
-  console.log(`${name.padEnd(28)} ${(e.ms / steps).toFixed(1).padStart(8)} ms  ${((100 * e.ms) / steps / kernelSum).toFixed(1).padStart(5)} %  ${(e.calls / steps).toFixed(0).padStart(5)} calls`);
-if (values.json) writeFileSync(values.json, JSON.stringify({ kind, stepMs: plain, kernels: rows.map(([name, e]) => ({ name, ms: e.ms / steps, calls: e.calls / steps })) }, null, 2));
+  console.log(
+    `${name.padEnd(28)} ${(e.ms / steps).toFixed(1).padStart(8)} ms  ${((100 * e.ms) / steps / kernelSum).toFixed(1).padStart(5)} %  ${(e.calls / steps).toFixed(0).padStart(5)} calls`,
+  );
+if (values.json)
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      { kind, stepMs: plain, kernels: rows.map(([name, e]) => ({ name, ms: e.ms / steps, calls: e.calls / steps })) },
+      null,
+      2,
+    ),
+  );
