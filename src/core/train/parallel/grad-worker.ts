@@ -24,11 +24,15 @@ async function start(): Promise<(m: Extract<ToGradWorker, { type: 'step' }>) => 
   const vars = trainableVariables(model);
   // Synchronous on purpose: steps are answered strictly in the order they arrive.
   return (m) => {
+    const t0 = performance.now();
     if (m.weights) assignPacked(vars, m.weights);
+    const t1 = performance.now();
     const { grads, stats } = shardGradients(model, vars, init.inputShape, init.classes, init.loss, m.shard);
+    const t2 = performance.now();
     const flat = packTensors(grads);
     tf.dispose(grads);
-    return { stats, grads: flat, tensors: tf.memory().numTensors };
+    const ms = { assign: t1 - t0, compute: t2 - t1, pack: performance.now() - t2 };
+    return { stats, grads: flat, tensors: tf.memory().numTensors, ms };
   };
 }
 

@@ -21,6 +21,8 @@ export interface GradientPoolOptions {
   loss: LossKind;
   /** Threads in all, the main one included. */
   workers: number;
+  /** When given, milliseconds per phase of each step are added to it (scripts/pool-timing.ts reads them). */
+  timings?: Record<string, number>;
 }
 
 export type BatchStats = Omit<ShardStats, 'weight'>;
@@ -114,6 +116,7 @@ export class GradientPool {
     const { inputShape, classes, loss, model } = this.opts;
     const fs = inputShape.reduce((a, b) => a * b, 1);
     const rows = splitRows(m, this.replicas.length + 1);
+    const lap = this.stopwatch();
     let packed: Float32Array | null = null;
     let start = 0;
     const replies: Promise<StepResult>[] = [];
@@ -129,6 +132,7 @@ export class GradientPool {
     });
     const all = Promise.all(replies);
     all.catch(() => undefined); // observed below; this only stops an unhandled rejection if our own shard throws first
+    lap('send');
     const ownRows = rows[rows.length - 1];
     const own = ownRows
       ? shardGradients(
@@ -140,6 +144,7 @@ export class GradientPool {
           sliceShard(x, y, w, start, ownRows, fs, classes, false),
         )
       : null;
+    lap('own');
     let results: StepResult[];
     try {
       results = await all;
@@ -147,6 +152,8 @@ export class GradientPool {
       if (own) tf.dispose(own.grads);
       throw e;
     }
+    lap('wait');
+    for (const r of results) for (const [k, v] of Object.entries(r.ms)) lap(`worker ${k}`, v);
     const parts = [...(own ? [own.stats] : []), ...results.map((r) => r.stats)];
     const total = parts.reduce((s, p) => s + p.weight, 0);
     const grads = tf.tidy(() => {
@@ -163,6 +170,7 @@ export class GradientPool {
       });
     });
     if (own) tf.dispose(own.grads);
+    lap('average');
     const stats = {
       loss: parts.reduce((s, p) => s + p.loss * p.weight, 0) / total,
       correct: parts.reduce((s, p) => s + p.correct, 0),
@@ -183,8 +191,10 @@ export class GradientPool {
     m: number,
   ): Promise<BatchStats> {
     const { grads, stats } = await this.gradients(x, y, w, m);
+    const lap = this.stopwatch();
     optimizer.applyGradients(this.applyOrder.map((i) => ({ name: this.vars[i].name, tensor: grads[i] })));
     tf.dispose(grads);
+    lap('apply');
     for (const r of this.replicas) r.stale = true;
     return stats;
   }
@@ -194,6 +204,18 @@ export class GradientPool {
     const closed = new Error('the gradient pool was closed');
     for (const r of this.replicas) r.failure ??= closed;
     await Promise.all(this.replicas.map((r) => r.channel.close(closed)));
+  }
+
+  /** lap(phase) adds the time since the previous lap to `timings[phase]`; lap(phase, ms) adds `ms`, no lap. */
+  private stopwatch(): (phase: string, ms?: number) => void {
+    const t = this.opts.timings;
+    let last = t ? performance.now() : 0;
+    return (phase, ms) => {
+      if (!t) return;
+      const now = ms === undefined ? performance.now() : last;
+      t[phase] = (t[phase] ?? 0) + (ms ?? now - last);
+      last = now;
+    };
   }
 
   private watch(worker: Worker, n: number): Replica {

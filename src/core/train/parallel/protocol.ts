@@ -47,4 +47,6 @@ export interface StepResult {
   stats: ShardStats;
   grads: Float32Array;
   tensors: number;
+  /** Milliseconds the worker spent on this step: assigning weights, the shard's passes, packing gradients. */
+  ms: { assign: number; compute: number; pack: number };
 }
