@@ -15,6 +15,7 @@ import { registerWasmReverse } from './wasm-reverse.ts';
 import { registerWasmSlice } from './wasm-slice.ts';
 import { registerWasmUnpack } from './wasm-unpack.ts';
 import { patchBatchNormLayer, registerWasmBatchNormTrain } from './wasm-batch-norm-train.ts';
+import { patchConv2DLayer } from './wasm-conv-layer.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -52,6 +53,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmUnpack();
   registerWasmBatchNormTrain();
   patchBatchNormLayer();
+  patchConv2DLayer();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
 }

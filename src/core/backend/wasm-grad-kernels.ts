@@ -98,6 +98,15 @@ export function conv2dInputGrad(
     const [, dh, dw] = dilated.shape;
     const before = [kh - 1 - top, kw - 1 - left];
     const after = [h + kh - 1 - dh - before[0], w + kw - 1 - dw - before[1]];
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    // The usual case (stride 1, odd kernel, 'same' or 'valid' forward): padding that the
+    // convolution's own 'same'/'valid' gives, so XNNPACK pads on the fly (no PadV2 copy).
+    if (inputGradDirect && sh === 1 && sw === 1) {
+      if (before.every((v) => v === 0) && after.every((v) => v === 0)) return tf.conv2d(dy, flipped, 1, 'valid');
+      const same = tf.backend_util.computeConv2DInfo(dy.shape, flipped.shape, 1, 1, 'same').padInfo;
+      if (same.top === before[0] && same.bottom === after[0] && same.left === before[1] && same.right === after[1])
+        return tf.conv2d(dy, flipped, 1, 'same');
+    }
     // Negative amounts mean "crop": pad with the positive part, then slice.
     const padded = tf.pad(dilated, [
       [0, 0],
@@ -105,14 +114,20 @@ export function conv2dInputGrad(
       [Math.max(0, before[1]), Math.max(0, after[1])],
       [0, 0],
     ]);
-    const cropped = tf.slice(
-      padded,
-      [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0],
-      [-1, h + kh - 1, w + kw - 1, -1],
-    );
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const crop = !inputGradDirect || before[0] < 0 || before[1] < 0 || after[0] < 0 || after[1] < 0;
+    const cropped = crop
+      ? tf.slice(padded, [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0], [-1, h + kh - 1, w + kw - 1, -1])
+      : padded;
     return tf.conv2d(cropped as tf.Tensor4D, flipped, 1, 'valid');
   });
+}
+
+/** Whether the input gradient skips PadV2/Slice where the convolution's own padding does (bench/train.ts --ab input-grad-pad). */
+let inputGradDirect = true;
+
+/** Switches the padding shortcut of the wasm input gradient on this thread; for the bench's same-run comparison. */
+export function setInputGradDirect(on: boolean): void {
+  inputGradDirect = on;
 }
 
 /** Inserts (s-1) zero rows/columns between the rows/columns of x. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
-import { setFilterGradMethod } from '../../../src/core/backend/wasm-grad-kernels.ts';
+import { setFilterGradMethod, setInputGradDirect } from '../../../src/core/backend/wasm-grad-kernels.ts';
 import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = {
@@ -21,6 +21,10 @@ const cases: Case[] = [
   // corrupts its heap with an explicit pad, an upstream bug outside these kernels.)
   { x: [2, 8, 6, 3], f: [3, 3, 3, 4], s: [2, 1], p: 'same' },
   { x: [2, 8, 6, 3], f: [3, 3, 3, 4], s: [1, 2], p: 'valid' },
+  // Stride 1: the input gradient as one 'same'/'valid' convolution (odd kernels), or pad + convolution (even).
+  { x: [2, 6, 7, 3], f: [5, 3, 3, 2], s: 1, p: 'same' },
+  { x: [2, 5, 5, 2], f: [1, 1, 2, 3], s: 1, p: 'valid' },
+  { x: [1, 6, 6, 2], f: [4, 4, 2, 2], s: 1, p: 'same' },
 ];
 
 /** Gradients of sum(conv2d(x, w)^2) w.r.t. x and w on the active backend. */
@@ -65,6 +69,32 @@ describe('wasm training kernels', () => {
       setFilterGradMethod('im2col');
     },
   );
+
+  it.each([true, false])('the input gradient matches the cpu backend with the padding shortcut %s', async (direct) => {
+    setInputGradDirect(direct);
+    for (const c of cases) {
+      const xv = tf.randomNormal(c.x, 0, 1, 'float32', 3).dataSync() as Float32Array;
+      const wv = tf.randomNormal(c.f, 0, 1, 'float32', 5).dataSync() as Float32Array;
+      const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
+      expect(maxRelDiff(wasm.dx, cpu.dx), JSON.stringify(c)).toBeLessThan(1e-4);
+      expect(wasm.leaked).toBe(0);
+    }
+    setInputGradDirect(true);
+  });
+
+  it("a stride-1 'same' input gradient runs as one convolution, without PadV2 or Slice", async () => {
+    const c = cases[0];
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 1);
+    const w = tf.randomNormal(c.f, 0, 1, 'float32', 2) as tf.Tensor4D;
+    const info = await tf.profile(() =>
+      tf.dispose(tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, 1, 'same').sum())(x)),
+    );
+    const names = info.kernels.map((k) => k.name);
+    expect(names).toContain('Conv2DBackpropInput');
+    expect(names).not.toContain('PadV2');
+    expect(names).not.toContain('Slice');
+    tf.dispose([x, w]);
+  });
 
   it("the convolution-gradient kernels registered on wasm are the project's (wasm-grad-kernels.ts), not stock ones", () => {
     // Stock tfjs-backend-wasm has no filter-gradient kernel and its own input-gradient one; the
