@@ -13,11 +13,11 @@ import { loadModelDir, loadTrainingState, saveModelDir } from '../model-io/model
 import { mulberry32, shuffleInPlace } from '../random.ts';
 import type { BatchSource } from '../input/batch-source.ts';
 import { accuracyOf, argmaxRows, predictAll } from './infer.ts';
-import { fillTargets } from '../input/batches.ts';
 import { balancedClassWeights } from './losses.ts';
 import { learningRateAt, type Schedule } from './schedule.ts';
 import { recalibrateBatchNorm } from './precise-bn.ts';
 import { startGradientPool } from './parallel/gradient-pool.ts';
+import { BatchFiller, batchPrefetch, type FilledBatch } from './batch-filler.ts';
 
 /** Clean training images used to re-estimate batch-norm statistics after each epoch. */
 const PRECISE_BN_IMAGES = 2048;
@@ -109,9 +109,7 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
   const n = req.train.count;
   const bs = config.batchSize;
   const batches = Math.ceil(n / bs);
-  const xBuf = new Float32Array(bs * req.train.featureSize);
-  const yBuf = new Float32Array(bs * classes);
-  const wBuf = new Float32Array(bs);
+  const filler = new BatchFiller(req.train, classes, bs, config.labelSmoothing, weights);
   let meta = buildMeta(req, model, state);
   let cancelled = false;
   const pool = await startGradientPool({ model, inputShape: req.inputShape, classes, loss: config.loss, workers });
@@ -129,17 +127,20 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
         correct = 0,
         binSum = 0,
         seen = 0;
+      const batchAt = (b: number) => filler.fill(order.subarray(b * bs, Math.min(n, (b + 1) * bs)), rng);
+      const prefetch = batchPrefetch();
+      let next: FilledBatch | null = null;
       for (let b = 0; b < batches; b++) {
         if (req.signal?.aborted) {
           cancelled = true;
           break;
         }
-        const idx = order.subarray(b * bs, Math.min(n, (b + 1) * bs));
-        const m = idx.length;
-        req.train.fill(idx, xBuf, rng);
-        fillTargets(req.train.labels, idx, classes, config.labelSmoothing, yBuf);
-        if (weights) for (let i = 0; i < m; i++) wBuf[i] = weights[req.train.labels[idx[i]]];
-        const { loss: lv, correct: cv, bin: bv } = await pool.step(optimizer, xBuf, yBuf, weights ? wBuf : null, m);
+        const { x, y, w, m } = next ?? batchAt(b);
+        const step = pool.step(optimizer, x, y, w, m);
+        // step() has computed the main thread's shard before it first waits: batch b+1 is
+        // augmented (same rng, same order) while the worker finishes batch b.
+        next = prefetch && b + 1 < batches ? batchAt(b + 1) : null;
+        const { loss: lv, correct: cv, bin: bv } = await step;
         lossSum += lv * m;
         correct += cv;
         binSum += bv;

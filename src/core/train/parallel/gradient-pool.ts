@@ -182,6 +182,8 @@ export class GradientPool {
   /**
    * One training step on rows 0..m-1: the same update optimizer.minimize() makes on the whole batch,
    * with the optimizer's slots created in minimize()'s variable order (checkpoints stay compatible).
+   * `x`, `y` and `w` are read only before the returned promise first waits (the workers' shards are
+   * sent and the main thread's is computed by then): the trainer fills its next batch meanwhile.
    */
   async step(
     optimizer: tf.Optimizer,
