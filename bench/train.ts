@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 2] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|batch-norm|both [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|batch-norm|lstm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
 import { setBatchNormTrainFused } from '../src/core/backend/wasm-batch-norm-train.ts';
+import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
@@ -191,6 +192,10 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
   'batch-norm': {
     set: setBatchNormTrainFused,
     off: 'stock training batch norm (moments + FusedBatchNorm and their gradients)',
+  },
+  lstm: {
+    set: setLstmFused,
+    off: 'stock tfjs-layers LSTM (per-timestep ops)',
   },
   both: {
     set: (on) => {

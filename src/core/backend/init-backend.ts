@@ -53,6 +53,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmUnpack();
   registerWasmBatchNormTrain();
   patchBatchNormLayer();
+  (await import('./wasm-lstm.ts')).registerWasmLstm(); // fused LSTM layer pass (bench/train.ts --ab lstm)
   patchConv2DLayer();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   return 'wasm';
