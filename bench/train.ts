@@ -9,6 +9,8 @@
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
  * the row's ratio is on/off. Rounds alternate because the machine's load drifts.
+ * --ab prefetch --ab-workers 2: batch prefetching (core/train/batch-filler.ts), which only
+ * pays with a gradient worker, so --ab-workers N runs both sides with N threads.
  *
  * Ours: the real trainer (trainModel) with the pipeline's defaults (batch 64, Adam,
  * label smoothing, class weights, augmentation), one epoch, no validation; timed
@@ -28,6 +30,7 @@ import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
 import { setBatchNormTrainFused } from '../src/core/backend/wasm-batch-norm-train.ts';
 import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
+import { setBatchPrefetch } from '../src/core/train/batch-filler.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
@@ -68,6 +71,7 @@ const { values } = parseArgs({
     ab: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     pairs: { type: 'string', default: '2' },
+    'ab-workers': { type: 'string', default: '1' },
   },
 });
 const n = Number(values.images);
@@ -197,6 +201,7 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
     set: setLstmFused,
     off: 'stock tfjs-layers LSTM (per-timestep ops)',
   },
+  prefetch: { set: setBatchPrefetch, off: 'each batch augmented just before its step' },
   both: {
     set: (on) => {
       setFilterGradMethod(on ? 'im2col' : 'conv');
@@ -215,7 +220,7 @@ async function abRows(lever: string): Promise<BenchRow[]> {
     for (let r = 0; r < Number(values.rounds); r++) {
       for (const on of r % 2 ? [true, false] : [false, true]) {
         l.set(on);
-        const ips = (await trainOurs(kind, {})).imagesPerSecond;
+        const ips = (await trainOurs(kind, { workers: Number(values['ab-workers']) })).imagesPerSecond;
         seen[on ? 'on' : 'off'].push(ips);
         console.log(`train-${kind} ${lever} ${on ? 'on ' : 'off'} round ${r + 1}: ${ips.toFixed(1)} images/s`);
       }
@@ -230,7 +235,7 @@ async function abRows(lever: string): Promise<BenchRow[]> {
       baseline: off,
       baselineName: `same trainer, ${l.off}`,
       speedup: speedup(on, off, true),
-      target: 'context only (one lever, one thread)',
+      target: `context only (one lever, ${values['ab-workers']} thread(s))`,
       met: null,
       notes: `median of ${values.rounds} alternating rounds each; on ${seen.on.map((v) => v.toFixed(1)).join(', ')}; off ${seen.off.map((v) => v.toFixed(1)).join(', ')}`,
     });
