@@ -157,7 +157,9 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
       }
       if (cancelled) break;
       // Moving BN statistics lag the weights; re-estimate them from clean training images.
-      await recalibrateBatchNorm(model, req.train, req.inputShape, order.subarray(0, Math.min(n, PRECISE_BN_IMAGES)));
+      // The gradient workers (if any) take their share of its batches: the same statistics, sooner.
+      const bnIdx = order.subarray(0, Math.min(n, PRECISE_BN_IMAGES));
+      await recalibrateBatchNorm(model, req.train, req.inputShape, bnIdx, undefined, pool.momentsHelpers());
       const val = req.validation ? await validate(model, req.validation, req.inputShape, classes, req.signal) : null;
       const rec: EpochRecord = {
         epoch,

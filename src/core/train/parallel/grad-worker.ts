@@ -10,22 +10,31 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../backend/init-backend.ts';
 import { serveRequests } from '../../worker-channel.ts';
-import type { GradWorkerInit, StepResult, ToGradWorker } from './protocol.ts';
+import { batchMoments, batchNormProbe } from '../precise-bn.ts';
+import type { GradWorkerInit, MomentsResult, StepResult, ToGradWorker } from './protocol.ts';
 import { assignPacked, packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
 
 const init = workerData as GradWorkerInit;
 
-async function start(): Promise<(m: Extract<ToGradWorker, { type: 'step' }>) => StepResult> {
+type Work = Exclude<ToGradWorker, { type: 'ready' }>;
+
+async function start(): Promise<(m: Work) => StepResult | MomentsResult> {
   await initBackend(init.backend);
   const model = await tf.models.modelFromJSON({ modelTopology: init.topology } as Parameters<
     typeof tf.models.modelFromJSON
   >[0]);
   tf.tidy(() => model.setWeights(model.weights.map((w, i) => tf.tensor(init.weights[i], w.read().shape))));
   const vars = trainableVariables(model);
-  // Synchronous on purpose: steps are answered strictly in the order they arrive.
+  let probe: tf.LayersModel | null = null;
+  // Synchronous on purpose: requests are answered strictly in the order they arrive.
   return (m) => {
     const t0 = performance.now();
     if (m.weights) assignPacked(vars, m.weights);
+    if (m.type === 'moments') {
+      probe ??= batchNormProbe(model);
+      if (!probe) throw new Error('the model has no batch-norm layer');
+      return { moments: batchMoments(probe, m.x, m.m, init.inputShape), tensors: tf.memory().numTensors };
+    }
     const t1 = performance.now();
     const { grads, stats } = shardGradients(model, vars, init.inputShape, init.classes, init.loss, m.shard);
     const t2 = performance.now();
@@ -42,12 +51,12 @@ replica.catch(() => undefined); // reported as the answer to the first request
 // Failures (building the replica included) are answered as errors rather than thrown:
 // the main thread turns them into a rejected step, and an uncaught exception would
 // make the wasm runtime dump its whole source to stderr.
-serveRequests<ToGradWorker, StepResult | null>(
+serveRequests<ToGradWorker, StepResult | MomentsResult | null>(
   parentPort!,
   async (m) => {
     const step = await replica;
     return m.type === 'ready' ? null : step(m);
   },
-  (r) => (r ? [r.grads.buffer as ArrayBuffer] : []),
+  (r) => (!r ? [] : 'grads' in r ? [r.grads.buffer as ArrayBuffer] : r.moments.map((a) => a.buffer as ArrayBuffer)),
   (e) => (e instanceof Error ? (e.stack ?? e.message) : String(e)),
 );

@@ -9,7 +9,16 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../backend/init-backend.ts';
-import type { GradWorkerInit, LossKind, Shard, ShardStats, StepResult, ToGradWorker } from './protocol.ts';
+import type { MomentsHelper } from '../precise-bn.ts';
+import type {
+  GradWorkerInit,
+  LossKind,
+  MomentsResult,
+  Shard,
+  ShardStats,
+  StepResult,
+  ToGradWorker,
+} from './protocol.ts';
 import { packTensors, shardGradients, trainableVariables } from './shard-gradients.ts';
 import { spawnSiblingWorker } from '../../spawn-sibling-worker.ts';
 import { WorkerChannel, WorkerError } from '../../worker-channel.ts';
@@ -28,7 +37,7 @@ export interface GradientPoolOptions {
 export type BatchStats = Omit<ShardStats, 'weight'>;
 
 interface Replica {
-  channel: WorkerChannel<ToGradWorker, StepResult | null>;
+  channel: WorkerChannel<ToGradWorker, StepResult | MomentsResult | null>;
   /** The first thing that went wrong with this replica: every later step fails with it. */
   failure: Error | null;
   /** True when the main model's trainable weights changed since this replica last got them. */
@@ -201,6 +210,19 @@ export class GradientPool {
     return stats;
   }
 
+  /**
+   * One helper per worker for precise-bn.ts: each computes batch-norm moments on its replica,
+   * first given the main model's current trainable weights if a step changed them.
+   */
+  momentsHelpers(): MomentsHelper[] {
+    return this.replicas.map((r) => async (x, m) => {
+      const weights = r.stale ? packTensors(this.vars) : null;
+      r.stale = false;
+      return ((await this.send(r, { type: 'moments', x, m, weights }, [x.buffer as ArrayBuffer])) as MomentsResult)
+        .moments;
+    });
+  }
+
   /** Terminates every worker; safe to call more than once, and after a failure. */
   async close(): Promise<void> {
     const closed = new Error('the gradient pool was closed');
@@ -225,7 +247,7 @@ export class GradientPool {
     worker.on('exit', () => {
       live--;
     });
-    const channel = new WorkerChannel<ToGradWorker, StepResult | null>(worker, {
+    const channel = new WorkerChannel<ToGradWorker, StepResult | MomentsResult | null>(worker, {
       exited: (code) => new Error(`training worker ${n} stopped unexpectedly (exit code ${code})`),
       crashed: (e) => new Error(`training worker ${n} crashed: ${e.message}`, { cause: e }),
     });
@@ -233,7 +255,11 @@ export class GradientPool {
   }
 
   /** Sends `msg` and resolves with the replica's answer; rejects at once if the replica already failed, and for good once it does. */
-  private send(r: Replica, msg: ToGradWorker, transfer: ArrayBuffer[] = []): Promise<StepResult | null> {
+  private send(
+    r: Replica,
+    msg: ToGradWorker,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<StepResult | MomentsResult | null> {
     if (r.failure) return Promise.reject(r.failure);
     return r.channel.request(msg, transfer).then(
       (reply) => {

@@ -40,7 +40,21 @@ export type ToGradWorker =
       shard: Shard;
       /** Trainable weights packed in `model.trainableWeights` order; absent when unchanged since the last step. */
       weights: Float32Array | null;
+    }
+  | {
+      /** Batch-norm input moments of `m` clean examples (precise-bn.ts's batchMoments), for the recalibration. */
+      type: 'moments';
+      x: Float32Array;
+      m: number;
+      /** As in 'step'. */
+      weights: Float32Array | null;
     };
+
+/** A 'moments' answer: batchMoments()'s arrays, and the worker's live tensor count. */
+export interface MomentsResult {
+  moments: Float32Array[];
+  tensors: number;
+}
 
 /** A step's answer: the shard's packed gradients, its stats, and the worker's live tensor count. */
 export interface StepResult {
