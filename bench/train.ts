@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 2] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|batch-norm|lstm|both [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|batch-norm|bn-relu|bn-loops|bn-all|lstm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -28,6 +28,8 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
 import { setBatchNormTrainFused } from '../src/core/backend/wasm-batch-norm-train.ts';
+import { setBatchNormLoopsBlocked } from '../src/core/backend/wasm-batch-norm-train.ts';
+import { setBatchNormReluFused } from '../src/core/backend/bn-relu-fusion.ts';
 import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { setBatchPrefetch } from '../src/core/train/batch-filler.ts';
@@ -202,6 +204,25 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
     off: 'stock tfjs-layers LSTM (per-timestep ops)',
   },
   prefetch: { set: setBatchPrefetch, off: 'each batch augmented just before its step' },
+  'bn-relu': {
+    set: setBatchNormReluFused,
+    off: 'batch norm and its ReLU as separate kernels (blocked batch-norm loops in both)',
+  },
+  'bn-loops': {
+    // Fusion off in both arms: the plain loops cannot fuse the ReLU.
+    set: (on) => {
+      setBatchNormReluFused(false);
+      setBatchNormLoopsBlocked(on);
+    },
+    off: 'plain batch-norm loops (ReLU unfused in both)',
+  },
+  'bn-all': {
+    set: (on) => {
+      setBatchNormReluFused(on);
+      setBatchNormLoopsBlocked(on);
+    },
+    off: 'plain batch-norm loops and an unfused ReLU',
+  },
   both: {
     set: (on) => {
       setFilterGradMethod(on ? 'im2col' : 'conv');

@@ -1,7 +1,9 @@
 /**
  * Training-mode batch norm (channels last) as two JavaScript kernels on the wasm
  * heap: the forward pass computes the batch's mean and variance and normalises
- * in three passes, and the backward pass gives dx, dgamma and dbeta in two.
+ * in two passes, and the backward pass gives dx, dgamma and dbeta in two
+ * (the loops: batch-norm-loops.ts, batch-norm-backward-loops.ts). With `relu`
+ * they also apply the ReLU that follows and its gradient (bn-relu-fusion.ts).
  * The stock layer builds it from moments (mean, subtract, square, mean, casts),
  * FusedBatchNorm and their gradients: about twenty full-size passes, each a
  * separate kernel (bench/train.ts --ab batch-norm compares the two in one run).
@@ -14,82 +16,25 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { attr, type KernelArgs } from './wasm-composite.ts';
 import type { WasmHeapBackend } from './wasm-heap.ts';
+import { channelMoments, foldScaleShift, scaleShift } from './batch-norm-loops.ts';
+import { batchNormBackwardLoops } from './batch-norm-backward-loops.ts';
+import { batchNormTrainBackward, batchNormTrainForward } from './batch-norm-plain.ts';
+import { markRectified, patchBatchNormReluFusion, reluFollows } from './bn-relu-fusion.ts';
 
 const FORWARD = 'FerBatchNormTrain';
 const BACKWARD = 'FerBatchNormTrainGrad';
 
-/** y, and the batch mean and (biased) variance per channel, of x viewed as [rows, c]. */
-export function batchNormTrainForward(
-  x: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  eps: number,
-  y: Float32Array,
-  mean: Float32Array,
-  variance: Float32Array,
-): void {
-  const c = gamma.length;
-  const rows = x.length / c;
-  const sum = new Float64Array(c);
-  for (let i = 0, o = 0; i < rows; i++, o += c) for (let k = 0; k < c; k++) sum[k] += x[o + k];
-  for (let k = 0; k < c; k++) mean[k] = sum[k] / rows;
-  // Two-pass variance: sum((x - mean)^2), as tf.moments computes it (no cancellation).
-  sum.fill(0);
-  for (let i = 0, o = 0; i < rows; i++, o += c)
-    for (let k = 0; k < c; k++) {
-      const d = x[o + k] - mean[k];
-      sum[k] += d * d;
-    }
-  const scale = new Float32Array(c);
-  const shift = new Float32Array(c);
-  for (let k = 0; k < c; k++) {
-    variance[k] = sum[k] / rows;
-    scale[k] = gamma[k] / Math.sqrt(variance[k] + eps);
-    shift[k] = beta[k] - mean[k] * scale[k];
-  }
-  for (let i = 0, o = 0; i < rows; i++, o += c) for (let k = 0; k < c; k++) y[o + k] = x[o + k] * scale[k] + shift[k];
-}
-
-/** dx, dgamma, dbeta of training-mode batch norm (see the file comment). */
-export function batchNormTrainBackward(
-  dy: Float32Array,
-  x: Float32Array,
-  mean: Float32Array,
-  variance: Float32Array,
-  gamma: Float32Array,
-  eps: number,
-  dx: Float32Array,
-  dgamma: Float32Array,
-  dbeta: Float32Array,
-): void {
-  const c = gamma.length;
-  const rows = x.length / c;
-  const sdy = new Float64Array(c);
-  const sdyx = new Float64Array(c);
-  for (let i = 0, o = 0; i < rows; i++, o += c) {
-    for (let k = 0; k < c; k++) {
-      const g = dy[o + k];
-      sdy[k] += g;
-      sdyx[k] += g * (x[o + k] - mean[k]);
-    }
-  }
-  // dx = a * dy + b * x + d per channel, folded from the formula above.
-  const a = new Float32Array(c);
-  const b = new Float32Array(c);
-  const d = new Float32Array(c);
-  for (let k = 0; k < c; k++) {
-    const rstd = 1 / Math.sqrt(variance[k] + eps);
-    dbeta[k] = sdy[k];
-    dgamma[k] = sdyx[k] * rstd;
-    a[k] = gamma[k] * rstd;
-    b[k] = (-gamma[k] * rstd * rstd * rstd * sdyx[k]) / rows;
-    d[k] = (-a[k] * sdy[k]) / rows - b[k] * mean[k];
-  }
-  for (let i = 0, o = 0; i < rows; i++, o += c)
-    for (let k = 0; k < c; k++) dx[o + k] = a[k] * dy[o + k] + b[k] * x[o + k] + d[k];
-}
-
 type Backend = WasmHeapBackend;
+
+let blocked = true;
+
+/**
+ * Blocked loops (batch-norm-loops.ts) or the plain ones they replaced, which cannot fuse the ReLU,
+ * on this thread (bench/train.ts --ab bn-loops); blocked by default.
+ */
+export function setBatchNormLoopsBlocked(on: boolean): void {
+  blocked = on;
+}
 
 function forwardKernel(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as Backend;
@@ -102,21 +47,27 @@ function forwardKernel(args: KernelArgs): TensorInfo[] {
     backend.makeOutput([c], 'float32'),
   ];
   const [y, mean, variance] = outs.map((o) => backend.typedArrayFromHeap(o));
-  batchNormTrainForward(
-    backend.typedArrayFromHeap(x),
+  const xv = backend.typedArrayFromHeap(x);
+  if (!blocked) {
+    const v = (t: TensorInfo) => backend.typedArrayFromHeap(t);
+    batchNormTrainForward(xv, v(gamma), v(beta), attr<number>(args.attrs, 'epsilon'), y, mean, variance);
+    return outs;
+  }
+  channelMoments(xv, c, mean, variance);
+  const { scale, shift } = foldScaleShift(
+    mean,
+    variance,
     backend.typedArrayFromHeap(gamma),
     backend.typedArrayFromHeap(beta),
     attr<number>(args.attrs, 'epsilon'),
-    y,
-    mean,
-    variance,
   );
+  scaleShift(xv, scale, shift, args.attrs?.relu === true, y);
   return outs;
 }
 
 function backwardKernel(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as Backend;
-  const { dy, x, mean, variance, gamma } = args.inputs as Record<string, TensorInfo>;
+  const { dy, x, mean, variance, gamma, beta } = args.inputs as Record<string, TensorInfo>;
   const c = gamma.shape[0];
   const outs = [
     backend.makeOutput(x.shape, 'float32'),
@@ -125,13 +76,19 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
   ];
   const [dx, dgamma, dbeta] = outs.map((o) => backend.typedArrayFromHeap(o));
   const v = (t: TensorInfo) => backend.typedArrayFromHeap(t);
-  batchNormTrainBackward(
+  if (!blocked) {
+    batchNormTrainBackward(v(dy), v(x), v(mean), v(variance), v(gamma), attr(args.attrs, 'epsilon'), dx, dgamma, dbeta);
+    return outs;
+  }
+  batchNormBackwardLoops(
     v(dy),
     v(x),
     v(mean),
     v(variance),
     v(gamma),
+    v(beta),
     attr<number>(args.attrs, 'epsilon'),
+    args.attrs?.relu === true,
     dx,
     dgamma,
     dbeta,
@@ -140,14 +97,16 @@ function backwardKernel(args: KernelArgs): TensorInfo[] {
 }
 
 /**
- * Training-mode batch norm over every axis but the last, on wasm: [y, mean, variance].
- * Differentiable in x, gamma and beta (mean and variance are returned for the moving averages).
+ * Training-mode batch norm over every axis but the last, on wasm: [y, mean, variance], y
+ * rectified (max(0, .)) when `relu`. Differentiable in x, gamma and beta (mean and variance
+ * are returned for the moving averages).
  */
 export function batchNormTrain(
   x: tf.Tensor,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   epsilon: number,
+  relu = false,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
   let stats: tf.Tensor1D[] = [];
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -155,16 +114,17 @@ export function batchNormTrain(
     const save = args[3] as tf.GradSaveFunc;
     const [y, mean, variance] = tf
       .engine()
-      .runKernel(FORWARD, { x: xi, gamma: g, beta: b }, { epsilon } as never) as tf.Tensor[];
-    save([xi, mean, variance, g]);
+      .runKernel(FORWARD, { x: xi, gamma: g, beta: b }, { epsilon, relu } as never) as tf.Tensor[];
+    save([xi, mean, variance, g, b]);
     stats = [tf.keep(mean) as tf.Tensor1D, tf.keep(variance) as tf.Tensor1D];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sm, sv, sg] = saved;
-        return tf
-          .engine()
-          .runKernel(BACKWARD, { dy, x: sx, mean: sm, variance: sv, gamma: sg }, { epsilon } as never) as tf.Tensor[];
+        const [sx, sm, sv, sg, sb] = saved;
+        return tf.engine().runKernel(BACKWARD, { dy, x: sx, mean: sm, variance: sv, gamma: sg, beta: sb }, {
+          epsilon,
+          relu,
+        } as never) as tf.Tensor[];
       },
     };
   });
@@ -209,11 +169,13 @@ let patched = false;
  * Makes every BatchNormalization layer use batchNormTrain for its training-mode
  * forward pass on wasm (channels last, scale and center on, float32); inference,
  * other backends and other layouts keep the stock code. The moving averages are
- * updated exactly as the stock layer does. Idempotent.
+ * updated exactly as the stock layer does. A ReLU activation layer right after is fused
+ * where bn-relu-fusion.ts says it is safe. Idempotent.
  */
 export function patchBatchNormLayer(): void {
   if (patched) return;
   patched = true;
+  patchBatchNormReluFusion();
   const probe = tf.layers.batchNormalization({});
   const proto = Object.getPrototypeOf(probe) as BatchNormLayer;
   const stock = proto.call;
@@ -232,12 +194,14 @@ export function patchBatchNormLayer(): void {
     ) {
       return stock.call(this, inputs, kwargs);
     }
-    return tf.tidy(() => {
+    const relu = blocked && reluFollows(this);
+    const out = tf.tidy(() => {
       const [y, mean, variance] = batchNormTrain(
         x,
         this.gamma.read() as tf.Tensor1D,
         this.beta.read() as tf.Tensor1D,
         this.epsilon,
+        relu,
       );
       for (const [v, value] of [
         [this.movingMean, mean],
@@ -251,5 +215,7 @@ export function patchBatchNormLayer(): void {
       tf.dispose([mean, variance]);
       return y;
     });
+    if (relu) markRectified(out);
+    return out;
   };
 }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
+import { setBatchNormReluFused } from '../../../src/core/backend/bn-relu-fusion.ts';
+import { batchNormTrain } from '../../../src/core/backend/wasm-batch-norm-train.ts';
+import { buildCnn } from '../../../src/core/models/cnn.ts';
 import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Run = {
@@ -89,5 +92,134 @@ describe('fused training batch norm on wasm', () => {
     expect(await names(false)).toContain('FusedBatchNorm');
     x.dispose();
     layer.dispose();
+  });
+});
+
+type Grads = { y: Float32Array; dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array };
+
+/** relu(batch norm(x)) and its gradients for sum(y * w), by `bnRelu`, on random x, gamma, beta (beta around betaMean). */
+function reluStep(
+  shape: number[],
+  betaMean: number,
+  bnRelu: (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor,
+): Grads {
+  const c = shape[shape.length - 1];
+  return tf.tidy(() => {
+    const x = tf.tensor(rand(shape, 11, 1), shape);
+    const gamma = tf.tensor1d(rand([c], 12, 1));
+    const beta = tf.tensor1d(rand([c], 13, betaMean));
+    const w = tf.tensor(rand(shape, 14), shape);
+    const y = bnRelu(x, gamma, beta);
+    const [dx, dgamma, dbeta] = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(bnRelu(a, g as tf.Tensor1D, b as tf.Tensor1D), w)),
+    )([x, gamma, beta]);
+    const v = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    return { y: v(y), dx: v(dx), dgamma: v(dgamma), dbeta: v(dbeta) };
+  });
+}
+
+const EPS = 1e-3;
+const fusedOnWasm = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => {
+  const [y, mean, variance] = batchNormTrain(x, g, b, EPS, true);
+  tf.dispose([mean, variance]);
+  return y;
+};
+const stockOps = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => {
+  const { mean, variance } = tf.moments(
+    x,
+    x.shape.slice(0, -1).map((_, i) => i),
+  );
+  return tf.relu(tf.batchNorm(x, mean, variance, b, g, EPS));
+};
+
+/** Gradients of a small seeded CNN's loss on one batch, and the kernels the step ran. */
+async function cnnGradients(fused: boolean): Promise<{ grads: Float32Array[]; kernels: string[] }> {
+  setBatchNormReluFused(fused);
+  const model = buildCnn([8, 8, 1], 3, { stages: [[4], [6, 5]], dropout: 0, seed: 3 });
+  const x = tf.tensor(rand([4, 8, 8, 1], 21), [4, 8, 8, 1]);
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3));
+  let grads: Float32Array[] = [];
+  const profile = await tf.profile(() => {
+    const { value, grads: g } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+    );
+    grads = Object.values(g).map((t) => t.dataSync() as Float32Array);
+    tf.dispose([value, ...Object.values(g)]);
+  });
+  setBatchNormReluFused(true);
+  tf.dispose([x, labels]);
+  model.dispose();
+  return { grads, kernels: profile.kernels.map((k) => k.name) };
+}
+
+describe('batch norm + ReLU fused on wasm', () => {
+  beforeAll(async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+  });
+
+  it.each([
+    [[2, 5, 5, 3], 0],
+    [[4, 6, 6, 16], 0],
+    [[8, 4], 0.5],
+    [[3, 7, 5], -1.5],
+    [[64, 6], -3],
+    [[16, 9, 9, 1], 0],
+  ])(
+    'matches relu(batchNorm(moments)) of stock ops on the cpu backend: shape %j, beta around %d',
+    async (shape, betaMean) => {
+      await tf.setBackend('wasm');
+      const wasm = reluStep(shape, betaMean, fusedOnWasm);
+      await tf.setBackend('cpu');
+      const cpu = reluStep(shape, betaMean, stockOps);
+      await tf.setBackend('wasm');
+      const zeros = cpu.y.filter((v) => v === 0).length / cpu.y.length;
+      // Negative-heavy rows: most outputs are clamped and most of dy is masked.
+      if (betaMean <= -1.5) expect(zeros).toBeGreaterThan(0.8);
+      for (const k of ['y', 'dx', 'dgamma', 'dbeta'] as const) {
+        expect(wasm[k].length, k).toBe(cpu[k].length);
+        expect(maxRelDiff(wasm[k], cpu[k]), k).toBeLessThan(1e-4);
+      }
+    },
+  );
+
+  it("gives a CNN's gradients within 1e-4 of the unfused step, without Relu kernels or extra tensors left", async () => {
+    const before = tf.memory().numTensors;
+    const off = await cnnGradients(false);
+    const mid = tf.memory().numTensors;
+    const on = await cnnGradients(true);
+    // The unfused step leaves one tensor of its own behind (in tfjs-layers); the fused one no more.
+    expect(tf.memory().numTensors - mid).toBe(mid - before);
+    expect(off.kernels).toContain('Relu');
+    expect(on.kernels).not.toContain('Relu');
+    expect(on.kernels).not.toContain('Step');
+    expect(on.kernels).toContain('FerAlias');
+    expect(on.grads.length).toBe(off.grads.length);
+    for (let i = 0; i < on.grads.length; i++) {
+      let scale = 0;
+      for (const v of off.grads[i]) scale = Math.max(scale, Math.abs(v));
+      let diff = 0;
+      for (let j = 0; j < on.grads[i].length; j++) diff = Math.max(diff, Math.abs(on.grads[i][j] - off.grads[i][j]));
+      expect(diff / scale, `gradient ${i}`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('keeps the ReLU out of a batch norm whose output is also read elsewhere, or that is applied on its own', () => {
+    const input = tf.input({ shape: [3, 3, 2] });
+    const bnLayer = tf.layers.batchNormalization();
+    const bn = bnLayer.apply(input) as tf.SymbolicTensor;
+    const act = tf.layers.activation({ activation: 'relu' }).apply(bn) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: [bn, act] });
+    const x = tf.tensor(rand([2, 3, 3, 2], 31), [2, 3, 3, 2]);
+    const [yBn, yAct] = model.apply(x, { training: true }) as tf.Tensor[];
+    expect(yBn.min().dataSync()[0]).toBeLessThan(0);
+    expect(yAct.min().dataSync()[0]).toBe(0);
+    // The CNN's first batch norm, called outside the model: plain batch norm, negatives kept.
+    const cnn = buildCnn([4, 4, 1], 2, { stages: [[3]], seed: 2 });
+    const h = cnn.layers[0].apply(tf.tensor(rand([2, 4, 4, 1], 32), [2, 4, 4, 1])) as tf.Tensor;
+    const direct = cnn.layers[1].apply(h, { training: true }) as tf.Tensor;
+    expect(direct.min().dataSync()[0]).toBeLessThan(0);
+    tf.dispose([x, yBn, yAct, h, direct]);
+    model.dispose();
+    cnn.dispose();
   });
 });
