@@ -1,5 +1,5 @@
 /**
- * Conv2DBackpropFilter as im2col + one XNNPACK matrix product. The transposed
+ * Conv2DBackpropFilter as im2col + XNNPACK matrix products. The transposed
  * forward convolution (conv2dFilterGrad in wasm-grad-kernels.ts) hands XNNPACK a
  * convolution whose kernel is the whole image and whose output is 3x3, a shape
  * it runs at well under half its forward speed (bench/train.ts --ab filter-grad
@@ -11,6 +11,17 @@
  * product, XNNPACK's fast path, whose [KH*KW*Ci, Co] result already is the
  * filter layout. With cols the other way round, XNNPACK packs (copies) the big
  * operand on every call, and the product ran about 2x slower.
+ *
+ * cols is written from a channel-major copy of x ([Ci, N, H, W], one native
+ * transpose; x itself when Ci = 1): for a stride-1 convolution whose output is
+ * as wide as its input, each row of cols is then, per image, one contiguous
+ * copy of x shifted by the kernel offset, plus a few zeroed borders, instead of
+ * an element-by-element gather (im2colT, kept as the bench's comparison).
+ * The batch is cut into chunks of images, one product each, summed: cols stays
+ * small and in cache, and so does each slice of dy that XNNPACK packs; with one
+ * product over the batch the first layer's [9, N*H*W] x [N*H*W, Co] streamed its
+ * packed dy from memory once per 4-row tile. scripts/conv-grad-bench.ts times
+ * the variants per layer shape; bench/train.ts --ab filter-grad-layout the step.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
@@ -76,35 +87,196 @@ export function im2colT(x: Float32Array, cols: Float32Array, info: ConvInfo): vo
   }
 }
 
+/**
+ * Writes the transposed im2col rows of images [b0, b1) into `cols` ([KH*KW*Ci, (b1-b0)*OH*OW], row-major)
+ * from x in channel-major layout ([Ci, N, H, W]): each destination row then reads one contiguous input
+ * row per output row (stride 1), and writes one contiguous run per image, instead of a strided gather.
+ */
+export function im2colTChannelMajor(
+  xT: Float32Array,
+  cols: Float32Array,
+  info: ConvInfo,
+  b0: number,
+  b1: number,
+): void {
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const q = oh * ow;
+  const pc = (b1 - b0) * q;
+  const contiguous = sh === 1 && sw === 1 && ow === w;
+  for (let j = 0; j < kw; j++) {
+    const off = j * dw - left;
+    // Output columns whose input column lies inside the image: [a0, a1).
+    const a0 = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+    const a1 = Math.max(a0, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
+    for (let i = 0; i < kh; i++) {
+      for (let k = 0; k < c; k++) {
+        let d = ((i * kw + j) * c + k) * pc;
+        if (contiguous) {
+          // One image's valid rows are one contiguous run in xT and in cols (shifted by `off`): one native copy,
+          // then the columns and rows that fall outside the image are zeroed.
+          const r0 = Math.min(oh, Math.max(0, top - i * dh));
+          const r1 = Math.max(r0, Math.min(oh, h + top - i * dh));
+          for (let b = b0; b < b1; b++, d += q) {
+            let src = (k * n + b) * h * w + (r0 + i * dh - top) * w + off;
+            let dst = d + r0 * ow;
+            let end = src + (r1 - r0) * ow;
+            // Elements before/after xT only land in columns zeroed below.
+            if (src < 0) {
+              dst -= src;
+              src = 0;
+            }
+            if (end > xT.length) end = xT.length;
+            if (end > src) cols.set(xT.subarray(src, end), dst);
+            cols.fill(0, d, d + r0 * ow);
+            cols.fill(0, d + r1 * ow, d + q);
+            for (let r = r0, e = d + r0 * ow; r < r1; r++, e += ow) {
+              for (let s = 0; s < a0; s++) cols[e + s] = 0;
+              for (let s = a1; s < ow; s++) cols[e + s] = 0;
+            }
+          }
+          continue;
+        }
+        for (let b = b0; b < b1; b++) {
+          const img = (k * n + b) * h * w + off;
+          for (let r = 0; r < oh; r++, d += ow) {
+            const y = r * sh + i * dh - top;
+            if (y < 0 || y >= h) {
+              for (let s = 0; s < ow; s++) cols[d + s] = 0;
+              continue;
+            }
+            for (let s = 0; s < a0; s++) cols[d + s] = 0;
+            for (let s = a1; s < ow; s++) cols[d + s] = 0;
+            const src = img + y * w;
+            if (sw === 1) for (let s = a0; s < a1; s++) cols[d + s] = xT[src + s];
+            else for (let s = a0; s < a1; s++) cols[d + s] = xT[src + s * sw];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** How the filter gradient builds its products (bench/train.ts --ab and scripts/conv-grad-bench.ts compare them). */
+export interface FilterGradOptions {
+  /** 'cm': im2col from a channel-major copy of x; 'nhwc': the strided gather from x itself. */
+  layout: 'cm' | 'nhwc';
+  /**
+   * Images per product are chosen so that the cols chunk holds about this many floats (products summed
+   * in JavaScript); 0: one product over the whole batch. Smaller products keep cols and the slice of dy
+   * that XNNPACK packs in cache, and cols no longer needs batch-sized memory.
+   */
+  chunkFloats: number;
+}
+
+const options: FilterGradOptions = { layout: 'cm', chunkFloats: 1 << 20 };
+
+/** Sets filter-gradient options on this thread; for the bench's same-run comparisons and the tests. */
+export function setFilterGradOptions(o: Partial<FilterGradOptions>): FilterGradOptions {
+  const before = { ...options };
+  Object.assign(options, o);
+  return before;
+}
+
+interface Backend extends WasmHeapBackend {
+  incRef(dataId: object): void;
+  disposeData(dataId: object): boolean;
+  makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): TensorInfo;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number }; delete(dataId: object): boolean };
+  wasm: { tfjs: { disposeData(id: number): void } };
+}
+
+/**
+ * A tensor that views `shape` floats of the heap at byte `offset` (inside another tensor's storage).
+ * It must be released with `release`, never disposed: disposing would free memory it does not own.
+ * Each alias gets a fresh id, so XNNPACK's operator cache (keyed by the weights' id) never reuses one.
+ */
+function alias(backend: Backend, offset: number, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32', offset);
+}
+
+function release(backend: Backend, info: TensorInfo): void {
+  const { id } = backend.dataIdMap.get(info.dataId);
+  backend.wasm.tfjs.disposeData(id); // frees XNNPACK operators cached on it, not the memory
+  backend.dataIdMap.delete(info.dataId);
+}
+
+/** The stock XNNPACK product a [M, K] . b [K, N] (a fresh [1, M, N] output). */
+function matMul(backend: Backend, a: TensorInfo, b: TensorInfo): TensorInfo {
+  const kernel = tf.getKernel('BatchMatMul', 'wasm');
+  if (!kernel) throw new Error('no BatchMatMul kernel on wasm');
+  return kernel.kernelFunc({
+    inputs: { a, b },
+    backend: backend as never,
+    attrs: { transposeA: false, transposeB: false },
+  }) as TensorInfo;
+}
+
 /** dW on the wasm backend, or null when the input is not float32 (the caller falls back). */
 export function im2colFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo | null {
   const xInfo = args.inputs.x as TensorInfo;
   const dyInfo = args.inputs.dy as TensorInfo;
   if (xInfo.dtype !== 'float32' || dyInfo.dtype !== 'float32') return null;
-  const backend = args.backend as WasmHeapBackend & {
-    incRef(dataId: object): void;
-    makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): TensorInfo;
-  };
-  const p = info.batchSize * info.outHeight * info.outWidth;
+  const backend = args.backend as Backend;
+  const n = info.batchSize;
+  const q = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  // Allocate before taking views: allocation can grow (and detach) the heap.
-  const colsInfo = backend.makeOutput([k, p], 'float32');
-  im2colT(backend.typedArrayFromHeap(xInfo), backend.typedArrayFromHeap(colsInfo), info);
-  // The wrapper owns the fresh cols buffer (disposing it frees it); dy gets an extra reference, released with its wrapper.
-  const cols = tf.engine().makeTensorFromTensorInfo(colsInfo) as tf.Tensor2D;
-  backend.incRef(dyInfo.dataId);
-  const dy = tf.engine().makeTensorFromTensorInfo(dyInfo);
-  try {
-    const dw = tf.tidy(() => {
-      const dw2d = tf.matMul(cols, tf.reshape(dy, [p, info.outChannels]));
-      return tf.reshape(dw2d, [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
-    });
-    // Copied out as runComposite does (dW is small: KH*KW*Ci*Co floats).
-    const out = backend.makeOutput(dw.shape.slice(), 'float32', undefined, dw.dataSync() as Float32Array);
-    dw.dispose();
-    return out;
-  } finally {
-    cols.dispose();
-    dy.dispose();
+  const co = info.outChannels;
+  const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, co];
+  const chunked = options.layout === 'cm' && options.chunkFloats > 0;
+  const nb = chunked ? Math.max(1, Math.min(n, Math.floor(options.chunkFloats / (k * q)))) : n;
+  // Channel-major x: with one channel it is x itself; else one native transpose (x is small next to cols).
+  let xT: tf.Tensor | null = null;
+  if (options.layout === 'cm' && info.inChannels > 1) {
+    backend.incRef(xInfo.dataId);
+    const x = tf.engine().makeTensorFromTensorInfo(xInfo);
+    xT = tf.transpose(x, [3, 0, 1, 2]);
+    x.dispose();
   }
+  const xTInfo = xT ? { dataId: xT.dataId, shape: xT.shape, dtype: 'float32' as const } : xInfo;
+  // Allocate before taking views: allocation can grow (and detach) the heap.
+  const colsInfo = backend.makeOutput([k, nb * q], 'float32');
+  const colsOffset = backend.dataIdMap.get(colsInfo.dataId).memoryOffset;
+  const dyOffset = backend.dataIdMap.get(dyInfo.dataId).memoryOffset;
+  const acc = nb < n ? new Float32Array(k * co) : null;
+  let result: TensorInfo | null = null;
+  try {
+    for (let b0 = 0; b0 < n; b0 += nb) {
+      const b1 = Math.min(n, b0 + nb);
+      const pc = (b1 - b0) * q;
+      const cols = backend.typedArrayFromHeap(colsInfo);
+      if (options.layout === 'cm') im2colTChannelMajor(backend.typedArrayFromHeap(xTInfo), cols, info, b0, b1);
+      else im2colT(backend.typedArrayFromHeap(xInfo), cols, info);
+      const a = pc === nb * q ? colsInfo : alias(backend, colsOffset, [k, pc]);
+      const b = nb === n ? { ...dyInfo, shape: [pc, co] } : alias(backend, dyOffset + b0 * q * co * 4, [pc, co]);
+      const out = matMul(backend, a, b);
+      if (a !== colsInfo) release(backend, a);
+      if (nb < n) release(backend, b);
+      if (!acc) {
+        result = { ...out, shape: filterShape };
+        break;
+      }
+      const part = backend.typedArrayFromHeap(out);
+      for (let i = 0; i < acc.length; i++) acc[i] += part[i];
+      backend.disposeData(out.dataId);
+    }
+  } finally {
+    backend.disposeData(colsInfo.dataId);
+    xT?.dispose();
+  }
+  return result ?? backend.makeOutput(filterShape, 'float32', undefined, acc ?? undefined);
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { setFilterGradMethod, setInputGradDirect } from '../../../src/core/backend/wasm-grad-kernels.ts';
+import { setFilterGradOptions } from '../../../src/core/backend/wasm-im2col-filter-grad.ts';
 import { maxRelDiff, onWasmAndCpu } from './backend-compare.ts';
 
 type Case = {
@@ -25,6 +26,10 @@ const cases: Case[] = [
   { x: [2, 6, 7, 3], f: [5, 3, 3, 2], s: 1, p: 'same' },
   { x: [2, 5, 5, 2], f: [1, 1, 2, 3], s: 1, p: 'valid' },
   { x: [1, 6, 6, 2], f: [4, 4, 2, 2], s: 1, p: 'same' },
+  // Three images: chunks of two leave a remainder; one channel uses x itself as the channel-major copy.
+  { x: [3, 6, 5, 2], f: [3, 3, 2, 4], s: 1, p: 'same' },
+  { x: [3, 5, 5, 1], f: [3, 3, 1, 3], s: 1, p: 'same' },
+  { x: [3, 7, 6, 1], f: [3, 2, 1, 2], s: [2, 1], p: 'valid' },
 ];
 
 /** Gradients of sum(conv2d(x, w)^2) w.r.t. x and w on the active backend. */
@@ -35,7 +40,8 @@ function convGrads(
 ): { dx: Float32Array; dw: Float32Array; leaked: number } {
   const x = tf.tensor4d(xv, c.x);
   const w = tf.tensor4d(wv, c.f);
-  const before = tf.memory().numTensors;
+  const dataIds = () => tf.backend().numDataIds();
+  const before = tf.memory().numTensors + dataIds();
   const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
     tf
       .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p)
@@ -44,7 +50,8 @@ function convGrads(
   )([x, w]);
   const out = { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
   tf.dispose([dx, dw]);
-  const leaked = tf.memory().numTensors - before;
+  // Engine tensors and backend buffers (the im2col kernel allocates and aliases heap memory outside the engine).
+  const leaked = tf.memory().numTensors + dataIds() - before;
   tf.dispose([x, w]);
   return { ...out, leaked };
 }
@@ -80,6 +87,31 @@ describe('wasm training kernels', () => {
       expect(wasm.leaked).toBe(0);
     }
     setInputGradDirect(true);
+  });
+
+  // The im2col filter gradient's variants: the strided gather, channel-major cols in one product, in products of one
+  // image, and in products of two images (the last chunk smaller).
+  const variants = [
+    { name: 'gather', layout: 'nhwc', images: 0 },
+    { name: 'channel-major', layout: 'cm', images: 0 },
+    { name: 'chunks of 1', layout: 'cm', images: 1 },
+    { name: 'chunks of 2', layout: 'cm', images: 2 },
+  ] as const;
+  it.each(variants)('the im2col filter gradient matches the cpu backend: $name', async (v) => {
+    try {
+      for (const c of cases) {
+        const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.p);
+        const perImage = c.f[0] * c.f[1] * c.f[2] * info.outHeight * info.outWidth;
+        setFilterGradOptions({ layout: v.layout, chunkFloats: v.images * perImage });
+        const xv = tf.randomNormal(c.x, 0, 1, 'float32', 13).dataSync() as Float32Array;
+        const wv = tf.randomNormal(c.f, 0, 1, 'float32', 17).dataSync() as Float32Array;
+        const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
+        expect(maxRelDiff(wasm.dw, cpu.dw), JSON.stringify(c)).toBeLessThan(1e-4);
+        expect(wasm.leaked).toBe(0);
+      }
+    } finally {
+      setFilterGradOptions({ layout: 'cm', chunkFloats: 1 << 20 });
+    }
   });
 
   it("a stride-1 'same' input gradient runs as one convolution, without PadV2 or Slice", async () => {
