@@ -22,6 +22,8 @@ const act = (v: number, hard: boolean): number => {
   const y = 0.2 * v + 0.5;
   return y < 0 ? 0 : y > 1 ? 1 : y;
 };
+/** tanh through one exp: V8's Math.tanh is slower than its Math.exp (measured by a scratch loop over 1e6 floats). */
+const tanh = (v: number): number => 1 - 2 / (1 + Math.exp(2 * v));
 const actGrad = (a: number, hard: boolean): number => (hard ? (a > 0 && a < 1 ? 0.2 : 0) : a * (1 - a));
 
 /**
@@ -52,7 +54,7 @@ export function lstmStepForward(
     for (let k = 0; k < H; k++) {
       const i = act(gates[go + k], hard);
       const f = act(gates[go + H + k], hard);
-      const g = Math.tanh(gates[go + 2 * H + k]);
+      const g = tanh(gates[go + 2 * H + k]);
       const o = act(gates[go + 3 * H + k], hard);
       const cc = (cPrev ? f * cPrev[so + k] : 0) + i * g;
       gates[go + k] = i;
@@ -60,7 +62,7 @@ export function lstmStepForward(
       gates[go + 2 * H + k] = g;
       gates[go + 3 * H + k] = o;
       c[so + k] = cc;
-      h[so + k] = o * Math.tanh(cc);
+      h[so + k] = o * tanh(cc);
     }
   }
 }
@@ -91,7 +93,7 @@ export function lstmStepBackward(
       const f = gates[go + H + k];
       const g = gates[go + 2 * H + k];
       const o = gates[go + 3 * H + k];
-      const tc = Math.tanh(c[so + k]);
+      const tc = tanh(c[so + k]);
       const d = dh[so + k];
       const dcv = (dc ? dc[so + k] : 0) + d * o * (1 - tc * tc);
       dz[go + k] = dcv * g * actGrad(i, hard);

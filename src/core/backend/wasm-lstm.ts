@@ -69,10 +69,11 @@ function backward(dy: tf.Tensor, saved: tf.Tensor[], shape: number[], opts: Fuse
       ),
       [B * T, H],
     );
+    // Transposed explicitly: plain products are XNNPACK's, without wasm-matmul.ts's composite copy.
     return [
-      tf.reshape(tf.matMul(dZ, w, false, true), [B, T, D]),
-      tf.matMul(x2, dZ, true, false),
-      tf.matMul(hPrev, dZ, true, false),
+      tf.reshape(tf.matMul(dZ, tf.transpose(w)), [B, T, D]),
+      tf.matMul(tf.transpose(x2), dZ),
+      tf.matMul(tf.transpose(hPrev), dZ),
       tf.sum(dZ, 0),
     ];
   });
