@@ -1,7 +1,8 @@
 /**
  * The backward loops of the training batch norm (see batch-norm-loops.ts for why they are
- * row-blocked and channel-grouped). Groups of two channels here: the backward keeps six
- * constants per channel, and four channels' worth would not fit V8's sixteen float registers.
+ * row-blocked and channel-grouped), four channels a group: the dx pass keeps 24 constants, more
+ * than V8's sixteen float registers, but the spilled ones are L1 loads off the critical path and
+ * still beat two-channel groups (measured by bench/batch-norm-loops.ts).
  * Timed by bench/batch-norm-loops.ts.
  */
 import { blockStep, foldScaleShift } from './batch-norm-loops.ts';
@@ -36,52 +37,8 @@ export function batchNormBackwardLoops(
   }
   const sg = new Float64Array(c);
   const sgx = new Float64Array(c);
+  maskedSums(dy, x, mean, scale, shift, sg, sgx);
   const step = blockStep(c);
-  for (let b0 = 0; b0 < n; b0 += step) {
-    const end = Math.min(n, b0 + step);
-    for (let k = 0; k < c; k += 2) {
-      if (k + 1 === c) {
-        const m0 = mean[k],
-          a0 = scale[k],
-          t0 = shift[k];
-        let s0 = 0,
-          p0 = 0;
-        for (let o = b0 + k; o < end; o += c) {
-          const v = x[o];
-          const g0 = dy[o] * +(v * a0 + t0 > 0);
-          s0 += g0;
-          p0 += g0 * (v - m0);
-        }
-        sg[k] += s0;
-        sgx[k] += p0;
-        break;
-      }
-      const m0 = mean[k],
-        m1 = mean[k + 1],
-        a0 = scale[k],
-        a1 = scale[k + 1],
-        t0 = shift[k],
-        t1 = shift[k + 1];
-      let s0 = 0,
-        s1 = 0,
-        p0 = 0,
-        p1 = 0;
-      for (let o = b0 + k; o < end; o += c) {
-        const v0 = x[o],
-          v1 = x[o + 1];
-        const g0 = dy[o] * +(v0 * a0 + t0 > 0);
-        const g1 = dy[o + 1] * +(v1 * a1 + t1 > 0);
-        s0 += g0;
-        s1 += g1;
-        p0 += g0 * (v0 - m0);
-        p1 += g1 * (v1 - m1);
-      }
-      sg[k] += s0;
-      sg[k + 1] += s1;
-      sgx[k] += p0;
-      sgx[k + 1] += p1;
-    }
-  }
   const fa = new Float64Array(c);
   const fb = new Float64Array(c);
   const fd = new Float64Array(c);
@@ -93,22 +50,10 @@ export function batchNormBackwardLoops(
     fb[k] = (-gamma[k] * rstd * rstd * rstd * sgx[k]) / rows;
     fd[k] = (-fa[k] * sg[k]) / rows;
   }
+  const c4 = c - (c % 4);
   for (let b0 = 0; b0 < n; b0 += step) {
     const end = Math.min(n, b0 + step);
-    for (let k = 0; k < c; k += 2) {
-      if (k + 1 === c) {
-        const m0 = mean[k],
-          a0 = scale[k],
-          t0 = shift[k],
-          f0 = fa[k],
-          e0 = fb[k],
-          d0 = fd[k];
-        for (let o = b0 + k; o < end; o += c) {
-          const v = x[o];
-          dx[o] = f0 * dy[o] * +(v * a0 + t0 > 0) + e0 * (v - m0) + d0;
-        }
-        break;
-      }
+    for (let k = 0; k < c4; k += 4) {
       const m0 = mean[k],
         a0 = scale[k],
         t0 = shift[k],
@@ -121,12 +66,122 @@ export function batchNormBackwardLoops(
         f1 = fa[k + 1],
         e1 = fb[k + 1],
         d1 = fd[k + 1];
+      const m2 = mean[k + 2],
+        a2 = scale[k + 2],
+        t2 = shift[k + 2],
+        f2 = fa[k + 2],
+        e2 = fb[k + 2],
+        d2 = fd[k + 2];
+      const m3 = mean[k + 3],
+        a3 = scale[k + 3],
+        t3 = shift[k + 3],
+        f3 = fa[k + 3],
+        e3 = fb[k + 3],
+        d3 = fd[k + 3];
       for (let o = b0 + k; o < end; o += c) {
         const v0 = x[o],
-          v1 = x[o + 1];
+          v1 = x[o + 1],
+          v2 = x[o + 2],
+          v3 = x[o + 3];
         dx[o] = f0 * dy[o] * +(v0 * a0 + t0 > 0) + e0 * (v0 - m0) + d0;
         dx[o + 1] = f1 * dy[o + 1] * +(v1 * a1 + t1 > 0) + e1 * (v1 - m1) + d1;
+        dx[o + 2] = f2 * dy[o + 2] * +(v2 * a2 + t2 > 0) + e2 * (v2 - m2) + d2;
+        dx[o + 3] = f3 * dy[o + 3] * +(v3 * a3 + t3 > 0) + e3 * (v3 - m3) + d3;
       }
+    }
+    for (let k = c4; k < c; k++) {
+      const m0 = mean[k],
+        a0 = scale[k],
+        t0 = shift[k],
+        f0 = fa[k],
+        e0 = fb[k],
+        d0 = fd[k];
+      for (let o = b0 + k; o < end; o += c) {
+        const v = x[o];
+        dx[o] = f0 * dy[o] * +(v * a0 + t0 > 0) + e0 * (v - m0) + d0;
+      }
+    }
+  }
+}
+
+/** sg += sum(g), sgx += sum(g * (x - mean)) per channel, g = dy * +(x * scale + shift > 0); four channels a group. */
+function maskedSums(
+  dy: Float32Array,
+  x: Float32Array,
+  mean: Float32Array,
+  scale: Float32Array,
+  shift: Float32Array,
+  sg: Float64Array,
+  sgx: Float64Array,
+): void {
+  const c = mean.length;
+  const n = x.length;
+  const step = blockStep(c);
+  const c4 = c - (c % 4);
+  for (let b0 = 0; b0 < n; b0 += step) {
+    const end = Math.min(n, b0 + step);
+    for (let k = 0; k < c4; k += 4) {
+      const m0 = mean[k],
+        m1 = mean[k + 1],
+        m2 = mean[k + 2],
+        m3 = mean[k + 3];
+      const a0 = scale[k],
+        a1 = scale[k + 1],
+        a2 = scale[k + 2],
+        a3 = scale[k + 3];
+      const t0 = shift[k],
+        t1 = shift[k + 1],
+        t2 = shift[k + 2],
+        t3 = shift[k + 3];
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0;
+      for (let o = b0 + k; o < end; o += c) {
+        const v0 = x[o],
+          v1 = x[o + 1],
+          v2 = x[o + 2],
+          v3 = x[o + 3];
+        const g0 = dy[o] * +(v0 * a0 + t0 > 0);
+        const g1 = dy[o + 1] * +(v1 * a1 + t1 > 0);
+        const g2 = dy[o + 2] * +(v2 * a2 + t2 > 0);
+        const g3 = dy[o + 3] * +(v3 * a3 + t3 > 0);
+        s0 += g0;
+        s1 += g1;
+        s2 += g2;
+        s3 += g3;
+        p0 += g0 * (v0 - m0);
+        p1 += g1 * (v1 - m1);
+        p2 += g2 * (v2 - m2);
+        p3 += g3 * (v3 - m3);
+      }
+      sg[k] += s0;
+      sg[k + 1] += s1;
+      sg[k + 2] += s2;
+      sg[k + 3] += s3;
+      sgx[k] += p0;
+      sgx[k + 1] += p1;
+      sgx[k + 2] += p2;
+      sgx[k + 3] += p3;
+    }
+    for (let k = c4; k < c; k++) {
+      const m0 = mean[k],
+        a0 = scale[k],
+        t0 = shift[k];
+      let s0 = 0,
+        p0 = 0;
+      for (let o = b0 + k; o < end; o += c) {
+        const v = x[o];
+        const g0 = dy[o] * +(v * a0 + t0 > 0);
+        s0 += g0;
+        p0 += g0 * (v - m0);
+      }
+      sg[k] += s0;
+      sgx[k] += p0;
     }
   }
 }
