@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 2] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|batch-norm|bn-relu|bn-loops|bn-all|lstm|both [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|lstm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -26,8 +26,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/core/backend/init-backend.ts';
-import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
+import { setFilterGradMethod, setInputGradDirect } from '../src/core/backend/wasm-grad-kernels.ts';
 import { setBatchNormTrainFused } from '../src/core/backend/wasm-batch-norm-train.ts';
+import { setConvLayerUnfused } from '../src/core/backend/wasm-conv-layer.ts';
+import { setFilterGradOptions } from '../src/core/backend/wasm-im2col-filter-grad.ts';
 import { setBatchNormLoopsBlocked } from '../src/core/backend/wasm-batch-norm-train.ts';
 import { setBatchNormReluFused } from '../src/core/backend/bn-relu-fusion.ts';
 import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
@@ -194,6 +196,26 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
   'filter-grad': {
     set: (on) => setFilterGradMethod(on ? 'im2col' : 'conv'),
     off: 'filter gradient as a transposed convolution',
+  },
+  'conv-input-grad': {
+    set: setConvLayerUnfused,
+    off: 'stock fused conv2d in training (input gradient of the first conv computed too)',
+  },
+  'input-grad-pad': {
+    set: setInputGradDirect,
+    off: 'input gradient as PadV2 + Slice + valid convolution',
+  },
+  'filter-grad-layout': {
+    set: (on) => setFilterGradOptions(on ? { layout: 'cm', chunkFloats: 1 << 20 } : { layout: 'nhwc', chunkFloats: 0 }),
+    off: 'im2col by element gather, one product over the batch',
+  },
+  'conv-grads': {
+    set: (on) => {
+      setConvLayerUnfused(on);
+      setInputGradDirect(on);
+      setFilterGradOptions(on ? { layout: 'cm', chunkFloats: 1 << 20 } : { layout: 'nhwc', chunkFloats: 0 });
+    },
+    off: 'the three convolution-gradient levers off',
   },
   'batch-norm': {
     set: setBatchNormTrainFused,
