@@ -65,7 +65,8 @@ export function maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Ar
 
 /**
  * The common 2x2 window with stride 2 and no padding, unrolled: windows do not
- * overlap, so each input pixel is written exactly once (no zero fill, no adds).
+ * overlap, so each input pixel is written exactly once (no zero fill, no adds), and the
+ * winner is picked without branches (timed in bench/max-pool-loops.ts).
  * Pixels outside every window (an odd last row or column) must already be zero.
  */
 export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, dx: Float32Array, info: PoolInfo): void {
@@ -84,33 +85,43 @@ export function maxPool2x2Backprop(x: Float32Array, dy: Float32Array, dx: Float3
             v1 = x[p1 + k],
             v2 = x[p2 + k],
             v3 = x[p3 + k];
-          // First maximum in window order, strict '>' from -Infinity as the reference (NaN never wins).
-          let best = -Infinity,
-            at = -1;
-          if (v0 > best) {
-            best = v0;
-            at = 0;
-          }
-          if (v1 > best) {
-            best = v1;
-            at = 1;
-          }
-          if (v2 > best) {
-            best = v2;
-            at = 2;
-          }
-          if (v3 > best) {
-            at = 3;
-          }
           const g = dy[dyi];
-          dx[p0 + k] = at === 0 ? g : 0;
-          dx[p1 + k] = at === 1 ? g : 0;
-          dx[p2 + k] = at === 2 ? g : 0;
-          dx[p3 + k] = at === 3 ? g : 0;
+          const sum = v0 + v1 + v2 + v3;
+          if (sum - sum !== 0) {
+            // A NaN or an infinity in the window (rare): the reference's loop, first strict maximum from -Infinity.
+            const at = firstMax(v0, v1, v2, v3);
+            dx[p0 + k] = at === 0 ? g : 0;
+            dx[p1 + k] = at === 1 ? g : 0;
+            dx[p2 + k] = at === 2 ? g : 0;
+            dx[p3 + k] = at === 3 ? g : 0;
+            continue;
+          }
+          // Finite values: pixel j gets g iff it beats every earlier one strictly and ties or beats every later one.
+          // Computed as 0/1 numbers without branches: after a ReLU the winner is a coin toss, which branches mispredict.
+          const e0 = +(v0 >= v1) & +(v0 >= v2) & +(v0 >= v3);
+          const e1 = +(v1 > v0) & +(v1 >= v2) & +(v1 >= v3);
+          const e2 = +(v2 > v0) & +(v2 > v1) & +(v2 >= v3);
+          dx[p0 + k] = g * e0;
+          dx[p1 + k] = g * e1;
+          dx[p2 + k] = g * e2;
+          dx[p3 + k] = g * (1 - e0 - e1 - e2); // (a non-finite dy would spread over the window: only after divergence)
         }
       }
     }
   }
+}
+
+/** Index of the first strict maximum of four values from -Infinity, or -1 (all NaN or -Infinity), as the cpu reference. */
+function firstMax(v0: number, v1: number, v2: number, v3: number): number {
+  let best = -Infinity;
+  let at = -1;
+  [v0, v1, v2, v3].forEach((v, j) => {
+    if (v > best) {
+      best = v;
+      at = j;
+    }
+  });
+  return at;
 }
 
 function isPlain2x2(info: PoolInfo): boolean {

@@ -48,4 +48,14 @@ describe('wasm MaxPoolGrad', () => {
     expect(Array.from(wasm.dx)).toEqual(Array.from(cpu.dx));
     expect(cpu.dx.filter((v) => v !== 0).length).toBe(2 * 2 * 2 * 2); // one pixel per window
   });
+
+  it('matches the cpu backend on ReLU-like inputs with NaN and infinite windows (the branch-free path and its fallback)', async () => {
+    const c: Case = { shape: [2, 6, 8, 5], size: 2, stride: 2, pad: 'valid' };
+    const xv = (tf.randomNormal(c.shape, 0, 1, 'float32', 12).dataSync() as Float32Array).map((v) => Math.max(0, v));
+    const special = [NaN, Infinity, -Infinity];
+    for (let i = 0; i < 40; i++) xv[(i * 97) % xv.length] = special[i % 3];
+    xv.fill(-Infinity, 0, 2 * 8 * 5); // whole windows of -Infinity: no pixel gets the gradient
+    const { wasm, cpu } = await onWasmAndCpu(() => poolGrad(xv, c));
+    expect(Array.from(wasm.dx)).toEqual(Array.from(cpu.dx));
+  });
 });
