@@ -120,9 +120,14 @@ export function foldedPredict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   if (!plan) return model.predict(x) as tf.Tensor;
   let y = x;
   for (const st of plan.steps) {
-    y = st.kind === 'layer'
-      ? (st.layer.apply(y, { training: false }) as tf.Tensor)
-      : tf.fused.conv2d({ x: y as tf.Tensor4D, filter: st.filter, strides: 1, pad: st.pad, bias: st.bias, activation: st.relu ? 'relu' : 'linear' });
+    const prev = y;
+    // Each activation is freed once the next exists, not when the caller's tidy ends: a
+    // validation batch of 256 otherwise held every layer's output at once (bench/memory.ts).
+    y = tf.tidy(() => st.kind === 'layer'
+      ? (st.layer.apply(prev, { training: false }) as tf.Tensor)
+      : tf.fused.conv2d({ x: prev as tf.Tensor4D, filter: st.filter, strides: 1, pad: st.pad, bias: st.bias, activation: st.relu ? 'relu' : 'linear' }));
+    // x is the caller's; a layer may hand back its input (dropout in inference).
+    if (prev !== x && prev !== y) prev.dispose();
   }
   return y;
 }

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSource } from '../input/batch-source.ts';
+import { probeMoments } from './bn-input-moments.ts';
 
 /** Another thread's batchMoments() of `n` examples in `x` (a buffer it may take), with the model's current weights. */
 export type MomentsHelper = (x: Float32Array, n: number) => Promise<Float32Array[]>;
@@ -34,11 +35,8 @@ export function batchMoments(probe: tf.LayersModel, x: Float32Array, n: number, 
   const stats = tf.tidy(() => {
     const input = tf.tensor(x.subarray(0, n * size), [n, ...inputShape]);
     // Training mode: upstream layers normalise with batch statistics, as during training.
-    const outs = probe.apply(input, { training: true }) as tf.Tensor | tf.Tensor[];
-    return (Array.isArray(outs) ? outs : [outs]).flatMap((o) => {
-      const axes = o.shape.slice(0, -1).map((_, i) => i);
-      return [tf.mean(o, axes), tf.mean(tf.square(o), axes)];
-    });
+    // Layer by layer (bn-input-moments.ts): a whole training-mode apply holds every activation.
+    return probeMoments(probe, input);
   });
   const values = stats.map((t) => t.dataSync() as Float32Array);
   tf.dispose(stats);
