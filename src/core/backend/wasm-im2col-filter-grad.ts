@@ -171,6 +171,18 @@ export function im2colTChannelMajor(
   }
 }
 
+/** dst[j * rows + i] = src[i * cols + j]: a [rows, cols] matrix transposed, in blocks of 16 rows (the wasm Transpose kernel measured 2-3x slower for these shapes). */
+export function transposeRows(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+  const B = 16;
+  for (let i0 = 0; i0 < rows; i0 += B) {
+    const i1 = Math.min(rows, i0 + B);
+    for (let j = 0; j < cols; j++) {
+      let d = j * rows + i0;
+      for (let i = i0, s = i0 * cols + j; i < i1; i++, s += cols) dst[d++] = src[s];
+    }
+  }
+}
+
 /** How the filter gradient builds its products (bench/train.ts --ab and scripts/conv-grad-bench.ts compare them). */
 export interface FilterGradOptions {
   /** 'cm': im2col from a channel-major copy of x; 'nhwc': the strided gather from x itself. */
@@ -239,17 +251,20 @@ export function im2colFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo |
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, co];
   const chunked = options.layout === 'cm' && options.chunkFloats > 0;
   const nb = chunked ? Math.max(1, Math.min(n, Math.floor(options.chunkFloats / (k * q)))) : n;
-  // Channel-major x: with one channel it is x itself; else one native transpose (x is small next to cols).
-  let xT: tf.Tensor | null = null;
-  if (options.layout === 'cm' && info.inChannels > 1) {
-    backend.incRef(xInfo.dataId);
-    const x = tf.engine().makeTensorFromTensorInfo(xInfo);
-    xT = tf.transpose(x, [3, 0, 1, 2]);
-    x.dispose();
-  }
-  const xTInfo = xT ? { dataId: xT.dataId, shape: xT.shape, dtype: 'float32' as const } : xInfo;
   // Allocate before taking views: allocation can grow (and detach) the heap.
+  const cm = options.layout === 'cm';
+  // Channel-major x: with one channel it is x itself; else one cache-blocked transpose (x is small next to cols).
+  const xTInfo =
+    cm && info.inChannels > 1 ? backend.makeOutput([info.inChannels, n, info.inHeight, info.inWidth], 'float32') : null;
   const colsInfo = backend.makeOutput([k, nb * q], 'float32');
+  if (xTInfo)
+    transposeRows(
+      backend.typedArrayFromHeap(xInfo),
+      backend.typedArrayFromHeap(xTInfo),
+      xInfo.shape.slice(0, 3).reduce((a, b) => a * b),
+      info.inChannels,
+    );
+  const src = xTInfo ?? xInfo;
   const colsOffset = backend.dataIdMap.get(colsInfo.dataId).memoryOffset;
   const dyOffset = backend.dataIdMap.get(dyInfo.dataId).memoryOffset;
   const acc = nb < n ? new Float32Array(k * co) : null;
@@ -259,7 +274,7 @@ export function im2colFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo |
       const b1 = Math.min(n, b0 + nb);
       const pc = (b1 - b0) * q;
       const cols = backend.typedArrayFromHeap(colsInfo);
-      if (options.layout === 'cm') im2colTChannelMajor(backend.typedArrayFromHeap(xTInfo), cols, info, b0, b1);
+      if (cm) im2colTChannelMajor(backend.typedArrayFromHeap(src), cols, info, b0, b1);
       else im2colT(backend.typedArrayFromHeap(xInfo), cols, info);
       const a = pc === nb * q ? colsInfo : alias(backend, colsOffset, [k, pc]);
       const b = nb === n ? { ...dyInfo, shape: [pc, co] } : alias(backend, dyOffset + b0 * q * co * 4, [pc, co]);
@@ -276,7 +291,7 @@ export function im2colFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo |
     }
   } finally {
     backend.disposeData(colsInfo.dataId);
-    xT?.dispose();
+    if (xTInfo) backend.disposeData(xTInfo.dataId);
   }
   return result ?? backend.makeOutput(filterShape, 'float32', undefined, acc ?? undefined);
 }
