@@ -179,9 +179,33 @@ function filterGradKernel(args: KernelArgs): TensorInfo {
   );
 }
 
+/**
+ * runComposite without its copy of the result: the output is the result's own storage (one more
+ * reference, taken before the wrapper is disposed, as the wasm Reshape kernel does). dx is as big as
+ * the layer's input, so the copy cost a full pass per call.
+ */
+function runCompositeNoCopy(args: KernelArgs, names: string[], compute: (ts: tf.Tensor4D[]) => tf.Tensor): TensorInfo {
+  const backend = args.backend as { incRef(dataId: object): void };
+  const wrapped = names.map((n) => {
+    const info = args.inputs[n] as TensorInfo;
+    backend.incRef(info.dataId);
+    return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
+  });
+  try {
+    const result = compute(wrapped);
+    backend.incRef(result.dataId);
+    const out = { dataId: result.dataId, shape: result.shape.slice(), dtype: result.dtype };
+    result.dispose();
+    return out;
+  } finally {
+    wrapped.forEach((t) => t.dispose());
+  }
+}
+
 function inputGradKernel(args: KernelArgs): TensorInfo {
   const a = args.attrs;
-  return runComposite(args, ['dy', 'filter'], ([dy, filter]) =>
+  const run = inputGradDirect ? runCompositeNoCopy : runComposite;
+  return run(args, ['dy', 'filter'], ([dy, filter]) =>
     conv2dInputGrad(dy, filter, attr(a, 'inputShape'), attr(a, 'strides'), attr(a, 'pad'), attr(a, 'dimRoundingMode')),
   );
 }
