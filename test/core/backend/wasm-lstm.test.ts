@@ -109,14 +109,14 @@ describe('fused LSTM on wasm', () => {
     expectClose(fused, cpu);
   });
 
-  it.each([
+  it.each<[string, Partial<Parameters<typeof tf.layers.lstm>[0]>]>([
     ['dropout', { dropout: 0.2 }],
     ['recurrentDropout', { recurrentDropout: 0.2 }],
     ['returnState', { returnState: true }],
     ['stateful', { stateful: true, batchInputShape: [2, 3, 4] }],
     ['relu activation', { activation: 'relu' }],
     ['no bias', { useBias: false }],
-  ] as const)('leaves %s to the stock call', async (_, extra) => {
+  ])('leaves %s to the stock call', async (_, extra) => {
     const layer = tf.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', ...extra });
     const x = tf.randomNormal([2, 3, 4]);
     const names = (await tf.profile(() => tf.tidy(() => [layer.apply(x, { training: true })].flat().length))).kernels;
