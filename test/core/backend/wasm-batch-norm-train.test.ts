@@ -133,9 +133,16 @@ const stockOps = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => {
 };
 
 /** Gradients of a small seeded CNN's loss on one batch, and the kernels the step ran. */
-async function cnnGradients(fused: boolean): Promise<{ grads: Float32Array[]; kernels: string[] }> {
+async function cnnGradients(fused: boolean, fromJson = false): Promise<{ grads: Float32Array[]; kernels: string[] }> {
   setBatchNormReluFused(fused);
-  const model = buildCnn([8, 8, 1], 3, { stages: [[4], [6, 5]], dropout: 0, seed: 3 });
+  let model = buildCnn([8, 8, 1], 3, { stages: [[4], [6, 5]], dropout: 0, seed: 3 });
+  if (fromJson) {
+    // As a gradient worker builds its replica: from the topology JSON, then the weights.
+    const built = model;
+    model = await tf.models.modelFromJSON({ modelTopology: built.toJSON(null, false) } as tf.io.ModelJSON);
+    model.setWeights(built.getWeights());
+    built.dispose();
+  }
   const x = tf.tensor(rand([4, 8, 8, 1], 21), [4, 8, 8, 1]);
   const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3));
   let grads: Float32Array[] = [];
@@ -201,6 +208,15 @@ describe('batch norm + ReLU fused on wasm', () => {
       for (let j = 0; j < on.grads[i].length; j++) diff = Math.max(diff, Math.abs(on.grads[i][j] - off.grads[i][j]));
       expect(diff / scale, `gradient ${i}`).toBeLessThan(1e-4);
     }
+  });
+
+  it('fuses in a CNN rebuilt from its topology JSON, as on the gradient workers', async () => {
+    const off = await cnnGradients(false, true);
+    const on = await cnnGradients(true, true);
+    expect(on.kernels).not.toContain('Relu');
+    expect(on.kernels).toContain('FerAlias');
+    for (let i = 0; i < on.grads.length; i++)
+      expect(maxRelDiff(on.grads[i], off.grads[i]), `gradient ${i}`).toBeLessThan(1e-4);
   });
 
   it('keeps the ReLU out of a batch norm whose output is also read elsewhere, or that is applied on its own', () => {
