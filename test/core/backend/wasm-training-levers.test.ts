@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/core/backend/init-backend.ts';
 import { setBatchNormTrainFused } from '../../../src/core/backend/wasm-batch-norm-train.ts';
-import { setFilterGradMethod } from '../../../src/core/backend/wasm-grad-kernels.ts';
+import { setFilterGradMethod, setInputGradDirect } from '../../../src/core/backend/wasm-grad-kernels.ts';
+import { setConvLayerUnfused } from '../../../src/core/backend/wasm-conv-layer.ts';
+import { setFilterGradOptions } from '../../../src/core/backend/wasm-im2col-filter-grad.ts';
 import { buildCnn } from '../../../src/core/models/cnn.ts';
 import { shardGradients, trainableVariables } from '../../../src/core/train/parallel/shard-gradients.ts';
 
@@ -51,5 +53,25 @@ describe('the wasm training levers keep training equivalent', () => {
     expect(before[7]).toBeLessThan(before[0] * 0.8);
     for (let i = 0; i < before.length; i++)
       expect(Math.abs(after[i] - before[i]) / before[i], `step ${i + 1}`).toBeLessThan(1e-5);
+  });
+  it('gives the same loss curve with the convolution-gradient levers (plain conv op, direct input gradient, chunked channel-major im2col) as without', () => {
+    const set = (on: boolean) => {
+      setConvLayerUnfused(on);
+      setInputGradDirect(on);
+      setFilterGradOptions(on ? { layout: 'cm', chunkFloats: 1 << 20 } : { layout: 'nhwc', chunkFloats: 0 });
+    };
+    try {
+      set(false);
+      const before = lossCurve(8);
+      set(true);
+      // Tiny chunks too, so that the 16x16 model's products are cut into several.
+      setFilterGradOptions({ chunkFloats: 4096 });
+      const after = lossCurve(8);
+      expect(before[7]).toBeLessThan(before[0] * 0.8);
+      for (let i = 0; i < before.length; i++)
+        expect(Math.abs(after[i] - before[i]) / before[i], `step ${i + 1}`).toBeLessThan(1e-5);
+    } finally {
+      set(true);
+    }
   });
 });
