@@ -7,7 +7,9 @@
  *
  * Gate order is Keras's, i, f, c, o, each a block of H columns of the 4H-wide
  * pre-activation z. The recurrent activation is sigmoid or tfjs's hardSigmoid
- * (0.2 z + 0.5 clipped to [0, 1]); the cell activation is tanh.
+ * (0.2 z + 0.5 clipped to [0, 1]); the cell activation is tanh. The hardSigmoid
+ * gradient is 0.2 strictly inside (0, 1), read from the activated gate; tfjs's clipByValue
+ * also passes it where 0.2 z + 0.5 is exactly 0 or 1, which random inputs do not hit.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
