@@ -1,10 +1,10 @@
 /**
  * One wasm training step (batch 64 of FER2013 train, one thread, shardGradients + Adam, as
- * scripts/profile-step.ts) timed with a batch-norm lever on and off in alternating steps in one
+ * scripts/profile-step.ts) timed with a lever (batch norm, shared Identity) on and off in alternating steps in one
  * process: min and median ms per step and images/s of each. Finer than bench/train.ts --ab
  * (an epoch per round) when other work loads the machine, as the min of many short steps moves least.
  *
- *   npx tsx scripts/ab-step.ts --model cnn|rnn --lever bn-relu|bn-loops|bn-all [--rounds 8]
+ *   npx tsx scripts/ab-step.ts --model cnn|rnn --lever bn-relu|bn-loops|bn-all|identity-share [--rounds 8]
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setBatchNormReluFused } from '../src/core/backend/bn-relu-fusion.ts';
 import { setBatchNormLoopsBlocked } from '../src/core/backend/wasm-batch-norm-train.ts';
+import { setWasmIdentityShared } from '../src/core/backend/wasm-identity.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
 import { buildRnn } from '../src/core/models/rnn.ts';
@@ -36,6 +37,7 @@ const LEVERS: Record<string, (on: boolean) => void> = {
     setBatchNormReluFused(on);
     setBatchNormLoopsBlocked(on);
   },
+  'identity-share': setWasmIdentityShared,
 };
 const set = LEVERS[values.lever!];
 if (!set) throw new Error(`unknown --lever ${values.lever} (known: ${Object.keys(LEVERS).join(', ')})`);

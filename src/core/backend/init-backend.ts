@@ -15,6 +15,7 @@ import { registerWasmReverse } from './wasm-reverse.ts';
 import { registerWasmSlice } from './wasm-slice.ts';
 import { registerWasmUnpack } from './wasm-unpack.ts';
 import { patchBatchNormLayer, registerWasmBatchNormTrain } from './wasm-batch-norm-train.ts';
+import { registerWasmIdentity } from './wasm-identity.ts';
 import { patchConv2DLayer } from './wasm-conv-layer.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -52,6 +53,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmSlice();
   registerWasmUnpack();
   registerWasmBatchNormTrain();
+  registerWasmIdentity();
   patchBatchNormLayer();
   (await import('./wasm-lstm.ts')).registerWasmLstm(); // fused LSTM layer pass (bench/train.ts --ab lstm)
   patchConv2DLayer();
