@@ -108,10 +108,12 @@ else {
     }
   }
   const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-  for (const k of ['off', 'on'] as const)
+  for (const k of ['off', 'on'] as const) {
+    const wall = seen[k].map((s) => s.wall);
     console.log(
-      `prefetch ${k}: median ${med(seen[k].map((s) => s.wall)).toFixed(1)} ms/step, worker idle ${med(seen[k].map((s) => s.idle)).toFixed(1)} ms/step`,
+      `prefetch ${k}: median ${med(wall).toFixed(1)} (min ${Math.min(...wall).toFixed(1)}) ms/step, worker idle median ${med(seen[k].map((s) => s.idle)).toFixed(1)} ms/step`,
     );
+  }
   console.log(
     `load average ${os
       .loadavg()

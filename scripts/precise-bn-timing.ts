@@ -54,7 +54,7 @@ for (let r = 0; r < Number(values.rounds); r++) {
 await pool.close();
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 console.log(
-  `${kind}: alone ${median(seen.alone).toFixed(2)} s, with ${Number(values.workers) - 1} helper(s) ${median(seen.helped).toFixed(2)} s (${(median(seen.alone) / median(seen.helped)).toFixed(2)}x); load average ${os
+  `${kind}: alone ${median(seen.alone).toFixed(2)} s (min ${Math.min(...seen.alone).toFixed(2)}), with ${Number(values.workers) - 1} helper(s) ${median(seen.helped).toFixed(2)} s (min ${Math.min(...seen.helped).toFixed(2)}); median ${(median(seen.alone) / median(seen.helped)).toFixed(2)}x, min ${(Math.min(...seen.alone) / Math.min(...seen.helped)).toFixed(2)}x; load average ${os
     .loadavg()
     .map((v) => v.toFixed(2))
     .join(' ')}`,
