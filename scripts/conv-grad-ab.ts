@@ -63,7 +63,7 @@ function step(): [number, number] {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const { grads } = shardGradients(model, vars, inputShape, 7, 'categorical', { x, y, w: null, m: bs });
-  opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])));
+  opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
   tf.dispose(grads);
   const c = process.cpuUsage(c0);
   return [(c.user + c.system) / 1000, performance.now() - t0];

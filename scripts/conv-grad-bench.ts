@@ -3,7 +3,7 @@
  * (batch 64, one thread), per variant of its options (wasm-im2col-filter-grad.ts), in alternating rounds.
  * Times are this process's CPU time (user + system), which other processes' load disturbs less than wall time.
  *
- *   npx tsx scripts/conv-grad-bench.ts [--rounds 5]
+ *   npx tsx scripts/conv-grad-bench.ts [--rounds 5] [--variants nhwc,cm,...] [--layers 0,1 (indexes into the shapes)]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,9 @@ import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setFilterGradOptions, type FilterGradOptions } from '../src/core/backend/wasm-im2col-filter-grad.ts';
 import { setFilterGradMethod } from '../src/core/backend/wasm-grad-kernels.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, variants: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, variants: { type: 'string' }, layers: { type: 'string' } },
+});
 await initBackend('wasm');
 const shapes: [number[], number][] = [
   [[64, 48, 48, 1], 32],
@@ -24,15 +26,17 @@ const shapes: [number[], number][] = [
 const all: Record<string, Partial<FilterGradOptions>> = {
   nhwc: { layout: 'nhwc', chunkFloats: 0 },
   cm: { layout: 'cm', chunkFloats: 0 },
-  'cm-chunk16k': { layout: 'cm', chunkFloats: 1 << 14 },
-  'cm-chunk64k': { layout: 'cm', chunkFloats: 1 << 16 },
-  'cm-chunk256k': { layout: 'cm', chunkFloats: 1 << 18 },
-  'cm-chunk1m': { layout: 'cm', chunkFloats: 1 << 20 },
+  'cm-chunk16k': { layout: 'cm', chunkFloats: 1 << 14, chunkDyFloats: Infinity },
+  'cm-chunk64k': { layout: 'cm', chunkFloats: 1 << 16, chunkDyFloats: Infinity },
+  'cm-chunk256k': { layout: 'cm', chunkFloats: 1 << 18, chunkDyFloats: Infinity },
+  'cm-chunk1m': { layout: 'cm', chunkFloats: 1 << 20, chunkDyFloats: Infinity },
+  'cm-chunk1m-dy256k': { layout: 'cm', chunkFloats: 1 << 20, chunkDyFloats: 1 << 18 },
 };
 const names = values.variants ? values.variants.split(',') : Object.keys(all);
 setFilterGradMethod('im2col');
 const rounds = Number(values.rounds);
-for (const [xs, co] of shapes) {
+const layers = values.layers ? values.layers.split(',').map(Number) : shapes.map((_, i) => i);
+for (const [xs, co] of layers.map((i) => shapes[i])) {
   const x = tf.randomNormal(xs, 0, 1, 'float32', 1);
   const dy = tf.randomNormal([...xs.slice(0, 3), co], 0, 1, 'float32', 2);
   const attrs = {

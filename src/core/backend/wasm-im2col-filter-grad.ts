@@ -44,9 +44,14 @@ export interface FilterGradOptions {
    * that XNNPACK packs in cache, and cols no longer needs batch-sized memory.
    */
   chunkFloats: number;
+  /**
+   * And so that the chunk's slice of dy ([images * OH*OW, Co], which XNNPACK packs) holds at most about
+   * this many floats: the first layer's product has 9 rows, so its cols chunk is small while its dy is not.
+   */
+  chunkDyFloats: number;
 }
 
-const options: FilterGradOptions = { layout: 'cm', chunkFloats: 1 << 20 };
+const options: FilterGradOptions = { layout: 'cm', chunkFloats: 1 << 20, chunkDyFloats: 1 << 18 };
 
 /** Sets filter-gradient options on this thread; for the bench's same-run comparisons and the tests. */
 export function setFilterGradOptions(o: Partial<FilterGradOptions>): FilterGradOptions {
@@ -101,7 +106,8 @@ export function im2colFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo |
   const co = info.outChannels;
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, co];
   const chunked = options.layout === 'cm' && options.chunkFloats > 0;
-  const nb = chunked ? Math.max(1, Math.min(n, Math.floor(options.chunkFloats / (k * q)))) : n;
+  const perChunk = Math.min(options.chunkFloats / (k * q), options.chunkDyFloats / (co * q));
+  const nb = chunked ? Math.max(1, Math.min(n, Math.floor(perChunk))) : n;
   // Allocate before taking views: allocation can grow (and detach) the heap.
   const cm = options.layout === 'cm';
   // Channel-major x: with one channel it is x itself; else one cache-blocked transpose (x is small next to cols).

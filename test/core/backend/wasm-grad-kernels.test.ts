@@ -90,19 +90,27 @@ describe('wasm training kernels', () => {
   });
 
   // The im2col filter gradient's variants: the strided gather, channel-major cols in one product, in products of one
-  // image, and in products of two images (the last chunk smaller).
+  // image, and in products of two images (the last chunk smaller), cut by the size of cols or by the size of dy.
   const variants = [
-    { name: 'gather', layout: 'nhwc', images: 0 },
-    { name: 'channel-major', layout: 'cm', images: 0 },
-    { name: 'chunks of 1', layout: 'cm', images: 1 },
-    { name: 'chunks of 2', layout: 'cm', images: 2 },
+    { name: 'gather', layout: 'nhwc', images: 0, by: 'cols' },
+    { name: 'channel-major', layout: 'cm', images: 0, by: 'cols' },
+    { name: 'chunks of 1', layout: 'cm', images: 1, by: 'cols' },
+    { name: 'chunks of 2', layout: 'cm', images: 2, by: 'cols' },
+    { name: 'chunks of 2 by dy', layout: 'cm', images: 2, by: 'dy' },
   ] as const;
   it.each(variants)('the im2col filter gradient matches the cpu backend: $name', async (v) => {
+    const defaults = setFilterGradOptions({});
     try {
       for (const c of cases) {
         const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.p);
-        const perImage = c.f[0] * c.f[1] * c.f[2] * info.outHeight * info.outWidth;
-        setFilterGradOptions({ layout: v.layout, chunkFloats: v.images * perImage });
+        const q = info.outHeight * info.outWidth;
+        const cols = v.images * c.f[0] * c.f[1] * c.f[2] * q;
+        const dy = v.images * c.f[3] * q;
+        setFilterGradOptions(
+          v.by === 'cols'
+            ? { layout: v.layout, chunkFloats: cols, chunkDyFloats: Infinity }
+            : { layout: v.layout, chunkFloats: Infinity, chunkDyFloats: dy },
+        );
         const xv = tf.randomNormal(c.x, 0, 1, 'float32', 13).dataSync() as Float32Array;
         const wv = tf.randomNormal(c.f, 0, 1, 'float32', 17).dataSync() as Float32Array;
         const { wasm, cpu } = await onWasmAndCpu(() => convGrads(xv, wv, c));
@@ -110,7 +118,7 @@ describe('wasm training kernels', () => {
         expect(wasm.leaked).toBe(0);
       }
     } finally {
-      setFilterGradOptions({ layout: 'cm', chunkFloats: 1 << 20 });
+      setFilterGradOptions(defaults);
     }
   });
 
