@@ -136,6 +136,8 @@ export class GradientPool {
       if (r.stale) weights = packed ??= packTensors(this.vars);
       r.stale = false;
       const transfer = [shard.x.buffer, shard.y.buffer, ...(shard.w ? [shard.w.buffer] : [])] as ArrayBuffer[];
+      // One worker: the packed weights go to it alone, so they move instead of being cloned.
+      if (weights && this.replicas.length === 1) transfer.push(weights.buffer as ArrayBuffer);
       replies.push(this.send(r, { type: 'step', shard, weights }, transfer) as Promise<StepResult>);
       start += rows[i];
     });
@@ -218,8 +220,12 @@ export class GradientPool {
     return this.replicas.map((r) => async (x, m) => {
       const weights = r.stale ? packTensors(this.vars) : null;
       r.stale = false;
-      return ((await this.send(r, { type: 'moments', x, m, weights }, [x.buffer as ArrayBuffer])) as MomentsResult)
-        .moments;
+      return (
+        (await this.send(r, { type: 'moments', x, m, weights }, [
+          x.buffer,
+          ...(weights ? [weights.buffer] : []),
+        ] as ArrayBuffer[])) as MomentsResult
+      ).moments;
     });
   }
 

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { binaryAccuracySum, binaryCrossEntropy, countCorrect, weightedCrossEntropy } from '../losses.ts';
+import type { WasmHeapBackend } from '../../backend/wasm-heap.ts';
 import type { LossKind, Shard, ShardStats } from './protocol.ts';
 
 /** The variables behind `model.trainableWeights`: same order on every thread that built the same topology. */
@@ -63,12 +64,18 @@ export function shardGradients(
   return { grads: out.ordered, stats };
 }
 
-/** Copies tensors' values end to end into one fresh buffer (safe to transfer: no backend owns it). */
+/**
+ * Copies tensors' values end to end into one fresh buffer (safe to transfer: no backend owns it).
+ * On wasm straight from the heap (one copy, not dataSync's copy and then ours: it runs on every
+ * step's critical path, scripts/pool-timing.ts's send and worker pack).
+ */
 export function packTensors(tensors: tf.Tensor[]): Float32Array {
   const flat = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
+  const heap = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmHeapBackend) : null;
   let off = 0;
   for (const t of tensors) {
-    flat.set(t.dataSync() as Float32Array, off);
+    // No allocation between taking the view and copying it: the heap cannot grow (and detach it) in between.
+    flat.set(heap && t.dtype === 'float32' ? heap.typedArrayFromHeap(t) : (t.dataSync() as Float32Array), off);
     off += t.size;
   }
   return flat;
