@@ -2,6 +2,9 @@
  * Seconds of the trainer's per-epoch batch-norm recalibration (precise-bn.ts: 2048 clean
  * training images) on the shipped CNN or RNN, alone on the main thread and with the gradient
  * pool's workers as helpers, in alternating rounds (the machine's load drifts); median of each.
+ * Also CPU seconds of the main thread and of the whole process: on a busy machine with
+ * per-session scheduling (sched_autogroup) a second thread gets no extra CPU share, so the wall
+ * time cannot show the split there, while the main thread's CPU time does.
  *
  *   npx tsx scripts/precise-bn-timing.ts --model cnn|rnn [--rounds 3] [--workers 2]
  */
@@ -40,15 +43,22 @@ const pool = await startGradientPool({
   loss: 'categorical',
   workers: Number(values.workers),
 });
+// Node >= 22.x has it; the installed @types/node does not declare it yet.
+const threadCpuUsage = (process as unknown as { threadCpuUsage(prev?: NodeJS.CpuUsage): NodeJS.CpuUsage })
+  .threadCpuUsage;
 const seen: Record<'alone' | 'helped', number[]> = { alone: [], helped: [] };
 await recalibrateBatchNorm(model, source, inputShape, idx.subarray(0, 256), 128, pool.momentsHelpers()); // warm-up
 for (let r = 0; r < Number(values.rounds); r++) {
   for (const helped of r % 2 ? [true, false] : [false, true]) {
     const t0 = performance.now();
+    const [main0, proc0] = [threadCpuUsage.call(process), process.cpuUsage()];
     await recalibrateBatchNorm(model, source, inputShape, idx, 128, helped ? pool.momentsHelpers() : []);
     const s = (performance.now() - t0) / 1000;
+    const cpu = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(2);
     seen[helped ? 'helped' : 'alone'].push(s);
-    console.log(`${kind} round ${r + 1} ${helped ? 'helped' : 'alone '}: ${s.toFixed(2)} s`);
+    console.log(
+      `${kind} round ${r + 1} ${helped ? 'helped' : 'alone '}: ${s.toFixed(2)} s; CPU s: main thread ${cpu(threadCpuUsage.call(process, main0))}, process ${cpu(process.cpuUsage(proc0))}`,
+    );
   }
 }
 await pool.close();
