@@ -132,8 +132,11 @@ const stockOps = (x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D) => {
   return tf.relu(tf.batchNorm(x, mean, variance, b, g, EPS));
 };
 
-/** Gradients of a small seeded CNN's loss on one batch, and the kernels the step ran. */
-async function cnnGradients(fused: boolean, fromJson = false): Promise<{ grads: Float32Array[]; kernels: string[] }> {
+/** Gradients of a small seeded CNN's loss on one batch, the kernels the step ran, and its prediction afterwards. */
+async function cnnGradients(
+  fused: boolean,
+  fromJson = false,
+): Promise<{ grads: Float32Array[]; kernels: string[]; predicted: Float32Array }> {
   setBatchNormReluFused(fused);
   let model = buildCnn([8, 8, 1], 3, { stages: [[4], [6, 5]], dropout: 0, seed: 3 });
   if (fromJson) {
@@ -153,10 +156,12 @@ async function cnnGradients(fused: boolean, fromJson = false): Promise<{ grads: 
     grads = Object.values(g).map((t) => t.dataSync() as Float32Array);
     tf.dispose([value, ...Object.values(g)]);
   });
+  const p = model.predict(x) as tf.Tensor;
+  const predicted = p.dataSync() as Float32Array;
   setBatchNormReluFused(true);
-  tf.dispose([x, labels]);
+  tf.dispose([x, labels, p]);
   model.dispose();
-  return { grads, kernels: profile.kernels.map((k) => k.name) };
+  return { grads, kernels: profile.kernels.map((k) => k.name), predicted };
 }
 
 describe('batch norm + ReLU fused on wasm', () => {
@@ -201,6 +206,8 @@ describe('batch norm + ReLU fused on wasm', () => {
     expect(on.kernels).not.toContain('Step');
     expect(on.kernels).toContain('FerAlias');
     expect(on.grads.length).toBe(off.grads.length);
+    // Inference is untouched: the same prediction, bit for bit (the step updated the moving statistics alike).
+    expect(Array.from(on.predicted)).toEqual(Array.from(off.predicted));
     for (let i = 0; i < on.grads.length; i++) {
       let scale = 0;
       for (const v of off.grads[i]) scale = Math.max(scale, Math.abs(v));
