@@ -1,8 +1,9 @@
 /**
  * The backward loops of the training batch norm (see batch-norm-loops.ts for why they are
- * row-blocked and channel-grouped), four channels a group: the dx pass keeps 24 constants, more
- * than V8's sixteen float registers, but the spilled ones are L1 loads off the critical path and
- * still beat two-channel groups (measured by bench/batch-norm-loops.ts).
+ * row-blocked and channel-grouped), four channels a group. The sums pass also writes the masked dy
+ * into dx, which the dx pass rescales in place: a store more in the first pass, but the second
+ * neither reads dy nor recomputes the mask and keeps its 16 constants in registers (timed by
+ * bench/batch-norm-loops.ts).
  * Timed by bench/batch-norm-loops.ts.
  */
 import { blockStep, foldScaleShift } from './batch-norm-loops.ts';
@@ -37,7 +38,7 @@ export function batchNormBackwardLoops(
   }
   const sg = new Float64Array(c);
   const sgx = new Float64Array(c);
-  maskedSums(dy, x, mean, scale, shift, sg, sgx);
+  maskedSums(dy, x, mean, scale, shift, sg, sgx, dx);
   const step = blockStep(c);
   const fa = new Float64Array(c);
   const fb = new Float64Array(c);
@@ -50,61 +51,48 @@ export function batchNormBackwardLoops(
     fb[k] = (-gamma[k] * rstd * rstd * rstd * sgx[k]) / rows;
     fd[k] = (-fa[k] * sg[k]) / rows;
   }
+  // dx holds the masked dy from maskedSums: dx = a * g + b * (x - mean) + d, no mask to recompute.
   const c4 = c - (c % 4);
   for (let b0 = 0; b0 < n; b0 += step) {
     const end = Math.min(n, b0 + step);
     for (let k = 0; k < c4; k += 4) {
       const m0 = mean[k],
-        a0 = scale[k],
-        t0 = shift[k],
         f0 = fa[k],
         e0 = fb[k],
         d0 = fd[k];
       const m1 = mean[k + 1],
-        a1 = scale[k + 1],
-        t1 = shift[k + 1],
         f1 = fa[k + 1],
         e1 = fb[k + 1],
         d1 = fd[k + 1];
       const m2 = mean[k + 2],
-        a2 = scale[k + 2],
-        t2 = shift[k + 2],
         f2 = fa[k + 2],
         e2 = fb[k + 2],
         d2 = fd[k + 2];
       const m3 = mean[k + 3],
-        a3 = scale[k + 3],
-        t3 = shift[k + 3],
         f3 = fa[k + 3],
         e3 = fb[k + 3],
         d3 = fd[k + 3];
       for (let o = b0 + k; o < end; o += c) {
-        const v0 = x[o],
-          v1 = x[o + 1],
-          v2 = x[o + 2],
-          v3 = x[o + 3];
-        dx[o] = f0 * dy[o] * +(v0 * a0 + t0 > 0) + e0 * (v0 - m0) + d0;
-        dx[o + 1] = f1 * dy[o + 1] * +(v1 * a1 + t1 > 0) + e1 * (v1 - m1) + d1;
-        dx[o + 2] = f2 * dy[o + 2] * +(v2 * a2 + t2 > 0) + e2 * (v2 - m2) + d2;
-        dx[o + 3] = f3 * dy[o + 3] * +(v3 * a3 + t3 > 0) + e3 * (v3 - m3) + d3;
+        dx[o] = f0 * dx[o] + e0 * (x[o] - m0) + d0;
+        dx[o + 1] = f1 * dx[o + 1] + e1 * (x[o + 1] - m1) + d1;
+        dx[o + 2] = f2 * dx[o + 2] + e2 * (x[o + 2] - m2) + d2;
+        dx[o + 3] = f3 * dx[o + 3] + e3 * (x[o + 3] - m3) + d3;
       }
     }
     for (let k = c4; k < c; k++) {
       const m0 = mean[k],
-        a0 = scale[k],
-        t0 = shift[k],
         f0 = fa[k],
         e0 = fb[k],
         d0 = fd[k];
-      for (let o = b0 + k; o < end; o += c) {
-        const v = x[o];
-        dx[o] = f0 * dy[o] * +(v * a0 + t0 > 0) + e0 * (v - m0) + d0;
-      }
+      for (let o = b0 + k; o < end; o += c) dx[o] = f0 * dx[o] + e0 * (x[o] - m0) + d0;
     }
   }
 }
 
-/** sg += sum(g), sgx += sum(g * (x - mean)) per channel, g = dy * +(x * scale + shift > 0); four channels a group. */
+/**
+ * sg += sum(g), sgx += sum(g * (x - mean)) per channel, g = dy * +(x * scale + shift > 0), four channels
+ * a group; g itself goes to `g` (the dx buffer), so the dx pass neither reads dy nor recomputes the mask.
+ */
 function maskedSums(
   dy: Float32Array,
   x: Float32Array,
@@ -113,6 +101,7 @@ function maskedSums(
   shift: Float32Array,
   sg: Float64Array,
   sgx: Float64Array,
+  g: Float32Array,
 ): void {
   const c = mean.length;
   const n = x.length;
@@ -150,6 +139,10 @@ function maskedSums(
         const g1 = dy[o + 1] * +(v1 * a1 + t1 > 0);
         const g2 = dy[o + 2] * +(v2 * a2 + t2 > 0);
         const g3 = dy[o + 3] * +(v3 * a3 + t3 > 0);
+        g[o] = g0;
+        g[o + 1] = g1;
+        g[o + 2] = g2;
+        g[o + 3] = g3;
         s0 += g0;
         s1 += g1;
         s2 += g2;
@@ -177,6 +170,7 @@ function maskedSums(
       for (let o = b0 + k; o < end; o += c) {
         const v = x[o];
         const g0 = dy[o] * +(v * a0 + t0 > 0);
+        g[o] = g0;
         s0 += g0;
         p0 += g0 * (v - m0);
       }
