@@ -4,7 +4,6 @@
  * into dx, which the dx pass rescales in place: a store more in the first pass, but the second
  * neither reads dy nor recomputes the mask and keeps its 16 constants in registers (timed by
  * bench/batch-norm-loops.ts).
- * Timed by bench/batch-norm-loops.ts.
  */
 import { blockStep, foldScaleShift } from './batch-norm-loops.ts';
 
