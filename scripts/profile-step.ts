@@ -42,7 +42,7 @@ function step(b: number) {
   y.fill(0);
   for (let i = 0; i < bs; i++) y[i * 7 + ys[b * bs + i]] = 1;
   const { grads } = shardGradients(model, vars, inputShape, 7, 'categorical', { x, y, w: null, m: bs });
-  opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])));
+  opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
   tf.dispose(grads);
 }
 step(0); // kernel setup
