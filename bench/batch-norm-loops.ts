@@ -7,12 +7,11 @@
  *
  *   npx tsx bench/batch-norm-loops.ts [--rounds 5]
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { batchNormBackwardLoops } from '../src/core/backend/batch-norm-backward-loops.ts';
 import { channelMoments, foldScaleShift, scaleShift } from '../src/core/backend/batch-norm-loops.ts';
 import { batchNormTrainBackward, batchNormTrainForward } from '../src/core/backend/batch-norm-plain.ts';
-import { median } from './lib/result.ts';
+import { loadAverageLine, timeVariants } from './lib/variants.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 const shapes = [
@@ -21,12 +20,6 @@ const shapes = [
   [64, 12, 12, 128],
   [64, 6, 6, 256],
 ];
-
-function time(f: () => void): number {
-  const t = performance.now();
-  f();
-  return performance.now() - t;
-}
 
 for (const shape of shapes) {
   const c = shape[3];
@@ -59,18 +52,7 @@ for (const shape of shapes) {
     },
     'blocked backward + relu': () => batchNormBackwardLoops(dy, x, mean, variance, gamma, beta, 1e-3, true, dx, dg, db),
   };
-  const seen: Record<string, number[]> = {};
-  for (const f of Object.values(variants)) f(); // warm-up
-  for (let r = 0; r < Number(values.rounds); r++)
-    for (const [name, f] of Object.entries(variants)) (seen[name] ??= []).push(time(f));
-  const line = Object.entries(seen)
-    .map(([name, t]) => `${name} ${Math.min(...t).toFixed(1)}/${median(t).toFixed(1)}`)
-    .join(', ');
+  const line = timeVariants(variants, Number(values.rounds));
   console.log(`[${shape}] ms (min/median): ${line}`);
 }
-console.log(
-  `load average ${os
-    .loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
-);
+console.log(loadAverageLine());

@@ -6,11 +6,10 @@
  *
  *   npx tsx bench/max-pool-loops.ts [--rounds 7]
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { maxPool2x2Backprop } from '../src/core/backend/wasm-max-pool-grad.ts';
-import { median } from './lib/result.ts';
+import { loadAverageLine, timeVariants } from './lib/variants.ts';
 
 type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
@@ -71,22 +70,7 @@ for (const shape of [
     branching: () => branching(x, dy, dx, info),
     'branch-free': () => maxPool2x2Backprop(x, dy, dx, info),
   };
-  const seen: Record<string, number[]> = {};
-  for (const f of Object.values(variants)) f();
-  for (let r = 0; r < Number(values.rounds); r++)
-    for (const [name, f] of Object.entries(variants)) {
-      const t = performance.now();
-      f();
-      (seen[name] ??= []).push(performance.now() - t);
-    }
-  const line = Object.entries(seen)
-    .map(([name, t]) => `${name} ${Math.min(...t).toFixed(1)}/${median(t).toFixed(1)}`)
-    .join(', ');
+  const line = timeVariants(variants, Number(values.rounds));
   console.log(`[${shape}] ms (min/median): ${line}`);
 }
-console.log(
-  `load average ${os
-    .loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
-);
+console.log(loadAverageLine());

@@ -6,19 +6,12 @@
  *
  *   npx tsx scripts/ab-step.ts --model cnn|rnn --lever bn-relu|bn-loops|bn-all|identity-share [--rounds 8]
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setBatchNormReluFused } from '../src/core/backend/bn-relu-fusion.ts';
 import { setBatchNormLoopsBlocked } from '../src/core/backend/wasm-batch-norm-train.ts';
 import { setWasmIdentityShared } from '../src/core/backend/wasm-identity.ts';
-import { parseNpy } from '../src/core/dataset/npy.ts';
-import { buildCnn } from '../src/core/models/cnn.ts';
-import { buildRnn } from '../src/core/models/rnn.ts';
-import { shardGradients, trainableVariables } from '../src/core/train/parallel/shard-gradients.ts';
+import { STEP_BATCH, trainingStep } from './lib/training-step.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,27 +34,14 @@ const LEVERS: Record<string, (on: boolean) => void> = {
 };
 const set = LEVERS[values.lever!];
 if (!set) throw new Error(`unknown --lever ${values.lever} (known: ${Object.keys(LEVERS).join(', ')})`);
-await initBackend('wasm');
 const kind = values.model as 'cnn' | 'rnn';
-const data = join(process.cwd(), '../shared/datasets/fer2013');
-const xs = parseNpy(new Uint8Array(readFileSync(join(data, 'train.X.npy'))), 'x').data as Uint8Array;
-const ys = parseNpy(new Uint8Array(readFileSync(join(data, 'train.Y.npy'))), 'y').data as Uint8Array;
-const bs = 64;
-const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
-const model = kind === 'cnn' ? buildCnn([48, 48, 1], 7) : buildRnn([48, 48], 7);
-const vars = trainableVariables(model);
-const opt = tf.train.adam(1e-3);
-const x = new Float32Array(bs * 2304);
-const y = new Float32Array(bs * 7);
+const bs = STEP_BATCH;
+const { fill, run } = await trainingStep(kind);
 
 function step(b: number): number {
-  for (let i = 0; i < bs * 2304; i++) x[i] = xs[b * bs * 2304 + i] / 255;
-  y.fill(0);
-  for (let i = 0; i < bs; i++) y[i * 7 + ys[b * bs + i]] = 1;
+  fill(b);
   const t = performance.now();
-  const { grads } = shardGradients(model, vars, inputShape, 7, 'categorical', { x, y, w: null, m: bs });
-  opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-  tf.dispose(grads);
+  run();
   return performance.now() - t;
 }
 for (const on of [false, true]) {

@@ -6,19 +6,12 @@
  *
  *   npx tsx scripts/conv-grad-ab.ts [--model cnn|rnn] [--rounds 3] [--steps 2] [--levers a,b]
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/core/backend/init-backend.ts';
 import { setConvLayerUnfused } from '../src/core/backend/wasm-conv-layer.ts';
 import { setInputGradDirect } from '../src/core/backend/wasm-grad-kernels.ts';
 import { setFilterGradOptions } from '../src/core/backend/wasm-im2col-filter-grad.ts';
-import { parseNpy } from '../src/core/dataset/npy.ts';
-import { buildCnn } from '../src/core/models/cnn.ts';
-import { buildRnn } from '../src/core/models/rnn.ts';
-import { shardGradients, trainableVariables } from '../src/core/train/parallel/shard-gradients.ts';
+import { trainingStep } from './lib/training-step.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,31 +33,16 @@ const LEVERS: Record<string, (on: boolean) => void> = {
     layout(on);
   },
 };
-await initBackend('wasm');
 const kind = values.model as 'cnn' | 'rnn';
-const data = join(process.cwd(), '../shared/datasets/fer2013');
-const xs = parseNpy(new Uint8Array(readFileSync(join(data, 'train.X.npy'))), 'x').data as Uint8Array;
-const ys = parseNpy(new Uint8Array(readFileSync(join(data, 'train.Y.npy'))), 'y').data as Uint8Array;
-const bs = 64;
-const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
-const model = kind === 'cnn' ? buildCnn([48, 48, 1], 7) : buildRnn([48, 48], 7);
-const vars = trainableVariables(model);
-const opt = tf.train.adam(1e-3);
-const x = new Float32Array(bs * 2304);
-const y = new Float32Array(bs * 7);
+const { fill, run } = await trainingStep(kind);
 let batch = 0;
 
 /** One step; returns [cpu ms, wall ms]. */
 function step(): [number, number] {
-  const b = batch++ % 100;
-  for (let i = 0; i < bs * 2304; i++) x[i] = xs[b * bs * 2304 + i] / 255;
-  y.fill(0);
-  for (let i = 0; i < bs; i++) y[i * 7 + ys[b * bs + i]] = 1;
+  fill(batch++ % 100);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const { grads } = shardGradients(model, vars, inputShape, 7, 'categorical', { x, y, w: null, m: bs });
-  opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-  tf.dispose(grads);
+  run();
   const c = process.cpuUsage(c0);
   return [(c.user + c.system) / 1000, performance.now() - t0];
 }

@@ -5,15 +5,10 @@
  *
  *   npx tsx scripts/profile-step.ts --model cnn|rnn [--steps 5] [--json FILE]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/core/backend/init-backend.ts';
-import { parseNpy } from '../src/core/dataset/npy.ts';
-import { buildCnn } from '../src/core/models/cnn.ts';
-import { buildRnn } from '../src/core/models/rnn.ts';
-import { shardGradients, trainableVariables } from '../src/core/train/parallel/shard-gradients.ts';
+import { STEP_BATCH, trainingStep } from './lib/training-step.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,27 +18,14 @@ const { values } = parseArgs({
     json: { type: 'string' },
   },
 });
-await initBackend('wasm');
 const kind = values.model as 'cnn' | 'rnn';
 const steps = Number(values.steps);
-const data = join(process.cwd(), '../shared/datasets/fer2013');
-const xs = parseNpy(new Uint8Array(readFileSync(join(data, 'train.X.npy'))), 'x').data as Uint8Array;
-const ys = parseNpy(new Uint8Array(readFileSync(join(data, 'train.Y.npy'))), 'y').data as Uint8Array;
-const bs = 64;
-const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
-const model = kind === 'cnn' ? buildCnn([48, 48, 1], 7) : buildRnn([48, 48], 7);
-const vars = trainableVariables(model);
-const opt = tf.train.adam(1e-3);
-const x = new Float32Array(bs * 2304);
-const y = new Float32Array(bs * 7);
+const bs = STEP_BATCH;
+const { fill, run } = await trainingStep(kind);
 
 function step(b: number) {
-  for (let i = 0; i < bs * 2304; i++) x[i] = xs[b * bs * 2304 + i] / 255;
-  y.fill(0);
-  for (let i = 0; i < bs; i++) y[i * 7 + ys[b * bs + i]] = 1;
-  const { grads } = shardGradients(model, vars, inputShape, 7, 'categorical', { x, y, w: null, m: bs });
-  opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-  tf.dispose(grads);
+  fill(b);
+  run();
 }
 step(0); // kernel setup
 step(1);
