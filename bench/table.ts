@@ -49,15 +49,18 @@ if (detectors) {
 }
 
 console.log(
-  '| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | load at start | measured (UTC) |',
+  '| benchmark | FER Studio | baseline (same run) | ratio (>1 = ours better) | target | load at start | measured (UTC) | machine |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const b of latest.benches) {
   // Benches can be rerun one at a time (--only), so each row says when it was measured.
   const when = b.date.slice(0, 16).replace('T', ' ');
+  // The build machines differ from session to session (CPU vendor and vector width move the ratios).
+  const cpu = b.machine.model.replace(/\(R\)/g, '').replace(/ Processor$/, '');
+  const machine = `${cpu}${b.machine.vectors ? ` (${b.machine.vectors})` : ''}, Node ${b.machine.node.replace(/^v/, '')}`;
   // A row rerun alone (bench/train.ts --models rnn) carries its own date and load.
   for (const r of b.rows.filter((x) => x.detail?.photo === undefined))
     console.log(
-      `| ${[...cells(r), (r.loadAverage ?? b.machine.loadAverage[0]).toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when].join(' | ')} |`,
+      `| ${[...cells(r), (r.loadAverage ?? b.machine.loadAverage[0]).toFixed(1), r.measured ? r.measured.slice(0, 16).replace('T', ' ') : when, machine].join(' | ')} |`,
     );
 }

@@ -3,7 +3,7 @@
  * architectures on a fixed slice of FER2013 train, FER Studio against PyTorch CPU
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
- *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 2] [--json-out FILE]
+ *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 3] [--json-out FILE]
  *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|identity-share|lstm|adam|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
@@ -76,7 +76,7 @@ const { values } = parseArgs({
     'json-out': { type: 'string' },
     ab: { type: 'string' },
     rounds: { type: 'string', default: '3' },
-    pairs: { type: 'string', default: '2' },
+    pairs: { type: 'string', default: '3' },
     'ab-workers': { type: 'string', default: '1' },
   },
 });

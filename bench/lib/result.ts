@@ -3,7 +3,7 @@
  * merge them into bench/results/latest.json. Each bench script prints its rows
  * as text and, when given `--json-out FILE`, also writes them as a BenchResult.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface BenchRow {
@@ -32,7 +32,15 @@ export interface BenchRow {
 export interface BenchResult {
   bench: string;
   date: string;
-  machine: { cpus: number; model: string; memoryGiB: number; loadAverage: number[]; node: string };
+  machine: {
+    cpus: number;
+    model: string;
+    memoryGiB: number;
+    loadAverage: number[];
+    node: string;
+    /** Widest x86 vector extension (Linux only): native baselines use it, wasm stays at 128 bits. */
+    vectors?: string;
+  };
   backend: string;
   rows: BenchRow[];
 }
@@ -45,7 +53,23 @@ export function machineInfo(): BenchResult['machine'] {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
     node: process.version,
+    vectors: vectorExtension(),
   };
+}
+
+function vectorExtension(): string | undefined {
+  try {
+    const flags = new Set(/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].trim().split(/\s+/));
+    const names: [string, string][] = [
+      ['avx512f', 'AVX-512'],
+      ['avx2', 'AVX2'],
+      ['avx', 'AVX'],
+      ['sse4_2', 'SSE4.2'],
+    ];
+    return names.find(([flag]) => flags.has(flag))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
