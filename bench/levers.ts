@@ -4,7 +4,7 @@
  * bench/results/levers.json in latest.json's format (with --only, the other levers' entries are kept); `npx tsx bench/table.ts
  * bench/results/levers.json` prints it as the README's lever table.
  *
- *   npx tsx bench/levers.ts [--only conv-grads,adam] [--rounds 3]
+ *   npx tsx bench/levers.ts [--only conv-grads,adam] [--rounds 3] [--images 1024]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,14 +24,29 @@ const RUNS: { lever: string; models: string; workers: number }[] = [
 ];
 const OUT = path.resolve('bench/results/levers.json');
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    images: { type: 'string', default: '1024' },
+  },
+});
 const only = values.only?.split(',');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-levers-'));
 const benches: BenchResult[] = [];
 for (const r of RUNS.filter((x) => !only || only.includes(x.lever))) {
   const file = path.join(tmp, `${r.lever}.json`);
   const args = ['--import', 'tsx', 'bench/train.ts', '--ab', r.lever, '--models', r.models];
-  args.push('--ab-workers', String(r.workers), '--rounds', values.rounds, '--json-out', file);
+  args.push(
+    '--ab-workers',
+    String(r.workers),
+    '--rounds',
+    values.rounds,
+    '--images',
+    values.images,
+    '--json-out',
+    file,
+  );
   console.log(`\n=== ${r.lever} (${r.models}, ${r.workers} thread(s))`);
   const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (res.status !== 0) {
