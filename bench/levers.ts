@@ -4,7 +4,7 @@
  * bench/results/levers.json in latest.json's format (with --only, the other levers' entries are kept); `npx tsx bench/table.ts
  * bench/results/levers.json` prints it as the README's lever table.
  *
- *   npx tsx bench/levers.ts [--only conv-grads,adam] [--rounds 3] [--images 1024]
+ *   npx tsx bench/levers.ts [--only conv-grads,lstm] [--rounds 3] [--images 1024]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,13 +13,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchResult } from './lib/result.ts';
 
-/** Lever, the model it was built for, and the gradient threads it needs to show (prefetch and Adam pay where workers wait). */
+/** Lever, the model it was built for, and the gradient threads it needs to show (prefetching pays only where a worker waits). */
 const RUNS: { lever: string; models: string; workers: number }[] = [
   { lever: 'conv-grads', models: 'cnn', workers: 1 },
   { lever: 'bn-all', models: 'cnn', workers: 1 },
   { lever: 'identity-share', models: 'cnn', workers: 1 },
   { lever: 'lstm', models: 'rnn', workers: 1 },
-  { lever: 'adam', models: 'rnn', workers: 2 },
   { lever: 'prefetch', models: 'rnn', workers: 2 },
 ];
 const OUT = path.resolve('bench/results/levers.json');

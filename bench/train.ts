@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 3] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|identity-share|lstm|adam|both [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|identity-share|lstm|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -36,7 +36,6 @@ import { setWasmIdentityShared } from '../src/core/backend/wasm-identity.ts';
 import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { setBatchPrefetch } from '../src/core/train/batch-filler.ts';
-import { setAdamFused } from '../src/core/train/fused-adam.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { FER_CLASSES } from '../src/core/dataset/types.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
@@ -248,8 +247,6 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
     off: 'plain batch-norm loops and an unfused ReLU',
   },
   'identity-share': { set: setWasmIdentityShared, off: 'stock Identity (copies every tensor saved for a gradient)' },
-  // The update runs on the main thread while gradient workers wait: measure it with --ab-workers 2 too.
-  adam: { set: setAdamFused, off: "tfjs' Adam (about a dozen stock kernels per variable)" },
   both: {
     set: (on) => {
       setFilterGradMethod(on ? 'im2col' : 'conv');

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/core/backend/init-backend.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
 import { buildCnn } from '../src/core/models/cnn.ts';
@@ -23,7 +24,6 @@ import { balancedClassWeights } from '../src/core/train/losses.ts';
 import { mulberry32 } from '../src/core/random.ts';
 import { BatchFiller, type FilledBatch } from '../src/core/train/batch-filler.ts';
 import { startGradientPool } from '../src/core/train/parallel/gradient-pool.ts';
-import { createAdam } from '../src/core/train/fused-adam.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
 const model = kind === 'cnn' ? buildCnn([48, 48, 1], 7) : buildRnn([48, 48], 7);
 const source = imageSource(xs, ys, 48, augmentFor(kind));
 const filler = new BatchFiller(source, 7, bs, config.labelSmoothing, balancedClassWeights(ys, 7));
-const optimizer = createAdam(config.learningRate);
+const optimizer = tf.train.adam(config.learningRate);
 const timings: Record<string, number> = {};
 const pool = await startGradientPool({
   model,

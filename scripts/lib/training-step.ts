@@ -1,6 +1,6 @@
 /**
  * One training step of the shipped CNN or RNN as the trainer takes it on one thread
- * (shardGradients + the trainer's Adam), on batch b of FER2013 train, for the scripts that
+ * (shardGradients + Adam), on batch b of FER2013 train, for the scripts that
  * profile or A/B a step. `fill(b)` loads the batch; `run()` is the part worth timing.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,6 @@ import { initBackend } from '../../src/core/backend/init-backend.ts';
 import { parseNpy } from '../../src/core/dataset/npy.ts';
 import { buildCnn } from '../../src/core/models/cnn.ts';
 import { buildRnn } from '../../src/core/models/rnn.ts';
-import { createAdam } from '../../src/core/train/fused-adam.ts';
 import { shardGradients, trainableVariables } from '../../src/core/train/parallel/shard-gradients.ts';
 
 export const STEP_BATCH = 64;
@@ -24,7 +23,7 @@ export async function trainingStep(kind: 'cnn' | 'rnn'): Promise<{ fill(b: numbe
   const inputShape = kind === 'cnn' ? [48, 48, 1] : [48, 48];
   const model = kind === 'cnn' ? buildCnn([48, 48, 1], 7) : buildRnn([48, 48], 7);
   const vars = trainableVariables(model);
-  const opt = createAdam(1e-3);
+  const opt = tf.train.adam(1e-3);
   const x = new Float32Array(bs * 2304);
   const y = new Float32Array(bs * 7);
   return {

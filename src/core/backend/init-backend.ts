@@ -17,7 +17,6 @@ import { registerWasmUnpack } from './wasm-unpack.ts';
 import { patchBatchNormLayer, registerWasmBatchNormTrain } from './wasm-batch-norm-train.ts';
 import { registerWasmIdentity } from './wasm-identity.ts';
 import { patchConv2DLayer } from './wasm-conv-layer.ts';
-import { registerWasmAdam } from './wasm-adam.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -55,7 +54,6 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmUnpack();
   registerWasmBatchNormTrain();
   registerWasmIdentity();
-  registerWasmAdam(); // train/fused-adam.ts (bench/train.ts --ab adam)
   patchBatchNormLayer();
   (await import('./wasm-lstm.ts')).registerWasmLstm(); // fused LSTM layer pass (bench/train.ts --ab lstm)
   patchConv2DLayer();

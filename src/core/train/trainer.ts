@@ -18,7 +18,6 @@ import { learningRateAt, type Schedule } from './schedule.ts';
 import { recalibrateBatchNorm } from './precise-bn.ts';
 import { startGradientPool } from './parallel/gradient-pool.ts';
 import { BatchFiller, batchPrefetch, type FilledBatch } from './batch-filler.ts';
-import { createAdam } from './fused-adam.ts';
 
 /** Clean training images used to re-estimate batch-norm statistics after each epoch. */
 const PRECISE_BN_IMAGES = 2048;
@@ -92,7 +91,7 @@ export async function trainModel(req: TrainRequest): Promise<TrainResult> {
     throw new FerError(`workers must be a whole number >= 1 (got ${workers})`, { kind: 'usage' });
   let model: tf.LayersModel;
   let state: ResumeState = { epoch: 0, history: [], bestValAccuracy: -1, seconds: 0 };
-  const optimizer = createAdam(config.learningRate);
+  const optimizer = tf.train.adam(config.learningRate);
   const ckptDir = req.checkpointDir ?? (req.outDir ? defaultCheckpointDir(req.outDir) : null);
   const saved = req.resume && ckptDir ? await loadTrainingState(ckptDir) : null;
   if (saved && ckptDir) {
