@@ -1,8 +1,9 @@
 /**
  * What each of the wasm trainer's levers buys (issue 17): bench/train.ts --ab for each
  * lever on the model it targets, each in its own process, collected into
- * bench/results/levers.json in latest.json's format (with --only, the other levers' entries are kept); `npx tsx bench/table.ts
- * bench/results/levers.json` prints it as the README's lever table.
+ * bench/results/levers.json in latest.json's format (with --only, the other levers'
+ * entries are kept). `npx tsx bench/table.ts bench/results/levers.json` prints it as
+ * the README's lever table.
  *
  *   npx tsx bench/levers.ts [--only conv-grads,lstm] [--rounds 3] [--images 1024]
  */
@@ -31,21 +32,15 @@ const { values } = parseArgs({
   },
 });
 const only = values.only?.split(',');
+const unknown = only?.filter((l) => !RUNS.some((r) => r.lever === l));
+if (unknown?.length)
+  throw new Error(`unknown lever ${unknown.join(', ')} (known: ${RUNS.map((r) => r.lever).join(', ')})`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fer-levers-'));
 const benches: BenchResult[] = [];
 for (const r of RUNS.filter((x) => !only || only.includes(x.lever))) {
   const file = path.join(tmp, `${r.lever}.json`);
-  const args = ['--import', 'tsx', 'bench/train.ts', '--ab', r.lever, '--models', r.models];
-  args.push(
-    '--ab-workers',
-    String(r.workers),
-    '--rounds',
-    values.rounds,
-    '--images',
-    values.images,
-    '--json-out',
-    file,
-  );
+  const args = ['--import', 'tsx', 'bench/train.ts', '--ab', r.lever, '--models', r.models, '--json-out', file];
+  args.push('--ab-workers', String(r.workers), '--rounds', values.rounds, '--images', values.images);
   console.log(`\n=== ${r.lever} (${r.models}, ${r.workers} thread(s))`);
   const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (res.status !== 0) {
