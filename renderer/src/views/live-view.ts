@@ -16,31 +16,19 @@
  * when the window is hidden or closed, and when a job that needs the
  * processor starts; the reason is shown.
  */
-import { MODEL_SLOTS, type LiveFrameResult, type ModelSlot } from '../../../src/contract/contract.ts';
+import { MODEL_SLOTS, type LiveFrameResult } from '../../../src/contract/contract.ts';
 import { el } from '../format.ts';
-import { FaceTracker, meanProbabilities, type Track } from '../live-tracker.ts';
+import { FaceTracker, type Track } from '../live-tracker.ts';
 import { RequestError } from '../request-error.ts';
 import { Timeline } from '../live-timeline.ts';
 import type { Transport } from '../transport.ts';
-import { download, downloadText } from './export.ts';
-import { canvasPoint, drawOverlay, faceAt, faceColour, type DrawnFace } from './face-overlay.ts';
-import { LiveChart } from './live-chart.ts';
-import { ProbBars } from './prob-bars.ts';
+import { downloadText } from './export.ts';
+import { canvasPoint, drawOverlay, faceAt, type DrawnFace } from './face-overlay.ts';
+import { cameraError, captureJpeg, JPEG_QUALITY, nextVideoFrame } from './live-camera.ts';
+import { LiveFaceCards, shortLabel } from './live-face-cards.ts';
+import { drawMirrored, saveSnapshot, stamp } from './live-snapshot.ts';
+import { LiveStats } from './live-stats.ts';
 import { drawHeat, heatControls, type ShownHeat } from './heat-overlay.ts';
-
-/** Longer side of the frames sent: the detector's own input size (YuNet runs at 640). */
-const FRAME_MAX_SIDE = 640;
-const JPEG_QUALITY = 0.8;
-/** Frames of history for the fps and latency figures. */
-const STATS_WINDOW = 30;
-
-interface FaceCard {
-  root: HTMLElement;
-  title: HTMLElement;
-  bars: Partial<Record<ModelSlot, ProbBars>>;
-  chart: LiveChart;
-  lastSeen: number;
-}
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -48,7 +36,7 @@ export class LiveView {
   private readonly video = byId<HTMLVideoElement>('live-video');
   private readonly overlay = byId<HTMLCanvasElement>('live-overlay');
   private readonly faces = byId('live-faces');
-  private readonly stats = byId('live-stats');
+  private readonly stats = new LiveStats(byId('live-stats'));
   private readonly message = byId('live-message');
   private readonly picker = byId<HTMLSelectElement>('live-camera');
   private readonly mirror = byId<HTMLInputElement>('live-mirror');
@@ -62,7 +50,7 @@ export class LiveView {
   /** Two capture canvases: one is being analysed while the other holds the last drawn frame (for Snapshot). */
   private readonly frames = [document.createElement('canvas'), document.createElement('canvas')];
   private readonly tracker = new FaceTracker();
-  private readonly cards = new Map<number, FaceCard>();
+  private readonly cards = new LiveFaceCards(this.faces, (id) => this.setHighlight(id, false));
   private stream: MediaStream | null = null;
   /** Bumped on every start and stop: a loop from an older session ends itself. */
   private session = 0;
@@ -70,8 +58,6 @@ export class LiveView {
   private drawn: DrawnFace[] = [];
   private highlight: number | null = null;
   private last: { result: LiveFrameResult; tracks: Track[]; frame: HTMLCanvasElement } | null = null;
-  private doneAt: number[] = [];
-  private latencies: number[] = [];
   private detector = '';
   private backend = '';
   private timeline: Timeline | null = null;
@@ -90,7 +76,8 @@ export class LiveView {
       this.applyMirror();
       this.redraw();
     };
-    this.snapshotButton.onclick = () => void this.snapshot();
+    this.snapshotButton.onclick = () =>
+      this.last && saveSnapshot(this.last.result, this.last.tracks, this.last.frame, this.mirror.checked);
     this.heatButton.onclick = () => void this.pauseForHeat();
     this.recordButton.onclick = () => this.toggleRecord();
     this.exportCsv.onclick = () =>
@@ -147,10 +134,10 @@ export class LiveView {
     // Stopped meanwhile (hidden, left, a job started): that stop already released this stream and said why.
     if (session !== this.session) return;
     this.tracker.reset();
-    this.clearCards();
+    this.cards.clear();
+    this.last = null;
     this.startedAt = performance.now();
-    this.doneAt = [];
-    this.latencies = [];
+    this.stats.reset();
     this.setButtons();
     this.say('Camera on. Looking for faces…');
     void this.loop(session);
@@ -229,16 +216,11 @@ export class LiveView {
     this.detector = result.detector;
     this.backend = result.backend;
     this.redraw();
-    this.updateCards(result, tracks, now);
+    this.cards.update(result, tracks, now, (now - this.startedAt) / 1000);
     this.timeline?.add(now - this.startedAt, tracks, result.classes);
     if (this.timeline) this.recordButton.textContent = `Stop recording (${this.timeline.rows.length} rows)`;
     const done = performance.now();
-    this.latencies.push(done - t0);
-    this.doneAt.push(done);
-    if (this.latencies.length > STATS_WINDOW) {
-      this.latencies.shift();
-      this.doneAt.shift();
-    }
+    this.stats.add(t0, done);
     this.say(tracks.length ? '' : 'No face in view.');
     this.renderStats();
     // For measuring tools (bench/live.ts): free when nobody listens, and nothing accumulates.
@@ -291,72 +273,10 @@ export class LiveView {
     c.dataset.frameHeight = String(result.height);
   }
 
-  private updateCards(result: LiveFrameResult, tracks: Track[], now: number): void {
-    const seconds = (now - this.startedAt) / 1000;
-    for (const tr of tracks) {
-      let card = this.cards.get(tr.id);
-      if (!card) {
-        card = this.newCard(tr.id, result);
-        this.cards.set(tr.id, card);
-      }
-      card.lastSeen = now;
-      card.root.classList.remove('gone');
-      card.title.textContent = `Face ${tr.id}: ${shortLabel(tr, result).replace(/^\d+ /, '')}`;
-      for (const slot of MODEL_SLOTS) if (tr.probabilities[slot]) card.bars[slot]?.update(tr.probabilities[slot]!);
-      card.chart.push(seconds, meanProbabilities(tr.probabilities));
-    }
-    const shown = new Set(tracks.map((tr) => tr.id));
-    for (const [id, card] of this.cards) {
-      if (shown.has(id)) continue;
-      card.root.classList.add('gone');
-      // Gone for longer than the tracker remembers: the face would come back with a new id.
-      if (now - card.lastSeen > 1000) {
-        card.chart.destroy();
-        card.root.remove();
-        this.cards.delete(id);
-      }
-    }
-    this.faces.dataset.count = String(tracks.length);
-  }
-
-  private newCard(id: number, result: LiveFrameResult): FaceCard {
-    const root = el('section', undefined, 'face live-face');
-    root.dataset.faceId = String(id);
-    root.style.borderColor = faceColour(id);
-    const title = el('h3');
-    const cols = el('div', undefined, 'prob-columns');
-    const bars: FaceCard['bars'] = {};
-    for (const slot of MODEL_SLOTS) {
-      const classes = result.classes[slot];
-      if (!classes) continue;
-      bars[slot] = new ProbBars(slot, classes);
-      cols.append(bars[slot]!.element);
-    }
-    const box = el('div', undefined, 'live-chart');
-    const canvas = el('canvas');
-    box.append(canvas);
-    root.append(title, cols, box);
-    root.onmouseenter = () => this.setHighlight(id, false);
-    root.onmouseleave = () => this.setHighlight(null, false);
-    this.faces.append(root);
-    const classes = classesOf(result);
-    return { root, title, bars, chart: new LiveChart(canvas, classes), lastSeen: 0 };
-  }
-
-  private clearCards(): void {
-    for (const c of this.cards.values()) {
-      c.chart.destroy();
-      c.root.remove();
-    }
-    this.cards.clear();
-    this.last = null;
-  }
-
   private setHighlight(id: number | null, scroll: boolean): void {
     if (id === this.highlight && !scroll) return;
     this.highlight = id;
-    for (const [cid, c] of this.cards) c.root.classList.toggle('highlight', cid === id);
-    if (scroll && id !== null) this.cards.get(id)?.root.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    this.cards.highlight(id, scroll);
     this.redraw();
   }
 
@@ -366,21 +286,7 @@ export class LiveView {
   }
 
   private renderStats(): void {
-    const n = this.doneAt.length;
-    const fps = n > 1 ? ((n - 1) * 1000) / (this.doneAt[n - 1] - this.doneAt[0]) : 0;
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    const on = this.running && n > 1;
-    this.stats.dataset.fps = on ? fps.toFixed(1) : '';
-    this.stats.dataset.latencyP50 = on ? q(0.5).toFixed(0) : '';
-    this.stats.dataset.latencyP95 = on ? q(0.95).toFixed(0) : '';
-    const parts = [
-      `${on ? fps.toFixed(1) : '–'} fps`,
-      `latency ${on ? `${q(0.5).toFixed(0)} ms (p95 ${q(0.95).toFixed(0)} ms)` : '–'}`,
-      `detector: ${this.detector || 'shown once the camera runs'}`,
-      `backend: ${this.backend || '–'}`,
-    ];
-    this.stats.textContent = parts.join(' · ');
+    this.stats.render(this.running, this.detector, this.backend);
   }
 
   private toggleRecord(): void {
@@ -398,55 +304,6 @@ export class LiveView {
   }
 
   /** The analysed frame with its overlay as PNG, and the predictions as JSON. */
-  private async snapshot(): Promise<void> {
-    if (!this.last) return;
-    const { result, tracks, frame } = this.last;
-    const c = document.createElement('canvas');
-    c.width = frame.width;
-    c.height = frame.height;
-    const g = c.getContext('2d')!;
-    if (this.mirror.checked) {
-      g.save();
-      g.scale(-1, 1);
-      g.drawImage(frame, -c.width, 0);
-      g.restore();
-    } else g.drawImage(frame, 0, 0);
-    drawOverlay(
-      g,
-      tracks.map((tr) => ({ id: tr.id, box: tr.box, label: shortLabel(tr, result) })),
-      { scale: 1, sourceWidth: result.width, mirror: this.mirror.checked, fontPx: 14 },
-    );
-    const name = `fer-live-${stamp()}`;
-    download(`${name}.png`, c.toDataURL('image/png'));
-    const faces = tracks.map((tr) => ({
-      id: tr.id,
-      box: tr.box.map(Math.round),
-      label: shortLabel(tr, result).replace(/^\d+ /, ''),
-      probabilities: Object.fromEntries(
-        MODEL_SLOTS.filter((s) => tr.probabilities[s]).map((s) => [
-          s,
-          Object.fromEntries(result.classes[s]!.map((cls, i) => [cls, tr.probabilities[s]![i]])),
-        ]),
-      ),
-    }));
-    downloadText(
-      `${name}.json`,
-      JSON.stringify(
-        {
-          time: new Date().toISOString(),
-          width: result.width,
-          height: result.height,
-          detector: result.detector,
-          backend: result.backend,
-          faces,
-        },
-        null,
-        1,
-      ),
-      'application/json',
-    );
-  }
-
   /**
    * Stops on the last analysed frame and offers its heat maps: a backward pass per model is
    * too slow for every frame (heat-job.ts), so they are computed for this one frame, on request.
@@ -477,12 +334,7 @@ export class LiveView {
       fg.drawImage(still, 0, 0);
       if (heat) await drawHeat(fg, heat, still.width / heat.result.width);
       const g = canvas.getContext('2d')!;
-      if (mirror) {
-        g.save();
-        g.scale(-1, 1);
-        g.drawImage(flat, -canvas.width, 0);
-        g.restore();
-      } else g.drawImage(flat, 0, 0);
+      drawMirrored(g, flat, mirror);
       drawOverlay(g, faces, { scale: canvas.width / result.width, sourceWidth: result.width, mirror, fontPx: 14 });
       canvas.dataset.heat = heat ? heat.slot : '';
     };
@@ -528,52 +380,5 @@ export class LiveView {
   }
 }
 
-/** The class names of the first slot that answered (every model of a session has the same classes). */
-function classesOf(r: LiveFrameResult): string[] {
-  return MODEL_SLOTS.map((s) => r.classes[s]).find((c) => c !== undefined) ?? [];
-}
-
-/** "3 happy": the face's id and the models' mean smoothed label. */
-function shortLabel(tr: Track, r: LiveFrameResult): string {
-  const classes = classesOf(r);
-  return `${tr.id} ${classes[tr.label] ?? '?'}`;
-}
-
-/** Draws the video into `canvas` at most FRAME_MAX_SIDE wide or tall; returns the JPEG's base64. */
-function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement): string {
-  const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
-  const w = Math.round(video.videoWidth * scale);
-  const h = Math.round(video.videoHeight * scale);
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-  }
-  canvas.getContext('2d')!.drawImage(video, 0, 0, w, h);
-  const url = canvas.toDataURL('image/jpeg', JPEG_QUALITY);
-  return url.slice(url.indexOf(',') + 1);
-}
-
-/** Resolves on the next new video frame (or after 100 ms, so a stalled camera cannot hang the loop). */
-function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 100);
-    video.requestVideoFrameCallback(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function cameraError(e: unknown): string {
-  const name = (e as DOMException)?.name;
-  if (name === 'NotAllowedError')
-    return 'The camera was not allowed: allow it for this page (or in the system settings) and press Start.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError')
-    return 'No camera found: connect one and press Start.';
-  if (name === 'NotReadableError') return 'The camera is in use by another application.';
-  return `The camera could not start: ${(e as Error)?.message ?? String(e)}`;
-}
-
 const rectList = (r: { x: number; y: number; w: number; h: number }): number[] => [r.x, r.y, r.w, r.h].map(Math.round);
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
