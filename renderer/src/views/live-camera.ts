@@ -5,7 +5,7 @@
 
 /** Longer side of the frames sent: the detector's own input size (YuNet runs at 640). */
 const FRAME_MAX_SIDE = 640;
-export const JPEG_QUALITY = 0.8;
+const JPEG_QUALITY = 0.8;
 
 /** Draws the video into `canvas` at most FRAME_MAX_SIDE wide or tall; returns the JPEG's base64. */
 export function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement): string {
@@ -17,6 +17,11 @@ export function captureJpeg(video: HTMLVideoElement, canvas: HTMLCanvasElement):
     canvas.height = h;
   }
   canvas.getContext('2d')!.drawImage(video, 0, 0, w, h);
+  return jpegBase64(canvas);
+}
+
+/** The canvas as a JPEG, base64 without the data-URL prefix (what the live requests carry). */
+export function jpegBase64(canvas: HTMLCanvasElement): string {
   const url = canvas.toDataURL('image/jpeg', JPEG_QUALITY);
   return url.slice(url.indexOf(',') + 1);
 }

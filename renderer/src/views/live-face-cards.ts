@@ -40,7 +40,7 @@ export class LiveFaceCards {
       }
       card.lastSeen = now;
       card.root.classList.remove('gone');
-      card.title.textContent = `Face ${tr.id}: ${shortLabel(tr, result).replace(/^\d+ /, '')}`;
+      card.title.textContent = `Face ${tr.id}: ${labelOf(tr, result)}`;
       for (const slot of MODEL_SLOTS) if (tr.probabilities[slot]) card.bars[slot]?.update(tr.probabilities[slot]!);
       card.chart.push(seconds, meanProbabilities(tr.probabilities));
     }
@@ -94,12 +94,14 @@ export class LiveFaceCards {
 }
 
 /** The class names of the first slot that answered (every model of a session has the same classes). */
-export function classesOf(r: LiveFrameResult): string[] {
+function classesOf(r: LiveFrameResult): string[] {
   return MODEL_SLOTS.map((s) => r.classes[s]).find((c) => c !== undefined) ?? [];
 }
 
-/** "3 happy": the face's id and the models' mean smoothed label. */
-export function shortLabel(tr: Track, r: LiveFrameResult): string {
-  const classes = classesOf(r);
-  return `${tr.id} ${classes[tr.label] ?? '?'}`;
+/** "happy": the models' mean smoothed label of the face. */
+export function labelOf(tr: Track, r: LiveFrameResult): string {
+  return classesOf(r)[tr.label] ?? '?';
 }
+
+/** "3 happy": the face's id and its label, as drawn on the video. */
+export const shortLabel = (tr: Track, r: LiveFrameResult): string => `${tr.id} ${labelOf(tr, r)}`;

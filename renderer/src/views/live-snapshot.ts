@@ -6,7 +6,7 @@ import { MODEL_SLOTS, type LiveFrameResult } from '../../../src/contract/contrac
 import type { Track } from '../live-tracker.ts';
 import { download, downloadText } from './export.ts';
 import { drawOverlay } from './face-overlay.ts';
-import { shortLabel } from './live-face-cards.ts';
+import { labelOf, shortLabel } from './live-face-cards.ts';
 
 /** Draws `src` at the origin of `g`, flipped left to right when `mirror` (as the video is shown). */
 export function drawMirrored(g: CanvasRenderingContext2D, src: HTMLCanvasElement, mirror: boolean): void {
@@ -40,7 +40,7 @@ export function saveSnapshot(
   const faces = tracks.map((tr) => ({
     id: tr.id,
     box: tr.box.map(Math.round),
-    label: shortLabel(tr, result).replace(/^\d+ /, ''),
+    label: labelOf(tr, result),
     probabilities: Object.fromEntries(
       MODEL_SLOTS.filter((s) => tr.probabilities[s]).map((s) => [
         s,

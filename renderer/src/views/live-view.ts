@@ -24,7 +24,7 @@ import { Timeline } from '../live-timeline.ts';
 import type { Transport } from '../transport.ts';
 import { downloadText } from './export.ts';
 import { canvasPoint, drawOverlay, faceAt, type DrawnFace } from './face-overlay.ts';
-import { cameraError, captureJpeg, JPEG_QUALITY, nextVideoFrame } from './live-camera.ts';
+import { cameraError, captureJpeg, jpegBase64, nextVideoFrame } from './live-camera.ts';
 import { LiveFaceCards, shortLabel } from './live-face-cards.ts';
 import { drawMirrored, saveSnapshot, stamp } from './live-snapshot.ts';
 import { LiveStats } from './live-stats.ts';
@@ -316,8 +316,7 @@ export class LiveView {
     still.width = frame.width;
     still.height = frame.height;
     still.getContext('2d')!.drawImage(frame, 0, 0);
-    const url = still.toDataURL('image/jpeg', JPEG_QUALITY);
-    const image = url.slice(url.indexOf(',') + 1);
+    const image = jpegBase64(still);
     const mirror = this.mirror.checked;
     this.stop('Paused on this frame: tick "Show heat maps" to see where each model looked; Start camera goes on.');
     const box = el('div');
