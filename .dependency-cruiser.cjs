@@ -6,7 +6,7 @@
  *                   └── core <─┘   core: layers below, each importing only lower ones
  *
  * Inside src/core the folders form a stack, lowest first; a module may import its own folder,
- * any lower folder and the base files at core's root (errors, task, random, threads, atomic-dir).
+ * any lower folder and the base files at core's root (errors, task, random, threads, atomic-dir, wasm-api).
  */
 const CORE_LAYERS = [
   'image', // decode -> gray -> crop/resize: the one image path
@@ -26,7 +26,7 @@ const CORE_LAYERS = [
   'pipeline',
 ];
 const CORE_BASE =
-  'src/core/(errors|task|random|thread-work|worker-channel|helper-thread|spawn-sibling-worker|atomic-dir)\\.ts$';
+  'src/core/(errors|task|random|thread-work|worker-channel|helper-thread|spawn-sibling-worker|atomic-dir|wasm-api)\\.ts$';
 
 const layerRules = CORE_LAYERS.map((layer, i) => ({
   name: `core-${layer}-imports-only-lower-layers`,

@@ -17,6 +17,7 @@ import { registerWasmUnpack } from './wasm-unpack.ts';
 import { patchBatchNormLayer, registerWasmBatchNormTrain } from './wasm-batch-norm-train.ts';
 import { registerWasmIdentity } from './wasm-identity.ts';
 import { patchConv2DLayer } from './wasm-conv-layer.ts';
+import { registerWasmSimdConv } from './wasm-simd-conv.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -54,6 +55,7 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   registerWasmUnpack();
   registerWasmBatchNormTrain();
   registerWasmIdentity();
+  registerWasmSimdConv(); // relaxed-SIMD convolutions (bench/train.ts --ab simd-conv)
   patchBatchNormLayer();
   (await import('./wasm-lstm.ts')).registerWasmLstm(); // fused LSTM layer pass (bench/train.ts --ab lstm)
   patchConv2DLayer();

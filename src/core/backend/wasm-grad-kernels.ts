@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { attr, runComposite, type KernelArgs } from './wasm-composite.ts';
 import { im2colFilterGrad } from './wasm-im2col-filter-grad.ts';
+import { simdConv2DFilterGrad, simdConv2DInputGrad } from './wasm-simd-conv.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -171,7 +172,7 @@ function filterGradKernel(args: KernelArgs): TensorInfo {
       false,
       'channelsLast',
     );
-    const fast = im2colFilterGrad(args, info);
+    const fast = simdConv2DFilterGrad(args, info) ?? im2colFilterGrad(args, info);
     if (fast) return fast;
   }
   return runComposite(args, ['x', 'dy'], ([x, dy]) =>
@@ -203,6 +204,8 @@ function runCompositeNoCopy(args: KernelArgs, names: string[], compute: (ts: tf.
 }
 
 function inputGradKernel(args: KernelArgs): TensorInfo {
+  const fast = simdConv2DInputGrad(args);
+  if (fast) return fast;
   const a = args.attrs;
   const run = inputGradDirect ? runCompositeNoCopy : runComposite;
   return run(args, ['dy', 'filter'], ([dy, filter]) =>

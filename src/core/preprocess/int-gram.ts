@@ -14,6 +14,7 @@
 import { throwIfCancelled } from '../errors.ts';
 import type { TaskOptions } from '../task.ts';
 import { intGramModuleBytes } from './int-gram-kernel.ts';
+import { wasmApi, type WasmMemory } from '../wasm-api.ts';
 
 type GramFn = (
   xt: number,
@@ -25,18 +26,6 @@ type GramFn = (
   bStart: number,
   bEnd: number,
 ) => void;
-
-// The few WebAssembly JS-API members used here (tsconfig's libs do not declare them).
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 const CHUNK = 4096;
 const TILE_STEPS = CHUNK / 8; // x 8 samples: the whole chunk

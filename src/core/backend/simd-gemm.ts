@@ -1,0 +1,44 @@
+/**
+ * FER Studio's matrix kernel (simd-gemm-wat.ts), instantiated on the tfjs wasm backend's own
+ * memory so it reads and writes tensors in place. Null where the engine lacks relaxed SIMD
+ * (callers then keep XNNPACK's kernels).
+ */
+import { wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { SIMD_GEMM_BASE64 } from './simd-gemm-binary.ts';
+
+/** See simd-gemm-wat.ts for the meaning of each argument; addresses in bytes, strides in floats. */
+export type SimdGemm = (
+  a: number,
+  ars: number,
+  aks: number,
+  asg: number,
+  segs: number,
+  b: number,
+  ldb: number,
+  bps: number,
+  c: number,
+  ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  acc: number,
+) => void;
+
+let module: object | null | undefined;
+const instances = new WeakMap<WasmMemory, SimdGemm>();
+
+/** The kernel bound to `memory`, or null where relaxed SIMD does not validate. */
+export function simdGemmFor(memory: WasmMemory): SimdGemm | null {
+  if (module === undefined) {
+    const bytes = Uint8Array.from(atob(SIMD_GEMM_BASE64), (ch) => ch.charCodeAt(0));
+    module = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  if (!module) return null;
+  let gemm = instances.get(memory);
+  if (!gemm) {
+    const instance = new wasmApi!.Instance(module, { env: { memory } });
+    gemm = instance.exports.gemm as SimdGemm;
+    instances.set(memory, gemm);
+  }
+  return gemm;
+}
