@@ -12,9 +12,13 @@
  * multiple of 8. The strides let a convolution use it without im2col: a 3x3 convolution's rows
  * of A are overlapping windows of the padded input (wasm-simd-conv.ts).
  *
- * Why: tfjs' XNNPACK build uses plain SIMD128 (separate multiply and add), and its convolutions
- * run at about half of what one core does with f32x4.relaxed_madd, which Node 22+ and Electron
- * compile to a fused multiply-add (bench/gemm.ts measures both in one run).
+ * Why: tfjs' XNNPACK convolutions run at about half of one core's SIMD128 peak (bench/gemm.ts
+ * times both kernels per layer and the peak in one run). This kernel issues one
+ * f32x4.relaxed_madd (a fused multiply-add in Node 22+ and Electron) where XNNPACK's SIMD128 build
+ * issues a multiply and an add, so the loop carries fewer instructions per multiply-add; the peak
+ * itself is about the same either way on the machines measured. A kernel per row stride of A,
+ * with the row offsets as the loads' constant offsets, measured the same (within 2 %) and was
+ * not kept.
  * Tiles: 6 rows x 8 columns (12 accumulators, two B vectors and one broadcast A value fit the 16
  * SIMD registers of x86-64), then one 3-row tile and 1-row tiles for the rest of m.
  */

@@ -96,8 +96,7 @@ function padded(
 
 /**
  * A row-major [rows, cols] matrix into panels of 8 columns ([cols/8][rows][8]): the kernel then
- * reads each panel's rows one after another instead of 32 bytes from every row of the filter
- * (bench/gemm.ts --pack compares).
+ * reads each panel's rows one after another instead of 32 bytes from every row of the filter.
  */
 function packPanels(from: Float32Array, to: Float32Array, rows: number, cols: number): void {
   for (let q = 0; q < rows; q++)
@@ -225,7 +224,7 @@ export function simdConv2DInputGrad(args: KernelArgs): TensorInfo | null {
 /**
  * Output rows summed per kernel call in the filter gradient: the call streams rowsPerCall*OW
  * positions of the padded input and of dy, kept small enough to stay in the first-level cache
- * (bench/gemm.ts compares values).
+ * (bench/gemm.ts --rows compares values).
  */
 let filterGradRows = 4;
 
