@@ -45,13 +45,20 @@ export interface BenchResult {
   rows: BenchRow[];
 }
 
+/**
+ * The load average when this process started: each bench runs in its own process and imports this
+ * file first, and the table's "load at start" column is meant to show other work on the machine,
+ * not the bench's own threads (read at the end, a 2-thread bench reported its own load of about 2).
+ */
+const START_LOAD = os.loadavg().map((v) => Math.round(v * 100) / 100);
+
 export function machineInfo(): BenchResult['machine'] {
   const cpus = os.cpus();
   return {
     cpus: cpus.length,
     model: cpus[0]?.model ?? 'unknown',
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    loadAverage: START_LOAD,
     node: process.version,
     vectors: vectorExtension(),
   };
