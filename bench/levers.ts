@@ -22,6 +22,7 @@ const RUNS: { lever: string; models: string; workers: number }[] = [
   { lever: 'lstm', models: 'rnn', workers: 1 },
   { lever: 'prefetch', models: 'rnn', workers: 2 },
   { lever: 'simd-conv', models: 'cnn,rnn', workers: 1 },
+  { lever: 'simd-matmul', models: 'rnn', workers: 1 },
 ];
 const OUT = path.resolve('bench/results/levers.json');
 

@@ -4,7 +4,7 @@
  * (bench/baselines/train_torch.py, same architecture and recipe) in the same run.
  *
  *   npx tsx bench/train.ts [--images 4096] [--models cnn,rnn] [--workers 2 (default; 1 skips that row)] [--pairs 3] [--json-out FILE]
- *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|identity-share|lstm|simd-conv|both [--rounds 3] [--images 1024] [--models cnn]
+ *   npx tsx bench/train.ts --ab filter-grad|filter-grad-layout|conv-input-grad|input-grad-pad|conv-grads|batch-norm|bn-relu|bn-loops|bn-all|identity-share|lstm|simd-conv|simd-matmul|both [--rounds 3] [--images 1024] [--models cnn]
  *
  * --ab LEVER: one lever of the wasm trainer off and on in alternating rounds (one
  * thread, so a toggle on this thread is the whole step), median images/s of each;
@@ -35,6 +35,7 @@ import { setBatchNormReluFused } from '../src/core/backend/bn-relu-fusion.ts';
 import { setWasmIdentityShared } from '../src/core/backend/wasm-identity.ts';
 import { setLstmFused } from '../src/core/backend/wasm-lstm.ts';
 import { setSimdConv } from '../src/core/backend/wasm-simd-conv.ts';
+import { setSimdMatMul } from '../src/core/backend/wasm-simd-matmul.ts';
 import { runtimeOptionsFromEnv } from '../src/app/runtime-env.ts';
 import { setBatchPrefetch } from '../src/core/train/batch-filler.ts';
 import { parseNpy } from '../src/core/dataset/npy.ts';
@@ -228,6 +229,7 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
     off: 'stock tfjs-layers LSTM (per-timestep ops)',
   },
   prefetch: { set: setBatchPrefetch, off: 'each batch augmented just before its step' },
+  'simd-matmul': { set: setSimdMatMul, off: "XNNPACK's matrix products" },
   'simd-conv': { set: setSimdConv, off: "XNNPACK's convolutions (and im2col + XNNPACK for the filter gradient)" },
   'bn-relu': {
     set: setBatchNormReluFused,

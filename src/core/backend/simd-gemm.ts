@@ -42,3 +42,28 @@ export function simdGemmFor(memory: WasmMemory): SimdGemm | null {
   }
   return gemm;
 }
+
+/**
+ * A [k, n] matrix B (stored [n, k] when `transposed`) from `from` at float `fromAt` into panels of 8
+ * columns, [n/8][k][8], in `to` at `toAt`: the kernel then reads a panel row after row (ldb = 8,
+ * bps = 8k) instead of 32 bytes from every row of B. Each loop reads its source in order.
+ */
+export function packPanels(
+  from: Float32Array,
+  fromAt: number,
+  to: Float32Array,
+  toAt: number,
+  k: number,
+  n: number,
+  transposed = false,
+): void {
+  if (transposed) {
+    for (let j = 0; j < n; j++) {
+      const panel = toAt + (j >> 3) * k * 8 + (j & 7);
+      for (let q = 0; q < k; q++) to[panel + q * 8] = from[fromAt + j * k + q];
+    }
+  } else {
+    for (let q = 0; q < k; q++)
+      for (let j = 0; j < n; j++) to[toAt + (j >> 3) * k * 8 + q * 8 + (j & 7)] = from[fromAt + q * n + j];
+  }
+}

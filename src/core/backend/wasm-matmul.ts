@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { attr, runComposite, type KernelArgs } from './wasm-composite.ts';
 import { overrideWasmKernel } from './wasm-heap.ts';
+import { simdBatchMatMul } from './wasm-simd-matmul.ts';
 
 function swapLast(t: tf.Tensor): tf.Tensor {
   const perm = t.shape.map((_, i) => i);
@@ -34,6 +35,8 @@ function timesTransposed(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 }
 
 function transposedMatMul(args: KernelArgs): TensorInfo | null {
+  const simd = simdBatchMatMul(args);
+  if (simd) return simd;
   const ta = attr<boolean>(args.attrs, 'transposeA');
   const tb = attr<boolean>(args.attrs, 'transposeB');
   if (!ta && !tb) return null; // the stock kernel is XNNPACK already
@@ -45,7 +48,10 @@ function transposedMatMul(args: KernelArgs): TensorInfo | null {
   );
 }
 
-/** Replaces BatchMatMul on wasm with the transpose-then-XNNPACK version; idempotent; call before setBackend('wasm'). */
+/**
+ * Replaces BatchMatMul on wasm: the relaxed-SIMD kernel where it applies (wasm-simd-matmul.ts), else
+ * the transpose-then-XNNPACK version; idempotent; call before setBackend('wasm').
+ */
 export function registerWasmMatMul(): void {
   overrideWasmKernel('BatchMatMul', transposedMatMul);
 }

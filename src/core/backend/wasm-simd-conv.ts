@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { attr, type KernelArgs } from './wasm-composite.ts';
 import { overrideWasmKernel, type WasmHeapBackend } from './wasm-heap.ts';
-import { simdGemmFor, type SimdGemm } from './simd-gemm.ts';
+import { packPanels, simdGemmFor, type SimdGemm } from './simd-gemm.ts';
 import type { WasmMemory } from '../wasm-api.ts';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -95,15 +95,6 @@ function padded(
 }
 
 /**
- * A row-major [rows, cols] matrix into panels of 8 columns ([cols/8][rows][8]): the kernel then
- * reads each panel's rows one after another instead of 32 bytes from every row of the filter.
- */
-function packPanels(from: Float32Array, to: Float32Array, rows: number, cols: number): void {
-  for (let q = 0; q < rows; q++)
-    for (let j = 0; j < cols; j++) to[(j >> 3) * rows * 8 + q * 8 + (j & 7)] = from[q * cols + j];
-}
-
-/**
  * out[n, oy, ox, co] = sum over ky, kx, ci of xp[n, oy+ky, ox+kx, ci] * f[ky, kx, ci, co], where xp
  * is already padded ([n, hp, wp, ci]) and `f` is the byte offset of a [kh, kw, ci, co] filter packed by packPanels.
  */
@@ -145,7 +136,7 @@ export function simdConv2D(args: KernelArgs): TensorInfo | null {
   const xp = padded(backend, x, info.padInfo);
   try {
     const k = info.filterHeight * info.filterWidth * info.inChannels;
-    packPanels(backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(packed), k, info.outChannels);
+    packPanels(backend.typedArrayFromHeap(filter), 0, backend.typedArrayFromHeap(packed), 0, k, info.outChannels);
     forwardRows(gemm, offsetOf(backend, xp.info), offsetOf(backend, packed), offsetOf(backend, out), {
       n: info.batchSize,
       hp: xp.hp,
@@ -202,7 +193,7 @@ export function simdConv2DInputGrad(args: KernelArgs): TensorInfo | null {
         const to = (y * kw + x) * co * ci;
         for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) g[to + o * ci + i] = f[from + i * co + o];
       }
-    packPanels(g, backend.typedArrayFromHeap(flipped), kh * kw * co, ci);
+    packPanels(g, 0, backend.typedArrayFromHeap(flipped), 0, kh * kw * co, ci);
     forwardRows(gemm, offsetOf(backend, dyp.info), offsetOf(backend, flipped), offsetOf(backend, out), {
       n: info.batchSize,
       hp: dyp.hp,
