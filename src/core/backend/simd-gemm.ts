@@ -3,7 +3,9 @@
  * memory so it reads and writes tensors in place. Null where the engine lacks relaxed SIMD
  * (callers then keep XNNPACK's kernels).
  */
+import type { TensorInfo } from '@tensorflow/tfjs';
 import { wasmApi, type WasmMemory } from '../wasm-api.ts';
+import type { WasmHeapBackend } from './wasm-heap.ts';
 import { SIMD_GEMM_BASE64 } from './simd-gemm-binary.ts';
 
 /** See simd-gemm-wat.ts for the meaning of each argument; addresses in bytes, strides in floats. */
@@ -23,6 +25,18 @@ export type SimdGemm = (
   k: number,
   acc: number,
 ) => void;
+
+/** The tfjs wasm backend as the kernels that run this matrix kernel on its heap use it. */
+export interface SimdBackend extends WasmHeapBackend {
+  disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  wasm: { asm: { memory: WasmMemory } };
+}
+
+/** Byte offset of a tensor's data in the backend's heap. */
+export function heapOffset(backend: SimdBackend, info: TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId).memoryOffset;
+}
 
 let module: object | null | undefined;
 const instances = new WeakMap<WasmMemory, SimdGemm>();

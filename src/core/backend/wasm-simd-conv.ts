@@ -19,18 +19,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { attr, type KernelArgs } from './wasm-composite.ts';
-import { overrideWasmKernel, type WasmHeapBackend } from './wasm-heap.ts';
-import { packPanels, simdGemmFor, type SimdGemm } from './simd-gemm.ts';
-import type { WasmMemory } from '../wasm-api.ts';
+import { overrideWasmKernel } from './wasm-heap.ts';
+import { heapOffset, packPanels, simdGemmFor, type SimdBackend, type SimdGemm } from './simd-gemm.ts';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
-
-interface Backend extends WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): TensorInfo;
-  disposeData(dataId: object): boolean;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { asm: { memory: WasmMemory } };
-}
 
 let enabled = true;
 
@@ -39,12 +31,8 @@ export function setSimdConv(on: boolean): void {
   enabled = on;
 }
 
-function gemmOf(backend: Backend): SimdGemm | null {
+function gemmOf(backend: SimdBackend): SimdGemm | null {
   return enabled ? simdGemmFor(backend.wasm.asm.memory) : null;
-}
-
-function offsetOf(backend: Backend, info: TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId).memoryOffset;
 }
 
 /** The cases this file handles; see the file comment. */
@@ -67,7 +55,7 @@ function supported(info: ConvInfo, inputs: TensorInfo[], outChannels: number): b
  * are copied whole (TypedArray.set, a memcpy); the borders are filled with zeros.
  */
 function padded(
-  backend: Backend,
+  backend: SimdBackend,
   src: TensorInfo,
   pads: { top: number; bottom: number; left: number; right: number },
 ): { info: TensorInfo; hp: number; wp: number } {
@@ -117,7 +105,7 @@ function forwardRows(
 
 /** Conv2D forward; null when the stock kernel should run. */
 export function simdConv2D(args: KernelArgs): TensorInfo | null {
-  const backend = args.backend as Backend;
+  const backend = args.backend as SimdBackend;
   const gemm = gemmOf(backend);
   const x = args.inputs.x as TensorInfo;
   const filter = args.inputs.filter as TensorInfo;
@@ -137,7 +125,7 @@ export function simdConv2D(args: KernelArgs): TensorInfo | null {
   try {
     const k = info.filterHeight * info.filterWidth * info.inChannels;
     packPanels(backend.typedArrayFromHeap(filter), 0, backend.typedArrayFromHeap(packed), 0, k, info.outChannels);
-    forwardRows(gemm, offsetOf(backend, xp.info), offsetOf(backend, packed), offsetOf(backend, out), {
+    forwardRows(gemm, heapOffset(backend, xp.info), heapOffset(backend, packed), heapOffset(backend, out), {
       n: info.batchSize,
       hp: xp.hp,
       wp: xp.wp,
@@ -157,7 +145,7 @@ export function simdConv2D(args: KernelArgs): TensorInfo | null {
 
 /** Conv2DBackpropInput: the forward convolution of dy, padded by k-1-pad, with the flipped, channel-swapped filter. */
 export function simdConv2DInputGrad(args: KernelArgs): TensorInfo | null {
-  const backend = args.backend as Backend;
+  const backend = args.backend as SimdBackend;
   const gemm = gemmOf(backend);
   const dy = args.inputs.dy as TensorInfo;
   const filter = args.inputs.filter as TensorInfo;
@@ -194,7 +182,7 @@ export function simdConv2DInputGrad(args: KernelArgs): TensorInfo | null {
         for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) g[to + o * ci + i] = f[from + i * co + o];
       }
     packPanels(g, 0, backend.typedArrayFromHeap(flipped), 0, kh * kw * co, ci);
-    forwardRows(gemm, offsetOf(backend, dyp.info), offsetOf(backend, flipped), offsetOf(backend, out), {
+    forwardRows(gemm, heapOffset(backend, dyp.info), heapOffset(backend, flipped), heapOffset(backend, out), {
       n: info.batchSize,
       hp: dyp.hp,
       wp: dyp.wp,
@@ -226,7 +214,7 @@ export function setSimdFilterGradRows(rows: number): void {
 
 /** Conv2DBackpropFilter: dW[ky, kx*Ci+ci, co] = sum over n, oy, ox of xp[n, oy+ky, ox+kx, ci] * dy[n, oy, ox, co]. */
 export function simdConv2DFilterGrad(args: KernelArgs, info: ConvInfo): TensorInfo | null {
-  const backend = args.backend as Backend;
+  const backend = args.backend as SimdBackend;
   const gemm = gemmOf(backend);
   const x = args.inputs.x as TensorInfo;
   const dy = args.inputs.dy as TensorInfo;
@@ -235,9 +223,9 @@ export function simdConv2DFilterGrad(args: KernelArgs, info: ConvInfo): TensorIn
   const out = backend.makeOutput([kh, kw, ci, co], 'float32');
   const xp = padded(backend, x, info.padInfo);
   try {
-    const a0 = offsetOf(backend, xp.info);
-    const dy0 = offsetOf(backend, dy);
-    const out0 = offsetOf(backend, out);
+    const a0 = heapOffset(backend, xp.info);
+    const dy0 = heapOffset(backend, dy);
+    const out0 = heapOffset(backend, out);
     const { hp, wp } = xp;
     for (let b = 0; b < info.batchSize; b++) {
       for (let y = 0; y < oh; y += filterGradRows) {

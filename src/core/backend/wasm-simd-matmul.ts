@@ -8,15 +8,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { attr, type KernelArgs } from './wasm-composite.ts';
-import { packPanels, simdGemmFor } from './simd-gemm.ts';
-import type { WasmHeapBackend } from './wasm-heap.ts';
-import type { WasmMemory } from '../wasm-api.ts';
-
-interface Backend extends WasmHeapBackend {
-  disposeData(dataId: object): boolean;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { asm: { memory: WasmMemory } };
-}
+import { heapOffset, packPanels, simdGemmFor, type SimdBackend } from './simd-gemm.ts';
 
 let enabled = true;
 
@@ -30,7 +22,7 @@ const PACK_ROWS = 512;
 
 /** The product, or null for what this file does not handle (the caller runs the XNNPACK path). */
 export function simdBatchMatMul(args: KernelArgs): TensorInfo | null {
-  const backend = args.backend as Backend;
+  const backend = args.backend as SimdBackend;
   const a = args.inputs.a as TensorInfo;
   const b = args.inputs.b as TensorInfo;
   const gemm = enabled ? simdGemmFor(backend.wasm.asm.memory) : null;
@@ -56,9 +48,9 @@ export function simdBatchMatMul(args: KernelArgs): TensorInfo | null {
       const to = backend.typedArrayFromHeap(packed);
       for (let p = 0; p < batchB; p++) packPanels(from, p * k * n, to, p * k * n, k, n, tb);
     }
-    const a0 = backend.dataIdMap.get(a.dataId).memoryOffset;
-    const b0 = backend.dataIdMap.get((packed ?? b).dataId).memoryOffset;
-    const c0 = backend.dataIdMap.get(out.dataId).memoryOffset;
+    const a0 = heapOffset(backend, a);
+    const b0 = heapOffset(backend, packed ?? b);
+    const c0 = heapOffset(backend, out);
     for (let p = 0; p < batch; p++) {
       const ap = a0 + (batchA === 1 ? 0 : p * m * k * 4);
       const bp = b0 + (batchB === 1 ? 0 : p * k * n * 4);
