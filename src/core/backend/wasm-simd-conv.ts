@@ -39,7 +39,6 @@ function gemmOf(backend: SimdBackend): SimdGemm | null {
 function supported(info: ConvInfo, inputs: TensorInfo[], outChannels: number): boolean {
   return (
     inputs.every((t) => t.dtype === 'float32') &&
-    info.dataFormat === 'channelsLast' &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
     info.dilationHeight === 1 &&
@@ -173,15 +172,19 @@ export function simdConv2DInputGrad(args: KernelArgs): TensorInfo | null {
   const flipped = backend.makeOutput([kh, kw, co, ci], 'float32');
   const dyp = padded(backend, dy, pads);
   try {
+    // The flipped filter [kh, kw, co, ci] (row q = (y*kw + x)*co + o), written straight into
+    // packPanels' layout: panels of 8 of its ci columns.
     const f = backend.typedArrayFromHeap(filter);
-    const g = new Float32Array(f.length);
+    const g = backend.typedArrayFromHeap(flipped);
+    const rows = kh * kw * co;
     for (let y = 0; y < kh; y++)
       for (let x = 0; x < kw; x++) {
         const from = ((kh - 1 - y) * kw + (kw - 1 - x)) * ci * co;
-        const to = (y * kw + x) * co * ci;
-        for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) g[to + o * ci + i] = f[from + i * co + o];
+        for (let o = 0; o < co; o++) {
+          const q = (y * kw + x) * co + o;
+          for (let i = 0; i < ci; i++) g[(i >> 3) * rows * 8 + q * 8 + (i & 7)] = f[from + i * co + o];
+        }
       }
-    packPanels(g, 0, backend.typedArrayFromHeap(flipped), 0, kh * kw * co, ci);
     forwardRows(gemm, heapOffset(backend, dyp.info), heapOffset(backend, flipped), heapOffset(backend, out), {
       n: info.batchSize,
       hp: dyp.hp,
