@@ -31,13 +31,15 @@ export function simdBatchMatMul(args: KernelArgs): TensorInfo | null {
   const tb = attr<boolean>(args.attrs, 'transposeB');
   const [batchA, a1, a2] = asBatch(a.shape);
   const [batchB, b1, b2] = asBatch(b.shape);
-  // Leading dimensions must match (or one side have none to repeat): the output keeps the longer side's.
-  const lead = (batchA >= batchB ? a : b).shape.slice(0, -2);
+  // Leading dimensions must match (or one side have only 1s, repeated): the output keeps the larger
+  // side's, and on a tie the longer one's, as tfjs broadcasts them.
+  const big = batchA !== batchB ? (batchA > batchB ? a : b) : a.shape.length >= b.shape.length ? a : b;
+  const lead = big.shape.slice(0, -2);
   const [m, k] = ta ? [a2, a1] : [a1, a2];
   const [kb, n] = tb ? [b2, b1] : [b1, b2];
   const batch = Math.max(batchA, batchB);
   const sameLead = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
-  if (k !== kb || n % 8 !== 0 || k === 0 || !(sameLead || batchA === 1 || batchB === 1)) return null;
+  if (k !== kb || n % 8 !== 0 || n === 0 || k === 0 || !(sameLead || batchA === 1 || batchB === 1)) return null;
   const out = backend.makeOutput([...lead, m, n], 'float32');
   const pack = tb || m >= PACK_ROWS;
   const packed = pack ? backend.makeOutput([batchB, k, n], 'float32') : null;

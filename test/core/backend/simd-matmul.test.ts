@@ -22,6 +22,7 @@ const cases: Case[] = [
   { a: [64, 128], b: [128, 512], ta: false, tb: false },
   { a: [600, 33], b: [40, 33], ta: false, tb: true },
   { a: [2, 3, 4, 5], b: [2, 3, 5, 8], ta: false, tb: false },
+  { a: [1, 4, 5], b: [1, 1, 5, 8], ta: false, tb: false },
 ];
 
 function values(shape: number[], seed: number): tf.Tensor {
@@ -29,16 +30,17 @@ function values(shape: number[], seed: number): tf.Tensor {
 }
 
 /** The product on the active backend, and the tensors it left behind. */
-function product(c: Case): { values: Float32Array; leaked: number } {
+function product(c: Case): { values: Float32Array; shape: number[]; leaked: number } {
   const a = values(c.a, 1);
   const b = values(c.b, 2);
   const before = tf.memory().numTensors + (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
   const y = tf.matMul(a, b, c.ta, c.tb);
   const out = y.dataSync() as Float32Array;
+  const shape = y.shape;
   y.dispose();
   const leaked = tf.memory().numTensors + (tf.backend() as unknown as { numDataIds(): number }).numDataIds() - before;
   tf.dispose([a, b]);
-  return { values: out, leaked };
+  return { values: out, shape, leaked };
 }
 
 /** Whether the relaxed-SIMD kernel itself takes the case (rather than the XNNPACK path after it). */
@@ -63,6 +65,7 @@ describe('BatchMatMul on the relaxed-SIMD kernel', () => {
   it.each(cases)('matches the cpu backend: a $a b $b transposeA $ta transposeB $tb', async (c) => {
     expect(takes(c)).toBe(true);
     const { wasm, cpu } = await onWasmAndCpu(() => product(c));
+    expect(wasm.shape).toEqual(cpu.shape);
     expect(maxRelDiff(wasm.values, cpu.values)).toBeLessThan(1e-5);
     expect(wasm.leaked).toBe(0);
   });
