@@ -9,8 +9,9 @@
  * (row-major: bps = 8, ldb = the row length; packed in panels of 8 columns: ldb = 8), C
  * row-major with row stride ldc; all addresses are byte offsets into the imported memory (the
  * tfjs wasm backend's heap), strides in floats. acc = 1 adds to C, 0 overwrites it. n must be a
- * multiple of 8. The strides let a convolution use it without im2col: a 3x3 convolution's rows
- * of A are overlapping windows of the padded input (wasm-simd-conv.ts).
+ * multiple of 8; with n, k or segs 0 it returns at once and leaves C as it was. The strides let a
+ * convolution use it without im2col: a 3x3 convolution's rows of A are overlapping windows of the
+ * padded input (wasm-simd-conv.ts).
  *
  * Why: tfjs' XNNPACK convolutions run at about half of one core's SIMD128 peak (bench/gemm.ts
  * times both kernels per layer and the peak in one run). This kernel issues one
@@ -36,6 +37,10 @@ export function simdGemmWat(): string {
     ${range(6)
       .map((r) => `(local $c${r}_0 v128) (local $c${r}_1 v128) (local $r${r} i32)`)
       .join(' ')}
+    ;; Nothing to do, and the loops below test at their end: k = 0 would run 2^32 times.
+    (if (i32.or (i32.or (i32.le_s (local.get $n) (i32.const 0)) (i32.le_s (local.get $k) (i32.const 0)))
+        (i32.le_s (local.get $segs) (i32.const 0)))
+      (then (return)))
     ;; strides in bytes from here on
     (local.set $ars (i32.shl (local.get $ars) (i32.const 2)))
     (local.set $aks (i32.shl (local.get $aks) (i32.const 2)))

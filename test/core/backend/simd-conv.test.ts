@@ -74,6 +74,23 @@ describe('the relaxed-SIMD matrix kernel', () => {
   });
 });
 
+describe('the relaxed-SIMD matrix kernel with nothing to do', () => {
+  it('returns at once and leaves C as it was when n, k or segs is 0', () => {
+    const memory = new wasmApi!.Memory({ initial: 1 });
+    const gemm = simdGemmFor(memory)!;
+    const heap = new Float32Array(memory.buffer);
+    heap.fill(7);
+    for (const [n, k, segs] of [
+      [0, 4, 1],
+      [8, 0, 1],
+      [8, 4, 0],
+    ]) {
+      gemm(0, 4, 1, 0, segs, 1024, 8, 8, 2048, 8, 6, n, k, 0);
+      expect(heap.every((v) => v === 7)).toBe(true);
+    }
+  });
+});
+
 type Case = {
   x: [number, number, number, number];
   f: [number, number, number, number];
