@@ -1,7 +1,7 @@
 /**
  * Assembles the matrix kernel's WebAssembly text (src/core/backend/simd-gemm-wat.ts) with wabt and
  * writes the binary, base64, to src/core/backend/simd-gemm-binary.ts, so the app needs no assembler
- * at run time. test/core/backend/simd-gemm.test.ts fails when the committed binary is stale.
+ * at run time. test/core/backend/simd-conv.test.ts fails when the committed binary is stale.
  *   npx tsx scripts/build-simd-gemm.ts
  */
 import { writeFile } from 'node:fs/promises';
