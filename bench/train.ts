@@ -230,7 +230,11 @@ const LEVERS: Record<string, { set: (on: boolean) => void; off: string }> = {
   },
   prefetch: { set: setBatchPrefetch, off: 'each batch augmented just before its step' },
   'simd-matmul': { set: setSimdMatMul, off: "XNNPACK's matrix products" },
-  'simd-conv': { set: setSimdConv, off: "XNNPACK's convolutions (and im2col + XNNPACK for the filter gradient)" },
+  // Off: the filter gradient's im2col product still runs on the SIMD matrix kernel (simd-matmul) unless that is off too.
+  'simd-conv': {
+    set: setSimdConv,
+    off: "XNNPACK's convolutions (filter gradient: im2col, its product on the BatchMatMul kernel)",
+  },
   'bn-relu': {
     set: setBatchNormReluFused,
     off: 'batch norm and its ReLU as separate kernels (blocked batch-norm loops in both)',
