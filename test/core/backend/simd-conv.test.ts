@@ -11,15 +11,14 @@ import {
   simdConv2DInputGrad,
 } from '../../../src/core/backend/wasm-simd-conv.ts';
 import { wasmApi } from '../../../src/core/wasm-api.ts';
+import { mulberry32 } from '../../../src/core/random.ts';
 import { assembleSimdGemm } from '../../../scripts/lib/assemble-simd-gemm.ts';
 import { maxRelDiff } from './backend-compare.ts';
 
+/** n values in [-1, 1) from the project's seeded generator. */
 function random(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
+  const rng = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => 2 * rng() - 1);
 }
 
 describe('the relaxed-SIMD matrix kernel', () => {
